@@ -1,0 +1,26 @@
+// Charset handling for `--charset text`: the charset from Content-Type, else BOM or XML declaration,
+// else uchardet detection; then iconv to UTF-8. `content` mode never calls this.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace feedbench::decode {
+
+enum class charset_source { header, bom, xml_declaration, detected, assumed };
+
+struct decode_result {
+    bool ok = false;
+    std::string error_class;   // "" or "decode"
+    std::string message;
+    std::string charset;       // lowercase name actually used, e.g. "windows-1252"
+    charset_source source = charset_source::assumed;
+    bool detector_ran = false; // true only when neither header, BOM nor declaration named a charset
+    std::string utf8;          // the body transcoded to UTF-8
+};
+
+std::string charset_from_content_type(std::string_view content_type);  // "" when absent
+std::string detect_charset(std::string_view body);                      // uchardet; "" when unsure
+decode_result to_utf8(std::string_view body, std::string_view content_type);
+
+}  // namespace feedbench::decode

@@ -1,0 +1,33 @@
+// A feed parser's work: find the items/entries and extract each one's title, link and date.
+// XML (RSS, Atom, RDF) with libxml2, JSON (JSON Feed or any JSON) with simdjson.
+#pragma once
+
+#include "repro/parse/body_source.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedbench::parse {
+
+struct feed_item {
+    std::string title, link, date;
+    bool operator==(const feed_item&) const = default;
+};
+
+struct parse_result {
+    bool ok = false;
+    std::string error_class;          // "" when ok; "parse", "not-a-feed", or the source's class ("read", "truncated", ...)
+    std::string message;              // human-readable detail
+    std::string format;               // "rss", "atom", "rdf", "jsonfeed", "json"
+    std::size_t items = 0;            // item/entry count (for plain JSON: element count of the document)
+    std::vector<feed_item> item_list; // filled when ok and the document is a feed
+};
+
+// content_type may be empty; the format is sniffed from the first bytes.
+// force_utf8: the body was already transcoded (charset text), so ignore any encoding it declares.
+parse_result parse_eager(std::string_view body, std::string_view content_type = {}, bool force_utf8 = false);
+// Pulls the body from src while parsing (libxml2 xmlReaderForIO / push parser; JSON reads all, then parses).
+parse_result parse_lazy(body_source& src, std::string_view content_type = {});
+
+}  // namespace feedbench::parse

@@ -1,0 +1,69 @@
+// What a run produces: one job_record per job (stages x metrics), and the run's summary.
+// Column names are the CSV's (jobs.csv, summary.csv); see DESIGN.md §2.
+#pragma once
+
+#include "repro/worker/config.hpp"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedbench::worker {
+
+enum class stage { intake, connect, request, headers, body, decode, parse, ack };
+inline constexpr std::size_t stage_count = 8;
+inline constexpr std::array<std::string_view, stage_count> stage_names{
+    "intake", "connect", "request", "headers", "body", "decode", "parse", "ack"};
+
+struct stage_metrics {
+    std::int64_t wall_ns = 0;       // steady clock
+    std::int64_t cpu_ns = 0;        // thread CPU time while this job was running
+    std::int64_t suspended_ns = 0;  // wall minus time this job ran
+    std::uint64_t yields = 0;       // suspensions of this job's coroutine
+    std::uint64_t reads = 0;        // recv calls (curl: write-callback chunks)
+    std::uint64_t bytes = 0;        // bytes received
+};
+
+struct job_record {
+    std::uint64_t job = 0;
+    std::string feed;               // manifest id
+    bool ok = false;
+    std::string error;              // error class: connect read status truncated parse decode timeout not-a-feed; "" when ok
+    std::string message;
+    std::uint64_t bytes = 0;        // body bytes
+    std::size_t items = 0;
+    bool redelivered = false;
+    std::string charset;            // charset used in text mode
+    std::int64_t start_ns = 0, end_ns = 0;  // steady clock, relative to run start
+    std::uint64_t max_read_request = 0;     // largest byte count any recv asked for
+    std::array<stage_metrics, stage_count> stages{};
+    stage_metrics& at(stage s) { return stages[static_cast<std::size_t>(s)]; }
+    const stage_metrics& at(stage s) const { return stages[static_cast<std::size_t>(s)]; }
+};
+
+struct percentiles { double p50 = 0, p90 = 0, p99 = 0, max = 0; };
+
+struct stage_summary { percentiles wall_us, cpu_us, suspended_us; std::uint64_t yields = 0, reads = 0; };
+
+struct run_summary {
+    worker_config config;
+    std::size_t jobs = 0, ok = 0, failed = 0;
+    double wall_s = 0, cpu_s = 0;      // worker process/thread CPU over the run
+    double jobs_per_s = 0;
+    double cpu_util = 0;               // cpu_s / wall_s (1.0 = one core busy)
+    std::map<std::string, std::size_t> errors;  // class -> count
+    std::array<stage_summary, stage_count> stages{};
+    std::uint64_t intake_gets = 0, intake_empty_gets = 0, intake_deliveries = 0, intake_redeliveries = 0;
+};
+
+run_summary summarize(const worker_config& cfg, const std::vector<job_record>& records, double wall_s, double cpu_s);
+
+// Tidy CSV writers (header row + rows) and the profiler view.
+void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records);
+void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs);
+std::string profiler_view(const run_summary& s);  // per stage wall beside cpu, with diagnosis lines
+
+}  // namespace feedbench::worker

@@ -1,0 +1,23 @@
+// Runs the worker (the system under test) once with a configuration: intake -> connect -> request ->
+// headers -> body -> decode -> parse -> ack for every job, on a cooperative pool or OS threads.
+#pragma once
+
+#include "repro/worker/config.hpp"
+#include "repro/worker/record.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace feedbench::worker {
+
+struct run_output {
+    run_summary summary;
+    std::vector<job_record> records;   // ok + failed == summary.jobs, always
+};
+
+// Starts an embedded feedserver when cfg.server_url is empty. Never throws for a bad job;
+// throws std::runtime_error for a bad configuration or an unreachable manifest.
+// progress (optional) is called with (jobs done, jobs total) now and then.
+run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+}  // namespace feedbench::worker
