@@ -1,0 +1,165 @@
+// Collects what machine, build and libraries made a result, and writes it as meta.json.
+#include "repro/meta/meta.hpp"
+
+#include <boost/version.hpp>
+#include <curl/curlver.h>
+#include <libxml/xmlversion.h>
+#include <simdjson.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#ifndef FEEDBENCH_SOURCE_DIR
+#define FEEDBENCH_SOURCE_DIR "."
+#endif
+#ifndef FEEDBENCH_BUILD_FLAGS
+#define FEEDBENCH_BUILD_FLAGS ""
+#endif
+
+#define FEEDBENCH_STR2(x) #x
+#define FEEDBENCH_STR(x) FEEDBENCH_STR2(x)
+
+namespace feedbench::meta {
+namespace {
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    std::size_t i = 0;
+    while (i < s.size() && s[i] == ' ') ++i;
+    return s.substr(i);
+}
+
+std::string command_output(const std::string& cmd) {
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+        std::array<char, 256> buf{};
+        while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+        ::pclose(p);
+    }
+    return trim(out);
+}
+
+std::string field_from_file(const char* path, const std::string& key, char sep) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(key, 0) != 0) continue;
+        auto pos = line.find(sep);
+        if (pos == std::string::npos) continue;
+        auto v = trim(line.substr(pos + 1));
+        if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+        return v;
+    }
+    return {};
+}
+
+std::string json_escape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        switch (c) {
+        case '"': o += "\\\""; break;
+        case '\\': o += "\\\\"; break;
+        case '\n': o += "\\n"; break;
+        case '\t': o += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+            else o += c;
+        }
+    }
+    return o;
+}
+
+}  // namespace
+
+run_meta collect() {
+    run_meta m;
+    std::string src = FEEDBENCH_SOURCE_DIR;
+    m.commit = command_output("git -C '" + src + "' rev-parse --short HEAD 2>/dev/null");
+    if (m.commit.empty()) m.commit = "unknown";
+    else if (!command_output("git -C '" + src + "' status --porcelain --untracked-files=no 2>/dev/null").empty())
+        m.commit += "-dirty";
+#if defined(__clang__)
+    m.compiler = "clang++ " __clang_version__;
+#elif defined(__GNUC__)
+    m.compiler = "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." + std::to_string(__GNUC_PATCHLEVEL__);
+#endif
+    m.flags = FEEDBENCH_BUILD_FLAGS;
+    m.cpu_model = field_from_file("/proc/cpuinfo", "model name", ':');
+    m.cores = std::thread::hardware_concurrency();
+    utsname u{};
+    if (::uname(&u) == 0) m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
+    m.os = field_from_file("/etc/os-release", "PRETTY_NAME", '=');
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) m.hostname = host;
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    m.date_utc = date;
+    std::string boost = std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "." +
+                        std::to_string(BOOST_VERSION % 100);
+    m.libraries = {{"boost", boost},
+                   {"libcurl", LIBCURL_VERSION},
+                   {"libxml2", LIBXML_DOTTED_VERSION},
+                   {"simdjson", FEEDBENCH_STR(SIMDJSON_VERSION)},
+                   {"uchardet", command_output("dpkg-query -W -f='${Version}' libuchardet0 2>/dev/null")},
+                   {"librabbitmq", command_output("dpkg-query -W -f='${Version}' librabbitmq4 2>/dev/null")},
+                   {"gnuplot", command_output("gnuplot --version 2>/dev/null")}};
+    return m;
+}
+
+std::string short_machine(const run_meta& m) {
+    std::string cpu = m.cpu_model.empty() ? "unknown CPU" : m.cpu_model;
+    std::ostringstream o;
+    o << cpu << " x" << m.cores << ", " << m.kernel.substr(0, m.kernel.rfind(' '));
+    return o.str();
+}
+
+std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config) {
+    std::ostringstream o;
+    auto kv = [&](const char* k, const std::string& v, bool comma = true) {
+        o << "  \"" << k << "\": \"" << json_escape(v) << "\"" << (comma ? ",\n" : "\n");
+    };
+    o << "{\n";
+    kv("commit", m.commit);
+    kv("compiler", m.compiler);
+    kv("flags", m.flags);
+    kv("cpu_model", m.cpu_model);
+    o << "  \"cores\": " << m.cores << ",\n";
+    kv("kernel", m.kernel);
+    kv("os", m.os);
+    kv("hostname", m.hostname);
+    kv("date_utc", m.date_utc);
+    o << "  \"libraries\": {";
+    for (std::size_t i = 0; i < m.libraries.size(); ++i)
+        o << (i ? ", " : "") << "\"" << json_escape(m.libraries[i].first) << "\": \"" << json_escape(m.libraries[i].second) << "\"";
+    o << "},\n  \"configuration\": {";
+    for (std::size_t i = 0; i < config.size(); ++i)
+        o << (i ? ", " : "") << "\"" << json_escape(config[i].first) << "\": \"" << json_escape(config[i].second) << "\"";
+    o << "}\n}\n";
+    return o.str();
+}
+
+void write_json(const std::string& path, const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config) {
+    std::ofstream out(path);
+    if (!out) throw std::runtime_error("cannot write " + path);
+    out << to_json(m, config);
+}
+
+std::string make_run_id(const run_meta& m) {
+    std::string d;
+    for (char c : m.date_utc)
+        if (c != '-' && c != ':') d += c;
+    return d + "-" + m.commit;
+}
+
+}  // namespace feedbench::meta
