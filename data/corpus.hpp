@@ -41,6 +41,7 @@ struct synthetic_options {
     std::size_t max_bytes = 1'000'000;
     std::uint64_t seed = 2012;
     std::size_t legacy_charset_every = 8;  // every Nth feed also gets an ISO-8859-1 / windows-1252 variant served without charset
+    bool charset_in_content_type = true;   // UTF-8 twins: "; charset=utf-8" in Content-Type (legacy variants never)
 };
 
 // Deterministic: the same options give byte-identical output.
@@ -56,6 +57,13 @@ corpus load_corpus(std::string_view spec, const synthetic_options& opt = {});
 feed_format sniff_format(std::string_view body);
 std::string sniff_declared_charset(std::string_view body);  // BOM or XML declaration, lowercase; "" if none
 
+// Elements named item or entry (any namespace) in a well-formed XML document; 0 when not well-formed.
+std::size_t count_xml_items(std::string_view body);
+
+// A feed from raw bytes: format, charset (Content-Type header comment first, then BOM or XML declaration),
+// content type and item count sniffed as load_directory does.
+feed describe_file(std::string id, std::string path, std::string body);
+
 // Manifest TSV: header row "id\tpath\tformat\tbytes\tcharset\tcontent_type\titems".
 struct manifest_entry {
     std::string id, path;
@@ -66,5 +74,8 @@ struct manifest_entry {
 };
 std::string manifest_tsv(const corpus& c);
 std::vector<manifest_entry> parse_manifest(std::string_view tsv);  // throws std::runtime_error naming the bad line
+
+// Writes each feed at ROOT/<path> and the manifest at ROOT/manifest (for nginx and other static servers).
+void write_directory(const corpus& c, const std::filesystem::path& root);
 
 }  // namespace feedbench::data

@@ -35,6 +35,8 @@ struct server_stats {
     std::uint64_t connections = 0, requests = 0, bytes = 0;
     std::uint64_t bad_request = 0, header_too_large = 0, method_not_allowed = 0, not_found = 0,
                   bad_query = 0, timeouts = 0, rejected_connections = 0;
+    std::uint64_t faults = 0;            // responses served with a fault= mode
+    std::uint64_t open_connections = 0;  // connections open right now
 };
 
 class feed_server;  // implementation detail (listener + sessions)

@@ -1,0 +1,137 @@
+// Corpus model helpers: format names, lookups, load_corpus dispatch and the manifest TSV.
+#include "data/corpus.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace feedbench::data {
+
+std::string_view to_string(feed_format f) {
+    switch (f) {
+    case feed_format::rss: return "rss";
+    case feed_format::atom: return "atom";
+    case feed_format::rdf: return "rdf";
+    case feed_format::jsonfeed: return "jsonfeed";
+    case feed_format::json: return "json";
+    case feed_format::html: return "html";
+    case feed_format::unknown: break;
+    }
+    return "unknown";
+}
+
+std::optional<feed_format> parse_feed_format(std::string_view s) {
+    for (auto f : {feed_format::rss, feed_format::atom, feed_format::rdf, feed_format::jsonfeed,
+                   feed_format::json, feed_format::html, feed_format::unknown})
+        if (to_string(f) == s) return f;
+    return std::nullopt;
+}
+
+const feed* corpus::find_by_path(std::string_view path) const {
+    for (const auto& f : feeds)
+        if (f.path == path) return &f;
+    return nullptr;
+}
+
+const feed* corpus::find_by_id(std::string_view id) const {
+    for (const auto& f : feeds)
+        if (f.id == id) return &f;
+    return nullptr;
+}
+
+corpus load_corpus(std::string_view spec, const synthetic_options& opt) {
+    if (spec.empty() || spec == "synthetic") return generate_synthetic(opt);
+    return load_directory(std::filesystem::path(std::string(spec)));
+}
+
+namespace {
+
+// Manifest cells must not carry tabs or newlines; ids and content types never should.
+std::string cell(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return out;
+}
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+    std::vector<std::string_view> cols;
+    std::size_t start = 0;
+    for (;;) {
+        auto tab = line.find('\t', start);
+        if (tab == std::string_view::npos) {
+            cols.push_back(line.substr(start));
+            return cols;
+        }
+        cols.push_back(line.substr(start, tab - start));
+        start = tab + 1;
+    }
+}
+
+std::size_t parse_count(std::string_view s, std::size_t line_no, const char* what) {
+    std::size_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size())
+        throw std::runtime_error("manifest line " + std::to_string(line_no) + ": bad " + what + " '" +
+                                 std::string(s) + "'");
+    return v;
+}
+
+}  // namespace
+
+constexpr std::string_view manifest_header = "id\tpath\tformat\tbytes\tcharset\tcontent_type\titems";
+
+std::string manifest_tsv(const corpus& c) {
+    std::string out(manifest_header);
+    out += '\n';
+    for (const auto& f : c.feeds) {
+        out += cell(f.id); out += '\t';
+        out += cell(f.path); out += '\t';
+        out += to_string(f.format); out += '\t';
+        out += std::to_string(f.bytes()); out += '\t';
+        out += cell(f.charset); out += '\t';
+        out += cell(f.content_type); out += '\t';
+        out += std::to_string(f.items); out += '\n';
+    }
+    return out;
+}
+
+std::vector<manifest_entry> parse_manifest(std::string_view tsv) {
+    std::vector<manifest_entry> out;
+    std::size_t line_no = 0;
+    bool header_seen = false;
+    while (!tsv.empty()) {
+        auto nl = tsv.find('\n');
+        auto line = tsv.substr(0, nl);
+        tsv = nl == std::string_view::npos ? std::string_view{} : tsv.substr(nl + 1);
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+        if (!header_seen) {
+            if (line != manifest_header)
+                throw std::runtime_error("manifest line 1: expected header '" + std::string(manifest_header) + "'");
+            header_seen = true;
+            continue;
+        }
+        auto cols = split_tabs(line);
+        if (cols.size() != 7)
+            throw std::runtime_error("manifest line " + std::to_string(line_no) + ": expected 7 columns, got " +
+                                     std::to_string(cols.size()));
+        manifest_entry e;
+        e.id = cols[0];
+        e.path = cols[1];
+        auto fmt = parse_feed_format(cols[2]);
+        if (!fmt)
+            throw std::runtime_error("manifest line " + std::to_string(line_no) + ": bad format '" +
+                                     std::string(cols[2]) + "'");
+        e.format = *fmt;
+        e.bytes = parse_count(cols[3], line_no, "bytes");
+        e.charset = cols[4];
+        e.content_type = cols[5];
+        e.items = parse_count(cols[6], line_no, "items");
+        out.push_back(std::move(e));
+    }
+    if (!header_seen) throw std::runtime_error("manifest line 1: empty manifest, no header");
+    return out;
+}
+
+}  // namespace feedbench::data

@@ -1,0 +1,56 @@
+// Response modes of the feed server (framing, write segments, pacing, first-byte delay, Nagle, faults)
+// and the bounded query-string parser that overrides them per request.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace feedbench::feedserver {
+
+enum class fault_mode {
+    none,
+    close_mid_body,  // headers + half the body, then close
+    length_long,     // Content-Length 100 bytes larger than the body sent, then close
+    length_short,    // Content-Length half the body, the full body sent, then close
+    bad_chunk,       // chunked, with a broken chunk-size line, then close
+    stall,           // headers, then nothing until the client gives up (bounded by the idle timeout)
+    html,            // a small HTML page as text/html instead of the feed
+    bogus_charset,   // the feed with "Content-Type: application/xml; charset=x-bogus-42"
+    status_500,      // 500 Internal Server Error
+};
+
+std::string_view to_string(fault_mode f);
+std::optional<fault_mode> parse_fault_mode(std::string_view s);
+
+// Every mode a response can be served with; server defaults come from server_options.
+struct response_mode {
+    std::size_t chunk = 0;        // 0 = Content-Length, else chunked with chunks of this many bytes
+    std::size_t segment = 0;      // 0 = one write, else bytes per write
+    std::size_t rate = 0;         // bytes/s, 0 = unpaced
+    unsigned delay_min_ms = 0, delay_max_ms = 0;
+    bool nodelay = true;
+    bool split = false;           // headers and body in two writes
+    fault_mode fault = fault_mode::none;
+
+    // The prebuilt fast path: one gather write of prebuilt head + body.
+    bool is_plain() const {
+        return chunk == 0 && segment == 0 && rate == 0 && delay_max_ms == 0 && !split && fault == fault_mode::none;
+    }
+};
+
+// Bounds of the query values (out of range -> 400).
+inline constexpr std::size_t max_chunk = 1 << 20;
+inline constexpr std::size_t max_segment = 1 << 20;
+inline constexpr std::size_t min_rate = 100, max_rate = 10'000'000'000ull;
+inline constexpr unsigned max_delay_ms = 60'000;
+
+// Applies "chunk=4096&delay=0-1000&nodelay=0" on top of `mode`. Returns an error message
+// (naming the key) on an unknown key or an out-of-range value; `mode` is then unspecified.
+std::optional<std::string> apply_query(std::string_view query, response_mode& mode);
+
+// Query help text (one line per key), shared by --help and the docs.
+std::string_view query_help();
+
+}  // namespace feedbench::feedserver

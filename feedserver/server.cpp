@@ -1,0 +1,754 @@
+// The feed server: prebuilt responses, a listener and keep-alive sessions on Boost.Beast, and the
+// server_thread wrapper that runs it on its own thread(s).
+#include "feedserver/server.hpp"
+#include "feedserver/response_mode.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <thread>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+namespace feedbench::feedserver {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using beast::error_code;
+
+namespace {
+
+void fail(error_code ec, const char* what) {
+    std::fprintf(stderr, "feedserver: %s: %s\n", what, ec.message().c_str());
+}
+
+// One servable thing (a feed, the manifest, /healthz): head and body built once at start.
+struct resource {
+    std::string content_type;
+    std::string body;
+    std::string head_keep_alive;  // status line + headers, Content-Length, keep-alive
+    std::string head_close;       // same with "Connection: close"
+};
+
+std::string make_head(int status, std::string_view reason, std::string_view content_type, std::size_t length,
+                      bool close, std::string_view extra = {}) {
+    return fmt::format("HTTP/1.1 {} {}\r\nServer: feedserver\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}{}\r\n",
+                       status, reason, content_type, length, extra, close ? "Connection: close\r\n" : "");
+}
+
+resource make_resource(std::string content_type, std::string body) {
+    resource r;
+    r.content_type = std::move(content_type);
+    r.body = std::move(body);
+    r.head_keep_alive = make_head(200, "OK", r.content_type, r.body.size(), false);
+    r.head_close = make_head(200, "OK", r.content_type, r.body.size(), true);
+    return r;
+}
+
+// A prebuilt error response: whole wire bytes.
+struct canned {
+    std::string keep_alive, close;
+};
+canned make_canned(int status, std::string_view reason, std::string_view extra = {}) {
+    std::string body = fmt::format("{} {}\n", status, reason);
+    return {make_head(status, reason, "text/plain; charset=utf-8", body.size(), false, extra) + body,
+            make_head(status, reason, "text/plain; charset=utf-8", body.size(), true, extra) + body};
+}
+
+constexpr std::string_view html_page =
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not a feed</title></head>\n"
+    "<body><h1>Welcome</h1><p>This page is HTML, not a feed.</p></body></html>\n";
+
+// Request-line and header parse without per-request allocation: only what the server needs is kept.
+class request_head_parser : public http::basic_parser<true> {
+public:
+    request_head_parser() {
+        header_limit(8 * 1024);
+        body_limit(1024 * 1024);
+    }
+    http::verb method() const { return method_; }
+    std::string_view target() const { return {target_.data(), target_size_}; }
+    int version() const { return version_; }
+    bool has_body() const { return has_body_; }
+
+private:
+    void on_request_impl(http::verb method, beast::string_view, beast::string_view target, int version,
+                         error_code& ec) override {
+        method_ = method;
+        version_ = version;
+        if (target.size() > target_.size()) {
+            ec = http::error::header_limit;
+            return;
+        }
+        std::copy(target.begin(), target.end(), target_.begin());
+        target_size_ = target.size();
+    }
+    void on_response_impl(int, beast::string_view, int, error_code&) override {}
+    void on_field_impl(http::field, beast::string_view, beast::string_view, error_code&) override {}
+    void on_header_impl(error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+        has_body_ = !length || *length > 0;
+    }
+    std::size_t on_body_impl(beast::string_view body, error_code&) override { return body.size(); }
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+        return body.size();
+    }
+    void on_finish_impl(error_code&) override {}
+
+    http::verb method_ = http::verb::unknown;
+    int version_ = 11;
+    bool has_body_ = false;
+    std::array<char, 8 * 1024> target_{};
+    std::size_t target_size_ = 0;
+};
+
+struct atomic_stats {
+    std::atomic<std::uint64_t> connections{0}, requests{0}, bytes{0}, bad_request{0}, header_too_large{0},
+        method_not_allowed{0}, not_found{0}, bad_query{0}, timeouts{0}, rejected_connections{0}, faults{0},
+        open_connections{0};
+};
+
+void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
+
+// Percent-decodes a URL path into `out`; false on a malformed escape or an encoded NUL.
+bool percent_decode(std::string_view in, std::array<char, 8 * 1024>& out, std::size_t& size) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    size = 0;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return false;
+            int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+            if (hi < 0 || lo < 0) return false;
+            c = static_cast<char>(hi * 16 + lo);
+            if (c == '\0') return false;
+            i += 2;
+        }
+        out[size++] = c;
+    }
+    return true;
+}
+
+// "/.." or "/./" segments, backslashes: a traversal attempt, never served.
+bool is_traversal(std::string_view path) {
+    if (path.find('\\') != std::string_view::npos) return true;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto slash = path.find('/', start);
+        auto seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (seg == ".." || seg == ".") return true;
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return false;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+class feed_server : public std::enable_shared_from_this<feed_server> {
+public:
+    feed_server(net::io_context& ioc, data::corpus corpus, server_options opt);
+    void run();
+    void stop();
+    unsigned short port() const { return port_; }
+    server_stats stats() const;
+    const data::corpus& corpus() const { return corpus_; }
+
+    // Shared by sessions.
+    const server_options& options() const { return opt_; }
+    atomic_stats& counters() { return stats_; }
+    const resource* find(std::string_view path) const {
+        auto it = routes_.find(path);
+        return it == routes_.end() ? nullptr : &resources_[it->second];
+    }
+    const canned& bad_request() const { return bad_request_; }
+    const canned& header_too_large() const { return header_too_large_; }
+    const canned& method_not_allowed() const { return method_not_allowed_; }
+    const canned& not_found() const { return not_found_; }
+    const canned& service_unavailable() const { return service_unavailable_; }
+    const canned& internal_error() const { return internal_error_; }
+    std::string stats_json() const;
+
+    void register_session(std::uint64_t id, std::weak_ptr<class session> s);
+    void unregister_session(std::uint64_t id);
+    bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+
+private:
+    void do_accept();
+    void on_accept(error_code ec, tcp::socket socket);
+
+    net::io_context& ioc_;
+    data::corpus corpus_;
+    server_options opt_;
+    std::vector<resource> resources_;
+    std::unordered_map<std::string_view, std::size_t> routes_;
+    canned bad_request_, header_too_large_, method_not_allowed_, not_found_, service_unavailable_, internal_error_;
+    tcp::acceptor acceptor_;
+    unsigned short port_ = 0;
+    atomic_stats stats_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<std::uint64_t> next_session_id_{0};
+    std::mutex sessions_mutex_;
+    std::unordered_map<std::uint64_t, std::weak_ptr<class session>> sessions_;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// One connection: read a request head, write its prebuilt response, repeat while keep-alive.
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket&& socket, std::shared_ptr<feed_server> server, std::uint64_t id)
+        : stream_(std::move(socket)), server_(std::move(server)), id_(id),
+          timer_(stream_.get_executor()), rng_state_(0x2012 + id * 0x9E3779B97F4A7C15ull) {}
+
+    ~session() {
+        server_->unregister_session(id_);
+        server_->counters().open_connections.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    void run() {
+        server_->register_session(id_, weak_from_this());
+        error_code ec;
+        nodelay_ = server_->options().nodelay;
+        stream_.socket().set_option(tcp::no_delay(nodelay_), ec);
+        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read, shared_from_this()));
+    }
+
+    // Graceful stop: an idle connection closes now, a response in flight finishes first.
+    void stop() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->stopping_ = true;
+            if (self->state_ == state::reading || self->state_ == state::stalled) self->stream_.cancel();
+        });
+    }
+
+private:
+    enum class state { reading, responding, stalled, closing };
+    enum class after_write { keep_alive, close, stall };
+
+    using ms = std::chrono::milliseconds;
+    ms idle_timeout() const { return ms(server_->options().idle_timeout_ms); }
+
+    void do_read() {
+        if (stopping_) return do_close();
+        state_ = state::reading;
+        head_only_ = false;
+        parser_.emplace();
+        stream_.expires_after(idle_timeout());
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&session::on_read, shared_from_this()));
+    }
+
+    void on_read(error_code ec, std::size_t) {
+        auto& c = server_->counters();
+        if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+            ec == net::error::operation_aborted)
+            return do_close();
+        if (ec == beast::error::timeout) {
+            bump(c.timeouts);
+            return do_close();
+        }
+        if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+            bump(c.header_too_large);
+            return write_canned(server_->header_too_large().close, after_write::close);
+        }
+        if (ec == http::error::partial_message && buffer_.size() == 0) return do_close();
+        if (ec) {
+            bump(c.bad_request);
+            return write_canned(server_->bad_request().close, after_write::close);
+        }
+        handle_request();
+    }
+
+    void handle_request() {
+        auto& c = server_->counters();
+        auto& p = *parser_;
+        bump(c.requests);
+        state_ = state::responding;
+        if (p.method() != http::verb::get && p.method() != http::verb::head) {
+            bump(c.method_not_allowed);
+            return write_canned(server_->method_not_allowed().close, after_write::close);
+        }
+        if (p.has_body()) {
+            bump(c.bad_request);
+            return write_canned(server_->bad_request().close, after_write::close);
+        }
+        head_only_ = p.method() == http::verb::head;
+        bool keep_alive = p.keep_alive() && p.version() >= 11 && !stopping_ && !server_->stopping();
+
+        auto target = p.target();
+        auto qmark = target.find('?');
+        std::string_view path = target.substr(0, qmark);
+        std::string_view query = qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
+        if (path.find('%') != std::string_view::npos) {
+            std::size_t n = 0;
+            if (!percent_decode(path, decoded_, n)) {
+                bump(c.not_found);
+                return write_canned(keep_alive ? server_->not_found().keep_alive : server_->not_found().close,
+                                    keep_alive ? after_write::keep_alive : after_write::close);
+            }
+            path = std::string_view(decoded_.data(), n);
+        }
+        const resource* res = nullptr;
+        bool stats_route = false;
+        if (!path.starts_with("/") || is_traversal(path)) {
+            res = nullptr;
+        } else if (path == "/stats") {
+            stats_route = true;
+        } else {
+            res = server_->find(path);
+        }
+        if (!res && !stats_route) {
+            bump(c.not_found);
+            return write_canned(keep_alive ? server_->not_found().keep_alive : server_->not_found().close,
+                                keep_alive ? after_write::keep_alive : after_write::close);
+        }
+
+        mode_ = default_mode();
+        if (!query.empty()) {
+            if (auto err = apply_query(query, mode_)) {
+                bump(c.bad_query);
+                return write_canned(keep_alive ? server_->bad_request().keep_alive : server_->bad_request().close,
+                                    keep_alive ? after_write::keep_alive : after_write::close);
+            }
+        }
+        if (mode_.nodelay != nodelay_) {
+            error_code ignored;
+            stream_.socket().set_option(tcp::no_delay(mode_.nodelay), ignored);
+            nodelay_ = mode_.nodelay;
+        }
+        if (stats_route) {
+            dynamic_ = make_resource("application/json", server_->stats_json());
+            res = &dynamic_;
+        }
+        then_ = keep_alive ? after_write::keep_alive : after_write::close;
+
+        // The hot path: prebuilt head + body in one gather write.
+        if (mode_.is_plain()) {
+            pieces_[0] = keep_alive ? res->head_keep_alive : res->head_close;
+            pieces_[1] = head_only_ ? std::string_view{} : std::string_view(res->body);
+            piece_count_ = 2;
+            return write_plain();
+        }
+        prepare_modal(*res, keep_alive);
+        if (mode_.delay_max_ms > 0) {
+            auto span = mode_.delay_max_ms - mode_.delay_min_ms;
+            auto delay = mode_.delay_min_ms + (span ? static_cast<unsigned>(next_random() % (span + 1)) : 0u);
+            timer_.expires_after(ms(delay));
+            return timer_.async_wait(beast::bind_front_handler(&session::on_delay, shared_from_this()));
+        }
+        start_modal_write();
+    }
+
+    response_mode default_mode() const {
+        const auto& o = server_->options();
+        response_mode m;
+        m.chunk = o.chunk;
+        m.segment = o.segment;
+        m.rate = o.rate;
+        m.delay_min_ms = o.delay_min_ms;
+        m.delay_max_ms = o.delay_max_ms;
+        m.nodelay = o.nodelay;
+        m.split = o.split;
+        return m;
+    }
+
+    std::uint64_t next_random() {
+        std::uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+
+    void write_canned(std::string_view wire, after_write then) {
+        state_ = state::responding;
+        if (head_only_) wire = wire.substr(0, wire.find("\r\n\r\n") + 4);
+        then_ = then;
+        pieces_[0] = wire;
+        pieces_[1] = {};
+        piece_count_ = 1;
+        write_plain();
+    }
+
+    void write_plain() {
+        stream_.expires_after(idle_timeout());
+        std::array<net::const_buffer, 2> bufs{net::buffer(pieces_[0].data(), pieces_[0].size()),
+                                              net::buffer(pieces_[1].data(), pieces_[1].size())};
+        net::async_write(stream_, bufs, beast::bind_front_handler(&session::on_write_done, shared_from_this()));
+    }
+
+    // Non-default modes: wire bytes assembled into the session's scratch (capacity reused).
+    void prepare_modal(const resource& res, bool keep_alive) {
+        auto& c = server_->counters();
+        const auto& head = keep_alive ? res.head_keep_alive : res.head_close;
+        std::string_view body = head_only_ ? std::string_view{} : std::string_view(res.body);
+        scratch_head_.clear();
+        scratch_body_.clear();
+        auto close_after = [&] { then_ = after_write::close; };
+        if (mode_.fault != fault_mode::none) bump(c.faults);
+        switch (mode_.fault) {
+        case fault_mode::none:
+            if (mode_.chunk > 0) {
+                scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
+                                            "Transfer-Encoding: chunked\r\n{}\r\n",
+                                            res.content_type, keep_alive ? "" : "Connection: close\r\n");
+                if (!head_only_) append_chunked(body, mode_.chunk);
+                return set_pieces(scratch_head_, scratch_body_);
+            }
+            return set_pieces(head, body);
+        case fault_mode::close_mid_body:
+            close_after();
+            return set_pieces(res.head_close, body.substr(0, body.size() / 2));
+        case fault_mode::length_long:
+            close_after();
+            scratch_head_ = make_head(200, "OK", res.content_type, res.body.size() + 100, true);
+            return set_pieces(scratch_head_, body);
+        case fault_mode::length_short:
+            close_after();
+            scratch_head_ = make_head(200, "OK", res.content_type, res.body.size() / 2, true);
+            return set_pieces(scratch_head_, body);
+        case fault_mode::bad_chunk:
+            close_after();
+            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
+                                        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+                                        res.content_type);
+            if (!head_only_) {
+                auto first = body.substr(0, std::min<std::size_t>(body.size(), 64));
+                scratch_body_ = fmt::format("{:x}\r\n", first.size());
+                scratch_body_.append(first);
+                scratch_body_ += "\r\nzz-not-hex\r\n";
+                scratch_body_.append(body.substr(first.size(), 64));
+            }
+            return set_pieces(scratch_head_, scratch_body_);
+        case fault_mode::stall:
+            then_ = after_write::stall;
+            return set_pieces(res.head_close, {});
+        case fault_mode::html:
+            scratch_head_ = make_head(200, "OK", "text/html; charset=utf-8", html_page.size(), !keep_alive);
+            return set_pieces(scratch_head_, head_only_ ? std::string_view{} : html_page);
+        case fault_mode::bogus_charset:
+            scratch_head_ = make_head(200, "OK", "application/xml; charset=x-bogus-42", res.body.size(), !keep_alive);
+            return set_pieces(scratch_head_, body);
+        case fault_mode::status_500: {
+            const auto& wire = keep_alive ? server_->internal_error().keep_alive : server_->internal_error().close;
+            return set_pieces(wire, {});
+        }
+        }
+    }
+
+    void append_chunked(std::string_view body, std::size_t chunk) {
+        for (std::size_t pos = 0; pos < body.size(); pos += chunk) {
+            auto part = body.substr(pos, chunk);
+            fmt::format_to(std::back_inserter(scratch_body_), "{:x}\r\n", part.size());
+            scratch_body_.append(part);
+            scratch_body_ += "\r\n";
+        }
+        scratch_body_ += "0\r\n\r\n";
+    }
+
+    void set_pieces(std::string_view head, std::string_view body) {
+        if (mode_.split || body.empty()) {
+            pieces_[0] = head;
+            pieces_[1] = body;
+            piece_count_ = body.empty() ? 1 : 2;
+            return;
+        }
+        // One piece so that segments span the head/body boundary as a single byte stream would.
+        if (head.data() != scratch_head_.data()) scratch_head_.assign(head);
+        scratch_head_.append(body);
+        pieces_[0] = scratch_head_;
+        pieces_[1] = {};
+        piece_count_ = 1;
+    }
+
+    void on_delay(error_code ec) {
+        if (ec) return do_close();
+        start_modal_write();
+    }
+
+    void start_modal_write() {
+        piece_index_ = 0;
+        piece_offset_ = 0;
+        sent_ = 0;
+        pace_start_ = std::chrono::steady_clock::now();
+        do_modal_write();
+    }
+
+    std::size_t write_size() const {
+        if (mode_.segment > 0) return mode_.segment;
+        if (mode_.rate > 0) return std::clamp<std::size_t>(mode_.rate / 50, 1, 64 * 1024);  // ~20 ms steps
+        return std::numeric_limits<std::size_t>::max();
+    }
+
+    void do_modal_write() {
+        while (piece_index_ < piece_count_ && piece_offset_ >= pieces_[piece_index_].size()) {
+            ++piece_index_;
+            piece_offset_ = 0;
+        }
+        if (piece_index_ >= piece_count_) return on_write_done({}, 0);
+        auto piece = pieces_[piece_index_].substr(piece_offset_);
+        auto n = std::min(piece.size(), write_size());
+        stream_.expires_after(idle_timeout());
+        net::async_write(stream_, net::buffer(piece.data(), n),
+                         beast::bind_front_handler(&session::on_modal_write, shared_from_this()));
+    }
+
+    void on_modal_write(error_code ec, std::size_t n) {
+        bump(server_->counters().bytes, n);
+        if (ec) return on_write_error(ec);
+        piece_offset_ += n;
+        sent_ += n;
+        if (mode_.rate == 0) return do_modal_write();
+        auto due = pace_start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                     static_cast<double>(sent_) * 1e9 / static_cast<double>(mode_.rate)));
+        if (due <= std::chrono::steady_clock::now()) return do_modal_write();
+        timer_.expires_at(due);
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (ec) return self->do_close();
+            self->do_modal_write();
+        });
+    }
+
+    void on_write_error(error_code ec) {
+        if (ec == beast::error::timeout) bump(server_->counters().timeouts);
+        do_close();
+    }
+
+    void on_write_done(error_code ec, std::size_t n) {
+        bump(server_->counters().bytes, n);  // modal writes counted theirs already and pass 0
+        if (ec) return on_write_error(ec);
+        switch (then_) {
+        case after_write::keep_alive: return do_read();
+        case after_write::close: return do_linger();
+        case after_write::stall: return do_stall();
+        }
+    }
+
+    // Headers sent, nothing more: wait for the client to give up (or the idle timeout).
+    void do_stall() {
+        state_ = state::stalled;
+        if (stopping_) return do_close();
+        stream_.expires_after(idle_timeout());
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(buffer_.max_size()),
+                                [self = shared_from_this()](error_code, std::size_t) { self->do_close(); });
+    }
+
+    // Close after a response that said so: half-close, drain briefly so the client reads the response.
+    void do_linger() {
+        state_ = state::closing;
+        error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(ms(1000));
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(buffer_.max_size()),
+                                [self = shared_from_this()](error_code ec, std::size_t) {
+                                    if (ec) return self->do_close();
+                                    self->do_linger();
+                                });
+    }
+
+    void do_close() {
+        state_ = state::closing;
+        error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    std::shared_ptr<feed_server> server_;
+    std::uint64_t id_;
+    net::steady_timer timer_;
+    beast::flat_static_buffer<16 * 1024> buffer_;
+    std::optional<request_head_parser> parser_;
+    std::array<char, 8 * 1024> decoded_{};
+    response_mode mode_;
+    std::array<std::string_view, 2> pieces_{};
+    std::size_t piece_count_ = 0, piece_index_ = 0, piece_offset_ = 0, sent_ = 0;
+    std::chrono::steady_clock::time_point pace_start_{};
+    std::string scratch_head_, scratch_body_;
+    resource dynamic_;
+    after_write then_ = after_write::keep_alive;
+    state state_ = state::reading;
+    bool head_only_ = false;
+    bool nodelay_ = true;
+    bool stopping_ = false;
+    std::uint64_t rng_state_;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_options opt)
+    : ioc_(ioc), corpus_(std::move(corpus)), opt_(std::move(opt)), acceptor_(net::make_strand(ioc)) {
+    resources_.reserve(corpus_.feeds.size() + 2);
+    for (const auto& f : corpus_.feeds) resources_.push_back(make_resource(f.content_type, f.body));
+    resources_.push_back(make_resource("text/tab-separated-values; charset=utf-8", data::manifest_tsv(corpus_)));
+    resources_.push_back(make_resource("text/plain; charset=utf-8", "ok\n"));
+    for (std::size_t i = 0; i < corpus_.feeds.size(); ++i) routes_.emplace(corpus_.feeds[i].path, i);
+    routes_.emplace("/manifest", corpus_.feeds.size());
+    routes_.emplace("/healthz", corpus_.feeds.size() + 1);
+    bad_request_ = make_canned(400, "Bad Request");
+    header_too_large_ = make_canned(431, "Request Header Fields Too Large");
+    method_not_allowed_ = make_canned(405, "Method Not Allowed", "Allow: GET, HEAD\r\n");
+    not_found_ = make_canned(404, "Not Found");
+    service_unavailable_ = make_canned(503, "Service Unavailable");
+    internal_error_ = make_canned(500, "Internal Server Error");
+
+    auto address = net::ip::make_address(opt_.host);
+    tcp::endpoint endpoint(address, opt_.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+}
+
+void feed_server::run() {
+    net::dispatch(acceptor_.get_executor(), beast::bind_front_handler(&feed_server::do_accept, shared_from_this()));
+}
+
+void feed_server::do_accept() {
+    if (opt_.threads > 1)
+        acceptor_.async_accept(net::make_strand(ioc_),
+                               beast::bind_front_handler(&feed_server::on_accept, shared_from_this()));
+    else
+        acceptor_.async_accept(ioc_.get_executor(),
+                               beast::bind_front_handler(&feed_server::on_accept, shared_from_this()));
+}
+
+void feed_server::on_accept(error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+        fail(ec, "accept");
+        return do_accept();
+    }
+    if (stats_.open_connections.load(std::memory_order_relaxed) >= opt_.max_connections) {
+        bump(stats_.rejected_connections);
+        error_code ignored;
+        net::write(socket, net::buffer(service_unavailable_.close), ignored);
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        return do_accept();
+    }
+    bump(stats_.connections);
+    bump(stats_.open_connections);
+    auto id = next_session_id_.fetch_add(1, std::memory_order_relaxed);
+    std::make_shared<session>(std::move(socket), shared_from_this(), id)->run();
+    do_accept();
+}
+
+void feed_server::stop() {
+    stopping_ = true;
+    net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] {
+        error_code ignored;
+        self->acceptor_.close(ignored);
+    });
+    std::vector<std::shared_ptr<session>> live;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        for (auto& [id, weak] : sessions_)
+            if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) s->stop();
+}
+
+void feed_server::register_session(std::uint64_t id, std::weak_ptr<session> s) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.emplace(id, std::move(s));
+}
+
+void feed_server::unregister_session(std::uint64_t id) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(id);
+}
+
+server_stats feed_server::stats() const {
+    auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+    server_stats s;
+    s.connections = get(stats_.connections);
+    s.requests = get(stats_.requests);
+    s.bytes = get(stats_.bytes);
+    s.bad_request = get(stats_.bad_request);
+    s.header_too_large = get(stats_.header_too_large);
+    s.method_not_allowed = get(stats_.method_not_allowed);
+    s.not_found = get(stats_.not_found);
+    s.bad_query = get(stats_.bad_query);
+    s.timeouts = get(stats_.timeouts);
+    s.rejected_connections = get(stats_.rejected_connections);
+    s.faults = get(stats_.faults);
+    s.open_connections = get(stats_.open_connections);
+    return s;
+}
+
+std::string feed_server::stats_json() const {
+    auto s = stats();
+    return fmt::format(
+        "{{\"connections\": {}, \"open_connections\": {}, \"requests\": {}, \"bytes\": {}, \"bad_request\": {}, "
+        "\"header_too_large\": {}, \"method_not_allowed\": {}, \"not_found\": {}, \"bad_query\": {}, "
+        "\"timeouts\": {}, \"rejected_connections\": {}, \"faults\": {}}}\n",
+        s.connections, s.open_connections, s.requests, s.bytes, s.bad_request, s.header_too_large,
+        s.method_not_allowed, s.not_found, s.bad_query, s.timeouts, s.rejected_connections, s.faults);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+struct server_thread_impl {
+    net::io_context ioc;
+    std::shared_ptr<feed_server> server;
+    std::vector<std::thread> threads;
+};
+
+server_thread::server_thread(data::corpus corpus, server_options opt) : impl_(std::make_unique<server_thread_impl>()) {
+    unsigned n = std::max(1u, opt.threads);
+    int cpu = opt.cpu;
+    impl_->server = std::make_shared<feed_server>(impl_->ioc, std::move(corpus), std::move(opt));
+    impl_->server->run();
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) {
+        impl_->threads.emplace_back([this, i, cpu, cores] {
+            if (cpu >= 0) {
+                cpu_set_t set;
+                CPU_ZERO(&set);
+                CPU_SET((static_cast<unsigned>(cpu) + i) % cores, &set);
+                pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+            }
+            impl_->ioc.run();
+        });
+    }
+}
+
+server_thread::~server_thread() {
+    impl_->server->stop();
+    for (auto& t : impl_->threads) t.join();
+}
+
+unsigned short server_thread::port() const { return impl_->server->port(); }
+std::string server_thread::base_url() const {
+    return fmt::format("http://{}:{}", impl_->server->options().host, port());
+}
+server_stats server_thread::stats() const { return impl_->server->stats(); }
+const data::corpus& server_thread::corpus() const { return impl_->server->corpus(); }
+
+}  // namespace feedbench::feedserver

@@ -1,0 +1,82 @@
+// The embedded server serves every feed byte-identical (synthetic and feeds-2012), with its manifest,
+// HEAD, /healthz and /stats.
+#include "feedserver/server.hpp"
+#include "tests/feedserver/http_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+using namespace feedbench;
+
+TEST(Serve, EverySyntheticFeedByteIdenticalOverKeepAlive) {
+    feedserver::server_thread server(data::generate_synthetic());
+    test::curl_client client;
+    const auto& c = server.corpus();
+    for (const auto& f : c.feeds) {
+        auto r = client.get(server.base_url() + f.path);
+        ASSERT_EQ(r.code, CURLE_OK) << f.path;
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.content_type, f.content_type);
+        EXPECT_TRUE(r.body == f.body) << f.path;
+    }
+    auto s = server.stats();
+    EXPECT_EQ(s.connections, 1u);  // one keep-alive connection for all of them
+    EXPECT_EQ(s.requests, c.feeds.size());
+}
+
+TEST(Serve, ManifestMatchesCorpus) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 5}));
+    test::curl_client client;
+    auto r = client.get(server.base_url() + "/manifest");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, data::manifest_tsv(server.corpus()));
+    auto entries = data::parse_manifest(r.body);
+    EXPECT_EQ(entries.size(), server.corpus().feeds.size());
+}
+
+TEST(Serve, HeadHealthzAndStats) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 2}));
+    test::curl_client client;
+    const auto& f = server.corpus().feeds[0];
+    auto head = client.get(server.base_url() + f.path, true);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+    curl_off_t length = 0;
+    curl_easy_getinfo(client.handle(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    EXPECT_EQ(static_cast<std::size_t>(length), f.bytes());
+    // The connection is still usable after HEAD.
+    auto get = client.get(server.base_url() + f.path);
+    EXPECT_EQ(get.body, f.body);
+    EXPECT_EQ(client.get(server.base_url() + "/healthz").body, "ok\n");
+    auto stats = client.get(server.base_url() + "/stats");
+    EXPECT_EQ(stats.status, 200);
+    EXPECT_NE(stats.body.find("\"requests\": 4"), std::string::npos) << stats.body;
+    EXPECT_NE(stats.body.find("\"not_found\": 0"), std::string::npos) << stats.body;
+}
+
+TEST(Serve, Feeds2012ByteIdentical) {
+    const char* env = std::getenv("FEEDBENCH_SHARED_CORPUS");
+    auto dir = std::filesystem::path(env ? env : "") / "feeds-2012";
+    if (!env || !std::filesystem::is_directory(dir)) GTEST_SKIP() << "shared corpus absent";
+    feedserver::server_thread server(data::load_directory(dir));
+    ASSERT_EQ(server.corpus().feeds.size(), 388u);
+    test::curl_client client;
+    std::size_t identical = 0;
+    for (const auto& f : server.corpus().feeds) {
+        auto r = client.get(server.base_url() + f.path);
+        EXPECT_EQ(r.status, 200) << f.path;
+        if (r.body == f.body) ++identical;
+    }
+    EXPECT_EQ(identical, 388u);
+}
+
+TEST(Serve, ThreadsOption) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 4}), {.threads = 2});
+    test::curl_client a, b;
+    for (const auto& f : server.corpus().feeds) {
+        EXPECT_EQ(a.get(server.base_url() + f.path).body, f.body);
+        EXPECT_EQ(b.get(server.base_url() + f.path).body, f.body);
+    }
+}
