@@ -20,7 +20,10 @@ struct decode_result {
 };
 
 std::string charset_from_content_type(std::string_view content_type);  // "" when absent
-std::string detect_charset(std::string_view body);                      // uchardet; "" when unsure
+std::string detect_charset(std::string_view body);                      // uchardet, lowercase; "" when unsure
+// Lowercase canonical name for comparisons and iconv: aliases folded ("latin1" -> "iso-8859-1",
+// "gb2312"/"gbk" -> "gb18030", "utf16le"/"utf_16le" -> "utf-16le", "cp1252" -> "windows-1252").
+std::string canonical_charset(std::string_view name);
 decode_result to_utf8(std::string_view body, std::string_view content_type);
 
 }  // namespace feedbench::decode

@@ -27,7 +27,12 @@ struct parse_result {
 // content_type may be empty; the format is sniffed from the first bytes.
 // force_utf8: the body was already transcoded (charset text), so ignore any encoding it declares.
 parse_result parse_eager(std::string_view body, std::string_view content_type = {}, bool force_utf8 = false);
-// Pulls the body from src while parsing (libxml2 xmlReaderForIO / push parser; JSON reads all, then parses).
-parse_result parse_lazy(body_source& src, std::string_view content_type = {});
+// Pulls the body from src while parsing: libxml2 push parser fed from src.read (each read asks for
+// up to request_bytes, default lazy_request_bytes; the source caps it at the read size), so every read
+// and every suspension happens inside the parse. JSON reads the whole body, then parses. A source
+// failure (-1) ends the parse with src.error_class(). On a parse error the body is still drained.
+inline constexpr std::size_t lazy_request_bytes = std::size_t{1} << 20;
+parse_result parse_lazy(body_source& src, std::string_view content_type = {}, bool force_utf8 = false,
+    std::size_t request_bytes = 0);
 
 }  // namespace feedbench::parse

@@ -1,0 +1,287 @@
+// libxml2 feed parsing: context setup (per-context error sink, root/doctype probe), the eager
+// in-memory parse, the lazy push parse fed from a body_source, and the tree walk that extracts items.
+#include "repro/parse/xml_feed.hpp"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+
+#include <cctype>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace feedbench::parse::detail {
+
+namespace {
+
+struct ctxt_deleter {
+    void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+};
+struct doc_deleter {
+    void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+using ctxt_ptr = std::unique_ptr<xmlParserCtxt, ctxt_deleter>;
+using doc_ptr = std::unique_ptr<xmlDoc, doc_deleter>;
+
+// What the parser saw before any error: the first element and the DOCTYPE name (to tell HTML apart).
+struct root_probe {
+    bool seen_root = false;
+    std::string root;
+    std::string doctype;
+};
+
+void ignore_structured_error(void*, xmlErrorPtr) {}
+
+root_probe* probe_of(void* ctx)
+{
+    return static_cast<root_probe*>(static_cast<xmlParserCtxtPtr>(ctx)->_private);
+}
+
+void probing_start_element(void* ctx, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+    int nb_namespaces, const xmlChar** namespaces, int nb_attributes, int nb_defaulted, const xmlChar** attributes)
+{
+    if (root_probe* p = probe_of(ctx); p != nullptr && !p->seen_root) {
+        p->seen_root = true;
+        p->root = reinterpret_cast<const char*>(localname);
+    }
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
+}
+
+void probing_internal_subset(void* ctx, const xmlChar* name, const xmlChar* external_id, const xmlChar* system_id)
+{
+    if (root_probe* p = probe_of(ctx); p != nullptr && name != nullptr)
+        p->doctype = reinterpret_cast<const char*>(name);
+    xmlSAX2InternalSubset(ctx, name, external_id, system_id);
+}
+
+int parse_options(bool force_utf8)
+{
+    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+    if (force_utf8)
+        opts |= XML_PARSE_IGNORE_ENC;
+    return opts;
+}
+
+// Errors go to this context's structured handler (never to libxml2's thread-local globals).
+void install_probe(xmlParserCtxtPtr ctxt, root_probe& probe)
+{
+    ctxt->_private = &probe;
+    ctxt->sax->serror = &ignore_structured_error;
+    ctxt->sax->startElementNs = &probing_start_element;
+    ctxt->sax->internalSubset = &probing_internal_subset;
+}
+
+bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+parse_result failure(std::string error_class, std::string message)
+{
+    parse_result r;
+    r.error_class = std::move(error_class);
+    r.message = std::move(message);
+    return r;
+}
+
+std::string_view name_of(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
+
+std::string trimmed_content(const xmlNode* n)
+{
+    xmlChar* raw = xmlNodeGetContent(n);
+    if (raw == nullptr)
+        return {};
+    std::string_view s(reinterpret_cast<const char*>(raw));
+    auto const ws = " \t\r\n";
+    auto const b = s.find_first_not_of(ws);
+    std::string out = b == std::string_view::npos ? std::string{} : std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
+    xmlFree(raw);
+    return out;
+}
+
+std::string attribute(const xmlNode* n, const char* name)
+{
+    xmlChar* raw = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+    if (raw == nullptr)
+        return {};
+    std::string out(reinterpret_cast<const char*>(raw));
+    xmlFree(raw);
+    return out;
+}
+
+bool has_attribute(const xmlNode* n, const char* name)
+{
+    return xmlHasProp(n, reinterpret_cast<const xmlChar*>(name)) != nullptr;
+}
+
+// title: first <title> child; link: first <link> child that is either an RSS text link (no href)
+// or an Atom link with href and rel absent or "alternate"; date: pubDate, then date (dc:date),
+// then updated, then published (first child of each name).
+feed_item extract_item(const xmlNode* item)
+{
+    feed_item out;
+    bool have_title = false, have_link = false;
+    const xmlNode* dates[4] = {nullptr, nullptr, nullptr, nullptr};
+    static constexpr std::string_view date_names[4] = {"pubDate", "date", "updated", "published"};
+    for (const xmlNode* c = item->children; c != nullptr; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        std::string_view const name = name_of(c);
+        if (!have_title && name == "title") {
+            out.title = trimmed_content(c);
+            have_title = true;
+        } else if (!have_link && name == "link") {
+            if (has_attribute(c, "href")) {
+                std::string const rel = attribute(c, "rel");
+                if (rel.empty() || rel == "alternate") {
+                    out.link = attribute(c, "href");
+                    have_link = true;
+                }
+            } else {
+                out.link = trimmed_content(c);
+                have_link = true;
+            }
+        } else {
+            for (int i = 0; i < 4; ++i)
+                if (dates[i] == nullptr && name == date_names[i])
+                    dates[i] = c;
+        }
+    }
+    for (const xmlNode* d : dates)
+        if (d != nullptr) {
+            out.date = trimmed_content(d);
+            break;
+        }
+    return out;
+}
+
+// Every element named item or entry (any namespace), in document order.
+void collect_items(const xmlNode* root, std::vector<feed_item>& out)
+{
+    std::vector<const xmlNode*> stack{root};
+    while (!stack.empty()) {
+        const xmlNode* n = stack.back();
+        stack.pop_back();
+        if (name_of(n) == "item" || name_of(n) == "entry")
+            out.push_back(extract_item(n));
+        // push children in reverse so they pop in document order
+        const xmlNode* last = n->last;
+        for (const xmlNode* c = last; c != nullptr; c = c->prev)
+            if (c->type == XML_ELEMENT_NODE)
+                stack.push_back(c);
+    }
+}
+
+std::string error_text(xmlParserCtxtPtr ctxt)
+{
+    xmlErrorPtr e = &ctxt->lastError;
+    if (e->message == nullptr)
+        return "not well-formed XML";
+    std::string msg = e->message;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+    return "line " + std::to_string(e->line) + ": " + msg;
+}
+
+// HTML pages (first element or DOCTYPE named html) are "not-a-feed" whether or not they are
+// well-formed XML; any other document that is not well-formed is "parse".
+parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe)
+{
+    bool const looks_html = iequals(probe.root, "html") || iequals(probe.doctype, "html");
+    if (ctxt->wellFormed == 0 || doc == nullptr) {
+        if (looks_html)
+            return failure("not-a-feed", "HTML page (not well-formed XML: " + error_text(ctxt) + ")");
+        return failure("parse", error_text(ctxt));
+    }
+    const xmlNode* root = xmlDocGetRootElement(doc.get());
+    if (root == nullptr)
+        return failure("parse", "no root element");
+    std::string_view const root_name = name_of(root);
+    parse_result r;
+    if (root_name == "rss")
+        r.format = "rss";
+    else if (root_name == "feed")
+        r.format = "atom";
+    else if (root_name == "RDF")
+        r.format = "rdf";
+    else
+        return failure("not-a-feed", "well-formed XML whose root element is <" + std::string(root_name) + ">");
+    collect_items(root, r.item_list);
+    r.items = r.item_list.size();
+    r.ok = true;
+    return r;
+}
+
+}  // namespace
+
+void init_libxml2()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { xmlInitParser(); });
+}
+
+parse_result parse_xml_memory(std::string_view body, bool force_utf8)
+{
+    init_libxml2();
+    if (body.size() > static_cast<std::size_t>(INT_MAX))
+        return failure("parse", "body larger than libxml2 accepts");
+    ctxt_ptr ctxt(xmlNewParserCtxt());
+    if (!ctxt)
+        return failure("parse", "xmlNewParserCtxt failed");
+    root_probe probe;
+    install_probe(ctxt.get(), probe);
+    doc_ptr doc(xmlCtxtReadMemory(ctxt.get(), body.data(), static_cast<int>(body.size()), nullptr,
+        force_utf8 ? "UTF-8" : nullptr, parse_options(force_utf8)));
+    return finish(ctxt.get(), std::move(doc), probe);
+}
+
+parse_result parse_xml_pull(body_source& src, std::string_view prefix, bool force_utf8, char* buf, std::size_t cap)
+{
+    init_libxml2();
+    ctxt_ptr ctxt(xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, nullptr));
+    if (!ctxt)
+        return failure("parse", "xmlCreatePushParserCtxt failed");
+    root_probe probe;
+    install_probe(ctxt.get(), probe);
+    xmlCtxtUseOptions(ctxt.get(), parse_options(force_utf8));
+    if (force_utf8)
+        xmlSwitchEncoding(ctxt.get(), XML_CHAR_ENCODING_UTF8);
+
+    bool failed = false;  // libxml2 hit a fatal error: stop feeding it, keep draining the body
+    auto push = [&](const char* data, std::size_t size, bool terminate) {
+        if (failed)
+            return;
+        xmlParseChunk(ctxt.get(), data, static_cast<int>(size), terminate ? 1 : 0);
+        if (ctxt->wellFormed == 0 || ctxt->disableSAX != 0)
+            failed = true;
+    };
+    if (!prefix.empty())
+        push(prefix.data(), prefix.size(), false);
+
+    for (;;) {
+        std::ptrdiff_t const n = src.read(buf, cap);
+        if (n < 0) {
+            std::string cls = src.error_class();
+            return failure(cls.empty() ? "read" : cls, "body read failed during the parse");
+        }
+        if (n == 0)
+            break;
+        push(buf, static_cast<std::size_t>(n), false);
+    }
+    push(nullptr, 0, true);
+    doc_ptr doc(ctxt->myDoc);
+    ctxt->myDoc = nullptr;
+    return finish(ctxt.get(), std::move(doc), probe);
+}
+
+}  // namespace feedbench::parse::detail
