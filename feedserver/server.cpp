@@ -22,6 +22,7 @@
 #include <thread>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -87,7 +88,6 @@ public:
     http::verb method() const { return method_; }
     std::string_view target() const { return {target_.data(), target_size_}; }
     int version() const { return version_; }
-    bool has_body() const { return has_body_; }
 
 private:
     void on_request_impl(http::verb method, beast::string_view, beast::string_view target, int version,
@@ -104,9 +104,7 @@ private:
     void on_response_impl(int, beast::string_view, int, error_code&) override {}
     void on_field_impl(http::field, beast::string_view, beast::string_view, error_code&) override {}
     void on_header_impl(error_code&) override {}
-    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-        has_body_ = !length || *length > 0;
-    }
+    void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
     std::size_t on_body_impl(beast::string_view body, error_code&) override { return body.size(); }
     void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
     std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
@@ -116,7 +114,6 @@ private:
 
     http::verb method_ = http::verb::unknown;
     int version_ = 11;
-    bool has_body_ = false;
     std::array<char, 8 * 1024> target_{};
     std::size_t target_size_ = 0;
 };
@@ -293,7 +290,7 @@ private:
             bump(c.method_not_allowed);
             return write_canned(server_->method_not_allowed().close, after_write::close);
         }
-        if (p.has_body()) {
+        if (!p.is_done()) {  // a body follows the header: not served, and it would desync keep-alive
             bump(c.bad_request);
             return write_canned(server_->bad_request().close, after_write::close);
         }
@@ -512,8 +509,21 @@ private:
         if (piece_index_ >= piece_count_) return on_write_done({}, 0);
         auto piece = pieces_[piece_index_].substr(piece_offset_);
         auto n = std::min(piece.size(), write_size());
+        if (mode_.rate == 0) return write_segment(piece.substr(0, n));
+        // Pacing: a segment leaves only once its last byte is due, so N bytes take at least N/rate.
+        auto due = pace_start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                     static_cast<double>(sent_ + n) * 1e9 / static_cast<double>(mode_.rate)));
+        if (due <= std::chrono::steady_clock::now()) return write_segment(piece.substr(0, n));
+        timer_.expires_at(due);
+        timer_.async_wait([self = shared_from_this(), segment = piece.substr(0, n)](error_code ec) {
+            if (ec) return self->do_close();
+            self->write_segment(segment);
+        });
+    }
+
+    void write_segment(std::string_view segment) {
         stream_.expires_after(idle_timeout());
-        net::async_write(stream_, net::buffer(piece.data(), n),
+        net::async_write(stream_, net::buffer(segment.data(), segment.size()),
                          beast::bind_front_handler(&session::on_modal_write, shared_from_this()));
     }
 
@@ -522,15 +532,7 @@ private:
         if (ec) return on_write_error(ec);
         piece_offset_ += n;
         sent_ += n;
-        if (mode_.rate == 0) return do_modal_write();
-        auto due = pace_start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                     static_cast<double>(sent_) * 1e9 / static_cast<double>(mode_.rate)));
-        if (due <= std::chrono::steady_clock::now()) return do_modal_write();
-        timer_.expires_at(due);
-        timer_.async_wait([self = shared_from_this()](error_code ec) {
-            if (ec) return self->do_close();
-            self->do_modal_write();
-        });
+        do_modal_write();
     }
 
     void on_write_error(error_code ec) {
@@ -741,6 +743,11 @@ server_thread::server_thread(data::corpus corpus, server_options opt) : impl_(st
 
 server_thread::~server_thread() {
     impl_->server->stop();
+    // Give responses in flight (paced or delayed ones can be long) a bounded grace period.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->server->options().stop_grace_ms);
+    while (impl_->server->stats().open_connections > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    impl_->ioc.stop();
     for (auto& t : impl_->threads) t.join();
 }
 

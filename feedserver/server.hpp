@@ -29,6 +29,7 @@ struct server_options {
     bool split = false;               // headers and body in two writes
     std::size_t max_connections = 1024;
     unsigned idle_timeout_ms = 10'000;
+    unsigned stop_grace_ms = 5'000;  // on stop, responses still in flight after this long are cut
 };
 
 struct server_stats {
