@@ -46,8 +46,14 @@ std::size_t count_in_tree(const xmlNode* root)
     return count;
 }
 
+// Frees a document the parser still holds too (a push parse abandoned on a read error).
 struct ctxt_deleter {
-    void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+    void operator()(xmlParserCtxt* c) const
+    {
+        if (c->myDoc != nullptr)
+            xmlFreeDoc(c->myDoc);
+        xmlFreeParserCtxt(c);
+    }
 };
 struct doc_deleter {
     void operator()(xmlDoc* d) const { xmlFreeDoc(d); }

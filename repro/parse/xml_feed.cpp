@@ -19,8 +19,14 @@ namespace feedbench::parse::detail {
 
 namespace {
 
+// Frees a document the parser still holds too (a push parse abandoned on a read error).
 struct ctxt_deleter {
-    void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+    void operator()(xmlParserCtxt* c) const
+    {
+        if (c->myDoc != nullptr)
+            xmlFreeDoc(c->myDoc);
+        xmlFreeParserCtxt(c);
+    }
 };
 struct doc_deleter {
     void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
