@@ -1,0 +1,436 @@
+// Turns measured scenarios into files: CSVs, plot data, gnuplot plots, verdicts, REPORT.md and index.html.
+#include "repro/scenarios/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace feedbench::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<std::string_view, 8> stage_words{
+    "intake", "connect", "request", "headers", "body", "decode", "parse", "ack"};
+
+void write_text(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(file.string() + ": cannot write");
+    out << text;
+}
+
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+    for (std::size_t p = 0; (p = s.find(from, p)) != std::string::npos; p += to.size()) s.replace(p, from.size(), to);
+    return s;
+}
+
+// "jobs_per_s" -> "jobs/s", "parse_wall_p50_us" -> "parse wall p50 µs".
+std::string metric_title(const std::string& m) {
+    static const std::map<std::string, std::string> names{
+        {"jobs_per_s", "jobs/s"},           {"cpu_pct", "worker CPU %"},     {"latency_p50_ms", "latency p50 ms"},
+        {"latency_p90_ms", "latency p90 ms"}, {"latency_p99_ms", "latency p99 ms"}, {"latency_max_ms", "latency max ms"},
+        {"predicted_jobs_per_s", "predicted jobs/s"}, {"failed", "failed"}, {"ok", "ok"}, {"jobs", "jobs"}};
+    if (auto it = names.find(m); it != names.end()) return it->second;
+    auto t = replace_all(m, "_per_job", " per job");
+    t = replace_all(t, "_pct", " %");
+    t = replace_all(t, "_us", " µs");
+    t = replace_all(t, "_ms", " ms");
+    return replace_all(t, "_", " ");
+}
+
+std::string label_text(const std::string& label) { return replace_all(label, ";", " "); }
+
+std::string html_escape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        switch (c) {
+        case '&': o += "&amp;"; break;
+        case '<': o += "&lt;"; break;
+        case '>': o += "&gt;"; break;
+        case '"': o += "&quot;"; break;
+        default: o += c;
+        }
+    }
+    return o;
+}
+
+std::string md_escape(const std::string& s) { return replace_all(s, "|", "\\|"); }
+
+std::vector<const config_summary*> filtered(const scenario_outcome& o, const selector& f) {
+    std::vector<const config_summary*> out;
+    for (auto& c : o.summary)
+        if (f.matches(c.config)) out.push_back(&c);
+    return out;
+}
+
+std::string series_words(const std::vector<std::string>& names) {
+    std::string s;
+    for (auto& n : names) s += (s.empty() ? "" : " ") + n;
+    return s;
+}
+
+std::string plot_title(const scenario& s, const plot_spec& p) {
+    if (p.kind == "jobs_vs_read_size") return s.id + " jobs/s vs read size: " + s.title;
+    if (p.kind == "cpu_vs_read_size") return s.id + " worker CPU% vs read size: " + s.title;
+    if (p.kind == "stage_wall_cpu") return s.id + " per-stage wall vs cpu, p50 per job: " + s.title;
+    if (p.kind == "latency_cdf") return s.id + " job latency CDF: " + s.title;
+    if (p.kind == "request_latency") return s.id + " per-request latency: " + s.title;
+    return s.id + " " + metric_title(p.metric) + " by configuration: " + s.title;
+}
+
+// Writes the plot's data file and renders it; returns the result with paths relative to dir.
+plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::path& dir, const plot_env& env,
+                      const std::string& subtitle) {
+    plot_result r;
+    r.spec = p;
+    r.title = plot_title(o.def, p);
+    auto rows = filtered(o, p.filter);
+    std::set<std::string> labels;
+    for (auto* c : rows) labels.insert(c->config.label);
+    std::vector<std::pair<std::string, std::string>> vars{{"title", r.title}, {"subtitle", subtitle}};
+    r.data = p.name + ".csv";
+    auto data_path = dir / r.data;
+    vars.emplace_back("data", data_path.string());
+
+    if (p.kind == "jobs_vs_read_size" || p.kind == "cpu_vs_read_size") {
+        std::vector<config_summary> subset;
+        std::vector<std::string> series;
+        for (auto* c : rows) {
+            subset.push_back(*c);
+            if (std::find(series.begin(), series.end(), c->config.series) == series.end()) series.push_back(c->config.series);
+        }
+        // Lines need their points in read-size order.
+        std::stable_sort(subset.begin(), subset.end(), [&](auto& a, auto& b) {
+            auto sa = std::find(series.begin(), series.end(), a.config.series) - series.begin();
+            auto sb = std::find(series.begin(), series.end(), b.config.series) - series.begin();
+            if (sa != sb) return sa < sb;
+            return read_size_plot_x(a.config.get(axis::read_size)) < read_size_plot_x(b.config.get(axis::read_size));
+        });
+        write_summary_csv(data_path, subset);
+        vars.emplace_back("series", series_words(series));
+    } else if (p.kind == "stage_wall_cpu") {
+        std::ostringstream csv;
+        csv << "label,stage,wall_p50_us,cpu_p50_us,suspended_p50_us\n";
+        for (auto* c : rows)
+            for (auto st : stage_words) {
+                std::string base(st);
+                double wall = c->median(base + "_wall_p50_us");
+                if (std::isnan(wall) || wall < 0.5) continue;
+                auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
+                csv << label_text(c->config.label) << ' ' << st << ',' << st << ',' << num(wall) << ','
+                    << num(c->median(base + "_cpu_p50_us")) << ',' << num(c->median(base + "_suspended_p50_us")) << '\n';
+            }
+        write_text(data_path, csv.str());
+    } else if (p.kind == "latency_cdf" || p.kind == "request_latency") {
+        std::vector<latency_series> subset;
+        std::vector<std::string> series;
+        for (auto& l : o.latencies)
+            if (labels.count(l.series) && !l.latency_ms.empty()) {
+                subset.push_back(l);
+                series.push_back(l.series);
+            }
+        if (p.kind == "latency_cdf") write_cdf_csv(data_path, subset);
+        else write_requests_csv(data_path, subset);
+        vars.emplace_back("series", series_words(series));
+        if (p.kind == "request_latency")
+            for (auto& c : o.def.checks)
+                if (c.op == check_op::at_least && !c.b && c.a.metric.rfind("latency_", 0) == 0)
+                    vars.emplace_back("mark_ms", format_number(c.threshold));
+    } else {  // bars
+        std::ostringstream csv;
+        csv << "label,median,min,max\n";
+        for (auto* c : rows) {
+            auto it = c->metrics.find(p.metric);
+            spread s = it == c->metrics.end() ? spread{} : it->second;
+            auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
+            csv << label_text(c->config.label) << ',' << num(s.median) << ',' << num(s.min) << ',' << num(s.max) << '\n';
+        }
+        write_text(data_path, csv.str());
+        vars.emplace_back("ylabel_text", metric_title(p.metric) + " (median; bars: min-max)");
+    }
+    auto outcome = render_plot(env, p.kind, dir / p.name, vars);
+    r.ok = outcome.ok;
+    r.error = outcome.error;
+    if (!outcome.png.empty()) r.png = outcome.png.filename();
+    if (!outcome.svg.empty()) r.svg = outcome.svg.filename();
+    return r;
+}
+
+// The axes a scenario varies, in axis order (from its labels).
+std::vector<axis> varying_axes(const std::vector<config_summary>& rows) {
+    std::vector<axis> out;
+    for (std::size_t i = 0; i < axis_count; ++i) {
+        auto a = static_cast<axis>(i);
+        if (a == axis::jobs) continue;
+        for (auto& c : rows)
+            if (c.config.values[i] != rows.front().config.values[i]) {
+                out.push_back(a);
+                break;
+            }
+    }
+    return out;
+}
+
+std::string cell(const config_summary& c, const std::string& m, bool with_range) {
+    auto it = c.metrics.find(m);
+    if (it == c.metrics.end() || std::isnan(it->second.median)) return "-";
+    auto& s = it->second;
+    std::string t = format_number(s.median);
+    if (with_range && s.n > 1) t += " (" + format_number(s.min) + "–" + format_number(s.max) + ")";
+    return t;
+}
+
+struct table {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+table scenario_table(const scenario_outcome& o) {
+    table t;
+    auto axes = varying_axes(o.summary);
+    bool any_status = std::any_of(o.summary.begin(), o.summary.end(), [](auto& c) { return !c.status.empty(); });
+    for (auto a : axes) t.header.emplace_back(axis_names[static_cast<std::size_t>(a)]);
+    t.header.emplace_back("jobs");
+    t.header.emplace_back("reps");
+    for (auto& m : o.def.table) t.header.push_back(metric_title(m));
+    if (any_status) t.header.emplace_back("status");
+    for (auto& c : o.summary) {
+        std::vector<std::string> row;
+        for (auto a : axes) row.push_back(c.config.get(a));
+        row.push_back(c.config.get(axis::jobs));
+        row.push_back(std::to_string(c.reps));
+        for (std::size_t k = 0; k < o.def.table.size(); ++k) row.push_back(cell(c, o.def.table[k], k == 0));
+        if (any_status) row.push_back(c.status);
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+std::string measured_text(const verdict& v) {
+    std::string s;
+    for (auto& c : v.checks) s += (s.empty() ? "" : "; ") + (c.has_data ? format_number(c.value) : std::string("no data"));
+    return s.empty() ? "-" : s;
+}
+
+std::string threshold_summary(const scenario& s) {
+    std::string t;
+    for (auto& c : s.checks) t += (t.empty() ? "" : "; ") + threshold_text(c);
+    return t;
+}
+
+std::string verdict_word(const scenario_outcome& o) { return std::string(to_string(o.result.kind)); }
+
+std::vector<std::pair<std::string, std::string>> meta_rows(const run_report& r) {
+    auto& m = r.meta;
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"run id", r.run_id},          {"commit", m.commit},     {"date (UTC)", m.date_utc},
+        {"compiler", m.compiler},      {"flags", m.flags},       {"CPU", m.cpu_model},
+        {"cores", std::to_string(m.cores)}, {"kernel", m.kernel}, {"OS", m.os},
+        {"matrix", r.full ? "full" : "quick"}, {"repetitions", std::to_string(r.repeat)},
+        {"server", r.server},          {"pinning", r.pinning},   {"run time", format_number(r.seconds) + " s"}};
+    for (auto& [name, version] : m.libraries) rows.emplace_back(name, version);
+    return rows;
+}
+
+}  // namespace
+
+void finish_scenario(scenario_outcome& o, const fs::path& dir, const plot_env& env, const std::string& machine,
+                     const std::string& commit) {
+    if (!o.ran) {
+        o.result = skipped_verdict(o.skip_reason);
+        return;
+    }
+    o.summary = summarize(o.reps);
+    o.result = evaluate(o.def, o.summary);
+    write_rep_csv(dir / (o.def.id + ".csv"), o.def.id, o.reps);
+    write_summary_csv(dir / (o.def.id + "_summary.csv"), o.summary);
+    o.files = {o.def.id + ".csv", o.def.id + "_summary.csv"};
+    if (!o.latencies.empty()) {
+        write_requests_csv(dir / (o.def.id + "_latency.csv"), o.latencies);
+        o.files.emplace_back(o.def.id + "_latency.csv");
+    }
+    std::string subtitle = machine + ", commit " + commit;
+    for (auto& p : o.def.plots) {
+        o.plots.push_back(make_plot(o, p, dir, env, subtitle));
+        o.files.push_back(o.plots.back().data);
+    }
+}
+
+std::string verdict_table(const run_report& r) {
+    std::ostringstream out;
+    std::size_t w = 5;
+    for (auto& o : r.scenarios) w = std::max(w, o.def.id.size());
+    for (auto& o : r.scenarios) {
+        std::string word = verdict_word(o);
+        out << o.def.id << std::string(w - o.def.id.size() + 2, ' ') << word << std::string(word.size() < 16 ? 16 - word.size() : 1, ' ')
+            << (o.def.must_reproduce ? "[must] " : "       ") << o.def.title << '\n';
+        if (o.ran)
+            for (auto& c : o.result.checks) out << std::string(w + 2, ' ') << "  " << c.detail << '\n';
+        else
+            out << std::string(w + 2, ' ') << "  " << o.skip_reason << '\n';
+    }
+    return out.str();
+}
+
+std::string report_markdown(const run_report& r) {
+    std::ostringstream md;
+    md << "# feedbench reproduction: " << r.run_id << "\n\n";
+    md << r.machine << " · commit `" << r.meta.commit << "` · " << r.meta.date_utc << " · "
+       << (r.full ? "full" : "quick") << " matrix · " << r.repeat << " repetitions per configuration (median, min–max) · "
+       << format_number(r.seconds) << " s\n\n";
+    md << "Server: " << r.server << ". " << r.pinning << "\n\n";
+    for (auto& n : r.notes) md << "> " << n << "\n\n";
+
+    md << "## Verdicts\n\n| scenario | title | verdict | measured | threshold | must reproduce |\n|---|---|---|---|---|---|\n";
+    for (auto& o : r.scenarios)
+        md << "| [" << o.def.id << "](#" << o.def.id << ") | " << md_escape(o.def.title) << " | **" << verdict_word(o) << "** | "
+           << (o.ran ? measured_text(o.result) : "-") << " | " << md_escape(threshold_summary(o.def)) << " | "
+           << (o.def.must_reproduce ? "yes" : "no") << " |\n";
+    md << "\nREPRODUCED: every check of the rule passes; NOT REPRODUCED: a check fails (a legitimate outcome: the "
+          "numbers are reported as measured); NO DATA: a configuration or value the rule needs is missing; "
+          "MEASURED: the rule has no threshold; SKIPPED: the scenario did not run.\n\n";
+
+    for (auto& o : r.scenarios) {
+        md << "<a id=\"" << o.def.id << "\"></a>\n\n## " << o.def.id << ": " << o.def.title << "\n\n";
+        md << "**Verdict: " << verdict_word(o) << "**";
+        if (!o.ran) md << ": " << o.skip_reason << "\n\n";
+        else {
+            md << "\n\n";
+            for (auto& c : o.result.checks) md << "- " << md_escape(c.detail) << "\n";
+            md << "\n";
+        }
+        if (!o.def.finding.empty()) md << "*2012:* " << o.def.finding << "\n\n";
+        if (!o.def.why.empty()) md << "*Threshold:* " << o.def.why << "\n\n";
+        if (!o.def.note.empty()) md << "*Note:* " << o.def.note << "\n\n";
+        if (!o.ran) continue;
+        auto t = scenario_table(o);
+        md << "|";
+        for (auto& h : t.header) md << ' ' << md_escape(h) << " |";
+        md << "\n|";
+        for (std::size_t i = 0; i < t.header.size(); ++i) md << "---|";
+        md << "\n";
+        for (auto& row : t.rows) {
+            md << "|";
+            for (auto& c : row) md << ' ' << md_escape(c) << " |";
+            md << "\n";
+        }
+        md << "\n";
+        for (auto& p : o.plots) {
+            if (!p.png.empty()) md << "![" << md_escape(p.title) << "](" << p.png.string() << ")\n";
+            if (!p.svg.empty()) md << "[SVG](" << p.svg.string() << ") · ";
+            md << "[data](" << p.data.string() << ")";
+            if (!p.ok) md << " · **plot missing**: " << md_escape(p.error);
+            md << "\n\n";
+        }
+        md << "Files:";
+        for (auto& f : o.files) md << " [" << f.string() << "](" << f.string() << ")";
+        md << " · " << format_number(o.seconds) << " s\n\n";
+    }
+    md << "## Meta\n\n| | |\n|---|---|\n";
+    for (auto& [k, v] : meta_rows(r)) md << "| " << md_escape(k) << " | " << md_escape(v) << " |\n";
+    md << "\nmeta.json holds the same. Each scenario's `<id>.csv` has one row per repetition; `<id>_summary.csv` "
+          "the median, min and max per configuration.\n";
+    return md.str();
+}
+
+std::string report_html(const run_report& r) {
+    std::ostringstream h;
+    auto e = html_escape;
+    h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>feedbench reproduction " << e(r.run_id)
+      << "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+         "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}td,th{border:1px solid #ccc;padding:3px 8px;"
+         "text-align:left}th{background:#f3f3f3}.REPRODUCED{color:#070;font-weight:bold}.NOT{color:#b00;font-weight:bold}"
+         ".NO{color:#a60;font-weight:bold}img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}code{background:#f3f3f3}"
+         "</style></head><body>\n";
+    h << "<h1>feedbench reproduction: " << e(r.run_id) << "</h1>\n<p>" << e(r.machine) << " · commit <code>"
+      << e(r.meta.commit) << "</code> · " << e(r.meta.date_utc) << " · " << (r.full ? "full" : "quick") << " matrix · "
+      << r.repeat << " repetitions per configuration (median, min–max) · " << e(format_number(r.seconds)) << " s</p>\n";
+    h << "<p>Server: " << e(r.server) << ". " << e(r.pinning) << "</p>\n";
+    for (auto& n : r.notes) h << "<blockquote>" << e(n) << "</blockquote>\n";
+    auto cls = [](const std::string& w) { return w.substr(0, w.find(' ')); };
+    h << "<h2>Verdicts</h2>\n<table><tr><th>scenario</th><th>title</th><th>verdict</th><th>measured</th><th>threshold</th>"
+         "<th>must reproduce</th></tr>\n";
+    for (auto& o : r.scenarios) {
+        auto w = verdict_word(o);
+        h << "<tr><td><a href=\"#" << e(o.def.id) << "\">" << e(o.def.id) << "</a></td><td>" << e(o.def.title)
+          << "</td><td class=\"" << cls(w) << "\">" << e(w) << "</td><td>" << e(o.ran ? measured_text(o.result) : "-")
+          << "</td><td>" << e(threshold_summary(o.def)) << "</td><td>" << (o.def.must_reproduce ? "yes" : "no")
+          << "</td></tr>\n";
+    }
+    h << "</table>\n";
+    for (auto& o : r.scenarios) {
+        auto w = verdict_word(o);
+        h << "<h2 id=\"" << e(o.def.id) << "\">" << e(o.def.id) << ": " << e(o.def.title) << "</h2>\n";
+        h << "<p>Verdict: <span class=\"" << cls(w) << "\">" << e(w) << "</span>" << (o.ran ? "" : ": " + e(o.skip_reason))
+          << "</p>\n";
+        if (o.ran) {
+            h << "<ul>";
+            for (auto& c : o.result.checks) h << "<li>" << e(c.detail) << "</li>";
+            h << "</ul>\n";
+        }
+        if (!o.def.finding.empty()) h << "<p><em>2012:</em> " << e(o.def.finding) << "</p>\n";
+        if (!o.def.why.empty()) h << "<p><em>Threshold:</em> " << e(o.def.why) << "</p>\n";
+        if (!o.def.note.empty()) h << "<p><em>Note:</em> " << e(o.def.note) << "</p>\n";
+        if (!o.ran) continue;
+        auto t = scenario_table(o);
+        h << "<table><tr>";
+        for (auto& c : t.header) h << "<th>" << e(c) << "</th>";
+        h << "</tr>\n";
+        for (auto& row : t.rows) {
+            h << "<tr>";
+            for (auto& c : row) h << "<td>" << e(c) << "</td>";
+            h << "</tr>\n";
+        }
+        h << "</table>\n";
+        for (auto& p : o.plots) {
+            h << "<figure>";
+            if (!p.png.empty()) h << "<img src=\"" << e(p.png.string()) << "\" alt=\"" << e(p.title) << "\">";
+            h << "<figcaption>";
+            if (!p.svg.empty()) h << "<a href=\"" << e(p.svg.string()) << "\">SVG</a> · ";
+            h << "<a href=\"" << e(p.data.string()) << "\">data</a>";
+            if (!p.ok) h << " · <strong>plot missing</strong>: " << e(p.error);
+            h << "</figcaption></figure>\n";
+        }
+        h << "<p>Files:";
+        for (auto& f : o.files) h << " <a href=\"" << e(f.string()) << "\">" << e(f.string()) << "</a>";
+        h << " · " << e(format_number(o.seconds)) << " s</p>\n";
+    }
+    h << "<h2>Meta</h2>\n<table>\n";
+    for (auto& [k, v] : meta_rows(r)) h << "<tr><th>" << e(k) << "</th><td>" << e(v) << "</td></tr>\n";
+    h << "</table>\n<p><a href=\"meta.json\">meta.json</a> · <a href=\"REPORT.md\">REPORT.md</a></p>\n</body></html>\n";
+    return h.str();
+}
+
+void write_report(const run_report& r, const fs::path& dir) {
+    write_text(dir / "REPORT.md", report_markdown(r));
+    write_text(dir / "index.html", report_html(r));
+    std::ostringstream csv;
+    csv << "scenario,verdict,must_reproduce,measured,threshold,plots_missing\n";
+    auto clean = [](std::string s) {
+        for (auto& c : s)
+            if (c == ',' || c == '\n') c = ' ';
+        return s;
+    };
+    for (auto& o : r.scenarios) {
+        auto missing = std::count_if(o.plots.begin(), o.plots.end(), [](auto& p) { return !p.ok; });
+        csv << o.def.id << ',' << verdict_word(o) << ',' << (o.def.must_reproduce ? "yes" : "no") << ','
+            << clean(o.ran ? measured_text(o.result) : "-") << ',' << clean(threshold_summary(o.def)) << ',' << missing << '\n';
+    }
+    write_text(dir / "verdicts.csv", csv.str());
+}
+
+std::vector<std::string> ci_failures(const run_report& r) {
+    std::vector<std::string> out;
+    for (auto& o : r.scenarios) {
+        if (o.def.must_reproduce && o.result.kind != verdict_kind::reproduced)
+            out.push_back(o.def.id + " must reproduce but is " + verdict_word(o) + ": " + o.result.line);
+        for (auto& p : o.plots)
+            if (!p.ok) out.push_back(o.def.id + " plot " + p.spec.name + " missing: " + p.error);
+    }
+    return out;
+}
+
+}  // namespace feedbench::scenarios

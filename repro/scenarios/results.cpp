@@ -1,0 +1,200 @@
+// Tidy CSVs of a scenario's repetitions and their median / min / max per configuration.
+#include "repro/scenarios/results.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace feedbench::scenarios {
+namespace {
+
+// CSV fields here never need quoting: commas and newlines are replaced.
+std::string clean(std::string s) {
+    for (auto& c : s)
+        if (c == ',' || c == '\n' || c == '\r' || c == '"') c = (c == ',' ? ';' : ' ');
+    return s;
+}
+
+std::string number(double v) {
+    if (std::isnan(v)) return "";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
+std::ofstream open_out(const std::filesystem::path& file) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(file.string() + ": cannot write");
+    return out;
+}
+
+}  // namespace
+
+spread median_min_max(std::vector<double> values) {
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    spread s;
+    s.n = values.size();
+    if (values.empty()) return s;
+    std::sort(values.begin(), values.end());
+    s.min = values.front();
+    s.max = values.back();
+    auto n = values.size();
+    s.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return s;
+}
+
+double percentile_sorted(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) return no_value;
+    auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+    rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+    return sorted[rank - 1];
+}
+
+std::vector<config_summary> summarize(const std::vector<rep_result>& reps) {
+    std::vector<config_summary> out;
+    std::map<std::string, std::size_t> index;
+    std::vector<std::map<std::string, std::vector<double>>> values;
+    for (auto& r : reps) {
+        auto [it, fresh] = index.emplace(r.config.key(), out.size());
+        if (fresh) {
+            out.push_back({r.config, 0, {}, {}});
+            values.emplace_back();
+        }
+        auto& cs = out[it->second];
+        ++cs.reps;
+        if (cs.status.empty()) cs.status = r.status;
+        for (auto& [m, v] : r.metrics) values[it->second][m].push_back(v);
+    }
+    for (std::size_t i = 0; i < out.size(); ++i)
+        for (auto& [m, v] : values[i]) out[i].metrics[m] = median_min_max(v);
+    return out;
+}
+
+void write_rep_csv(const std::filesystem::path& file, const std::string& scenario_id, const std::vector<rep_result>& reps) {
+    auto out = open_out(file);
+    out << "scenario,config,label,series,rep,status";
+    for (auto a : axis_names) out << ',' << a;
+    out << ",read_x";
+    for (auto& m : metric_names()) out << ',' << m;
+    out << '\n';
+    std::map<std::string, std::size_t> config_index;
+    for (auto& r : reps) {
+        auto [it, fresh] = config_index.emplace(r.config.key(), config_index.size() + 1);
+        out << clean(scenario_id) << ',' << it->second << ',' << clean(r.config.label) << ',' << clean(r.config.series)
+            << ',' << r.rep << ',' << clean(r.status);
+        for (auto& v : r.config.values) out << ',' << clean(v);
+        out << ',' << number(read_size_plot_x(r.config.get(axis::read_size)));
+        for (auto& m : metric_names()) out << ',' << number(r.get(m));
+        out << '\n';
+    }
+}
+
+std::vector<rep_result> read_rep_csv(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(file.string() + ": cannot read");
+    std::string line;
+    if (!std::getline(in, line)) throw std::runtime_error(file.string() + ": empty (no header row)");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto header = split(line, ',');
+    auto col = [&](std::string_view name) -> int {
+        auto it = std::find(header.begin(), header.end(), name);
+        return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+    };
+    int label_col = col("label"), series_col = col("series"), rep_col = col("rep"), status_col = col("status");
+    std::array<int, axis_count> axis_cols{};
+    for (std::size_t i = 0; i < axis_count; ++i) axis_cols[i] = col(axis_names[i]);
+    std::vector<std::pair<std::string, int>> metric_cols;
+    for (auto& m : metric_names())
+        if (int c = col(m); c >= 0) metric_cols.emplace_back(m, c);
+
+    std::vector<rep_result> out;
+    int line_no = 1;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) continue;
+        auto f = split(line, ',');
+        if (f.size() != header.size())
+            throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": " + std::to_string(f.size()) +
+                                     " fields, the header has " + std::to_string(header.size()));
+        rep_result r;
+        for (std::size_t i = 0; i < axis_count; ++i)
+            r.config.values[i] = axis_cols[i] >= 0 ? f[axis_cols[i]] : std::string(axis_defaults[i]);
+        if (label_col >= 0) r.config.label = f[label_col];
+        if (series_col >= 0) r.config.series = f[series_col];
+        if (status_col >= 0) r.status = f[status_col];
+        if (rep_col >= 0) r.rep = std::atoi(f[rep_col].c_str());
+        for (auto& [m, c] : metric_cols) {
+            auto& s = f[c];
+            double v = no_value;
+            if (!s.empty()) {
+                auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+                if (ec != std::errc{} || p != s.data() + s.size())
+                    throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": column " + m + ": '" + s +
+                                             "' is not a number");
+            }
+            r.metrics[m] = v;
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void write_summary_csv(const std::filesystem::path& file, const std::vector<config_summary>& configs) {
+    auto out = open_out(file);
+    out << "config,label,series,reps,status";
+    for (auto a : axis_names) out << ',' << a;
+    out << ",read_x";
+    for (auto& m : metric_names()) out << ',' << m << "_median," << m << "_min," << m << "_max";
+    out << '\n';
+    std::size_t i = 0;
+    for (auto& c : configs) {
+        out << ++i << ',' << clean(c.config.label) << ',' << clean(c.config.series) << ',' << c.reps << ',' << clean(c.status);
+        for (auto& v : c.config.values) out << ',' << clean(v);
+        out << ',' << number(read_size_plot_x(c.config.get(axis::read_size)));
+        for (auto& m : metric_names()) {
+            auto it = c.metrics.find(m);
+            spread s = it == c.metrics.end() ? spread{} : it->second;
+            out << ',' << number(s.median) << ',' << number(s.min) << ',' << number(s.max);
+        }
+        out << '\n';
+    }
+}
+
+void write_cdf_csv(const std::filesystem::path& file, const std::vector<latency_series>& data) {
+    auto out = open_out(file);
+    out << "series,latency_ms,fraction\n";
+    for (auto& s : data) {
+        auto v = s.latency_ms;
+        v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+        std::sort(v.begin(), v.end());
+        for (std::size_t i = 0; i < v.size(); ++i)
+            out << clean(s.series) << ',' << number(v[i]) << ',' << number(double(i + 1) / double(v.size())) << '\n';
+    }
+}
+
+void write_requests_csv(const std::filesystem::path& file, const std::vector<latency_series>& data) {
+    auto out = open_out(file);
+    out << "series,request,latency_ms\n";
+    for (auto& s : data)
+        for (std::size_t i = 0; i < s.latency_ms.size(); ++i)
+            out << clean(s.series) << ',' << i + 1 << ',' << number(s.latency_ms[i]) << '\n';
+}
+
+std::string format_number(double v) {
+    if (std::isnan(v)) return "-";
+    char buf[64];
+    double a = std::fabs(v);
+    if (a < 1e6 && v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
+    else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.3g", v);
+    else if (a >= 100) std::snprintf(buf, sizeof buf, "%.0f", v);
+    else if (a >= 10) std::snprintf(buf, sizeof buf, "%.1f", v);
+    else if (a >= 1) std::snprintf(buf, sizeof buf, "%.2f", v);
+    else std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
+}
+
+}  // namespace feedbench::scenarios

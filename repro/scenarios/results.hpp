@@ -1,0 +1,74 @@
+// A scenario's measurements: one row per repetition of each configuration (tidy CSV), and the
+// per-configuration median / min / max the verdicts and plots read.
+#pragma once
+
+#include "repro/scenarios/scenario.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace feedbench::scenarios {
+
+inline constexpr double no_value = std::numeric_limits<double>::quiet_NaN();
+
+struct rep_result {
+    configuration config;
+    int rep = 1;
+    std::string status;                     // "" when the run happened, else why not ("n/a: ...", "error: ...")
+    std::map<std::string, double> metrics;  // metric -> value; absent or NaN = no value
+    double get(const std::string& m) const {
+        auto it = metrics.find(m);
+        return it == metrics.end() ? no_value : it->second;
+    }
+};
+
+struct spread {
+    double median = no_value, min = no_value, max = no_value;
+    std::size_t n = 0;
+};
+
+struct config_summary {
+    configuration config;
+    std::size_t reps = 0;
+    std::string status;                     // first non-empty status of its repetitions
+    std::map<std::string, spread> metrics;
+    double median(const std::string& m) const {
+        auto it = metrics.find(m);
+        return it == metrics.end() ? no_value : it->second.median;
+    }
+};
+
+// Median (mean of the middle two for an even count), min and max of the values that are not NaN.
+spread median_min_max(std::vector<double> values);
+// Nearest-rank percentile of already sorted values, p in [0,1]; NaN when empty.
+double percentile_sorted(const std::vector<double>& sorted, double p);
+
+// Groups repetitions by configuration (first-seen order).
+std::vector<config_summary> summarize(const std::vector<rep_result>& reps);
+
+// <id>.csv: scenario,config,label,series,rep,status,<axes...>,read_x,<metrics...>
+void write_rep_csv(const std::filesystem::path& file, const std::string& scenario_id, const std::vector<rep_result>& reps);
+// Reads a rep CSV back (verdicts on stored or fixture data). Unknown metric columns are ignored;
+// missing ones read as no value. Throws std::runtime_error naming the file and line when malformed.
+std::vector<rep_result> read_rep_csv(const std::filesystem::path& file);
+// <id>_summary.csv: one row per configuration, <metric>_median,<metric>_min,<metric>_max.
+void write_summary_csv(const std::filesystem::path& file, const std::vector<config_summary>& configs);
+
+// Per-job latency samples (ms) of each configuration, and the CSVs the latency plots read.
+struct latency_series {
+    std::string series;           // the configuration label
+    std::vector<double> latency_ms;  // in completion order
+};
+// <id>_cdf.csv: series,latency_ms,fraction (fraction of jobs at or under that latency).
+void write_cdf_csv(const std::filesystem::path& file, const std::vector<latency_series>& data);
+// <id>_requests.csv: series,request,latency_ms.
+void write_requests_csv(const std::filesystem::path& file, const std::vector<latency_series>& data);
+
+// Formats a number for reports: 3 significant digits, no exponent below 1e6; "-" for NaN.
+std::string format_number(double v);
+
+}  // namespace feedbench::scenarios

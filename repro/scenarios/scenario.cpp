@@ -1,0 +1,490 @@
+// Scenario files: the line format, its validation (errors name the file, line and field) and
+// matrix expansion into configurations.
+#include "repro/scenarios/scenario.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace feedbench::scenarios {
+namespace {
+
+constexpr std::array<std::string_view, 8> stage_words{
+    "intake", "connect", "request", "headers", "body", "decode", "parse", "ack"};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string> words(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        std::size_t j = i;
+        while (j < s.size() && s[j] != ' ' && s[j] != '\t') ++j;
+        if (j > i) out.emplace_back(s.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+bool parse_uint(std::string_view s, std::size_t& out) {
+    if (s.empty()) return false;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+}
+
+bool parse_double(std::string_view s, double& out) {
+    if (s.empty()) return false;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+}
+
+// Where an error happened: "S3.scn:7: check: ...".
+struct place {
+    const std::string& origin;
+    int line;
+    std::string field;
+    [[noreturn]] void fail(const std::string& what) const {
+        throw scenario_error(origin + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + field + ": " + what);
+    }
+};
+
+void validate_value(axis a, const std::string& v, const place& at) {
+    auto bad = [&](const std::string& expected) {
+        at.fail("bad " + std::string(axis_names[static_cast<std::size_t>(a)]) + " value '" + v + "' (expected " +
+                expected + ")");
+    };
+    if (v.empty()) bad("a value");
+    switch (a) {
+    case axis::corpus:
+        if (v.find_first_of(" \t,;") != std::string::npos) bad("'synthetic' or a folder name");
+        return;
+    case axis::formats: {
+        static const std::set<std::string> known{"rss", "atom", "rdf", "jsonfeed", "json", "html", "unknown", "all"};
+        for (auto& f : split(v, '+'))
+            if (!known.count(f)) bad("formats joined with '+', each of rss atom rdf jsonfeed json html unknown all");
+        return;
+    }
+    case axis::client:
+        if (v != "beast" && v != "curl") bad("beast or curl");
+        return;
+    case axis::read_size:
+        try {
+            (void)read_size_bytes(v);
+        } catch (const std::invalid_argument&) {
+            bad("1, 64, 1k, 10k, 500k, whole or a byte count");
+        }
+        return;
+    case axis::consume:
+        if (v != "eager" && v != "lazy") bad("eager or lazy");
+        return;
+    case axis::yield:
+        if (v != "would-block" && v != "always") bad("would-block or always");
+        return;
+    case axis::pool: {
+        std::string_view n = v;
+        if (n.rfind("threads:", 0) == 0) n.remove_prefix(8);
+        std::size_t k = 0;
+        if (!parse_uint(n, k) || k == 0) bad("N or threads:N with N >= 1");
+        return;
+    }
+    case axis::charset:
+        if (v != "content" && v != "text") bad("content or text");
+        return;
+    case axis::query: {
+        if (v == "none") return;
+        static const std::set<std::string> keys{"rate", "delay", "nodelay", "split", "chunk", "segment", "fault"};
+        for (auto& kv : split(v, '&')) {
+            auto eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size() || !keys.count(kv.substr(0, eq)))
+                bad("'none' or key=value pairs joined with '&', keys rate delay nodelay split chunk segment fault");
+        }
+        return;
+    }
+    case axis::jobs: {
+        std::size_t k = 0;
+        if (!parse_uint(v, k) || k == 0) bad("a job count >= 1");
+        return;
+    }
+    }
+}
+
+selector parse_selector_terms(std::string_view inside, const place& at) {
+    selector sel;
+    if (trim(inside).empty()) return sel;
+    for (auto& term : split(inside, ',')) {
+        auto eq = term.find('=');
+        if (eq == std::string::npos) at.fail("selector term '" + term + "' is not axis=value");
+        auto a = parse_axis(term.substr(0, eq));
+        if (!a) at.fail("unknown axis '" + term.substr(0, eq) + "' in selector");
+        std::string v = term.substr(eq + 1);
+        validate_value(*a, v, at);
+        sel.terms.emplace_back(*a, v);
+    }
+    return sel;
+}
+
+// "{a=b,c=d}" -> selector.
+selector parse_braced_selector(std::string_view tok, const place& at) {
+    if (tok.size() < 2 || tok.front() != '{' || tok.back() != '}') at.fail("expected {axis=value,...}, got '" + std::string(tok) + "'");
+    return parse_selector_terms(tok.substr(1, tok.size() - 2), at);
+}
+
+// "jobs_per_s{read_size=1,pool=20}" or "jobs_per_s".
+metric_ref parse_metric_ref(std::string_view tok, const place& at) {
+    metric_ref r;
+    auto brace = tok.find('{');
+    r.metric = std::string(tok.substr(0, brace));
+    if (!is_metric(r.metric)) at.fail("unknown metric '" + r.metric + "' (a column of the scenario CSV, e.g. jobs_per_s)");
+    if (brace != std::string_view::npos) r.where = parse_braced_selector(tok.substr(brace), at);
+    return r;
+}
+
+check parse_check(std::string_view value, const place& at) {
+    check c;
+    c.text = std::string(trim(value));
+    auto t = words(value);
+    if (t.empty()) at.fail("empty rule");
+    c.a = parse_metric_ref(t[0], at);
+    std::size_t i = 1;
+    if (i < t.size() && t[i] == "/") {
+        if (i + 1 >= t.size()) at.fail("'/' must be followed by a metric");
+        c.b = parse_metric_ref(t[i + 1], at);
+        i += 2;
+    }
+    if (i == t.size() || (t[i] == "measure" && i + 1 == t.size())) {
+        c.op = check_op::measure;
+        return c;
+    }
+    if (t[i] == ">=") c.op = check_op::at_least;
+    else if (t[i] == "<=") c.op = check_op::at_most;
+    else if (t[i] == "within") c.op = check_op::within;
+    else at.fail("unknown operator '" + t[i] + "' (expected >=, <=, within or measure)");
+    if (c.op == check_op::within && !c.b) at.fail("'within' needs a ratio a / b");
+    if (i + 1 >= t.size()) at.fail("operator '" + t[i] + "' needs a threshold");
+    if (!parse_double(t[i + 1], c.threshold)) at.fail("threshold '" + t[i + 1] + "' is not a number");
+    if (i + 2 != t.size()) at.fail("unexpected '" + t[i + 2] + "' after the threshold");
+    return c;
+}
+
+plot_spec parse_plot(std::string_view value, const std::string& id, const place& at) {
+    auto t = words(value);
+    if (t.empty()) at.fail("missing plot kind");
+    plot_spec p;
+    p.kind = t[0];
+    if (std::find(plot_kinds.begin(), plot_kinds.end(), p.kind) == plot_kinds.end()) {
+        std::string known;
+        for (auto k : plot_kinds) known += (known.empty() ? "" : " ") + std::string(k);
+        at.fail("unknown plot kind '" + p.kind + "' (known: " + known + ")");
+    }
+    p.name = id + "_" + p.kind;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (t[i].front() == '{') p.filter = parse_braced_selector(t[i], at);
+        else if (t[i].rfind("metric=", 0) == 0) {
+            p.metric = t[i].substr(7);
+            if (!is_metric(p.metric)) at.fail("unknown metric '" + p.metric + "'");
+        } else if (t[i].rfind("name=", 0) == 0) {
+            p.name = id + "_" + t[i].substr(5);
+        } else {
+            at.fail("unexpected '" + t[i] + "' (expected {axis=value,...}, metric=NAME or name=STEM)");
+        }
+    }
+    if (p.kind == "bars" && p.metric.empty()) p.metric = "jobs_per_s";
+    return p;
+}
+
+matrix_line parse_matrix_line(std::string_view value, const place& at) {
+    matrix_line m;
+    m.line = at.line;
+    std::set<axis> seen;
+    for (auto& tok : words(value)) {
+        auto eq = tok.find('=');
+        if (eq == std::string::npos) at.fail("'" + tok + "' is not axis=value[,value...]");
+        auto a = parse_axis(tok.substr(0, eq));
+        if (!a) {
+            std::string known;
+            for (auto n : axis_names) known += (known.empty() ? "" : " ") + std::string(n);
+            at.fail("unknown axis '" + tok.substr(0, eq) + "' (known: " + known + ")");
+        }
+        if (!seen.insert(*a).second) at.fail("axis '" + tok.substr(0, eq) + "' given twice");
+        auto values = split(std::string_view(tok).substr(eq + 1), ',');
+        for (auto& v : values) validate_value(*a, v, at);
+        m.axes.emplace_back(*a, std::move(values));
+    }
+    if (m.axes.empty()) at.fail("empty matrix line");
+    return m;
+}
+
+std::vector<configuration> expand_lines(const std::vector<matrix_line>& lines, const std::string& origin,
+                                        const std::string& field) {
+    std::vector<configuration> out;
+    std::map<std::string, int> seen;  // key -> line
+    for (auto& ml : lines) {
+        std::vector<configuration> partial(1);
+        for (std::size_t i = 0; i < axis_count; ++i) partial[0].values[i] = std::string(axis_defaults[i]);
+        for (auto& [a, values] : ml.axes) {
+            std::vector<configuration> next;
+            for (auto& c : partial)
+                for (auto& v : values) {
+                    auto d = c;
+                    d.get(a) = v;
+                    next.push_back(std::move(d));
+                }
+            partial = std::move(next);
+        }
+        for (auto& c : partial) {
+            auto [it, fresh] = seen.emplace(c.key(), ml.line);
+            if (!fresh)
+                place{origin, ml.line, field}.fail("configuration " + c.key() + " already given on line " +
+                                                   std::to_string(it->second));
+            out.push_back(std::move(c));
+        }
+    }
+    // Label = the axes that vary (jobs excepted); series = the same without read_size.
+    std::array<bool, axis_count> varies{};
+    for (std::size_t i = 0; i < axis_count; ++i)
+        for (auto& c : out) varies[i] = varies[i] || c.values[i] != out.front().values[i];
+    varies[static_cast<std::size_t>(axis::jobs)] = false;
+    for (auto& c : out) {
+        for (std::size_t i = 0; i < axis_count; ++i) {
+            if (!varies[i]) continue;
+            std::string term = std::string(axis_names[i]) + "=" + c.values[i];
+            c.label += (c.label.empty() ? "" : ";") + term;
+            if (static_cast<axis>(i) != axis::read_size) c.series += (c.series.empty() ? "" : ";") + term;
+        }
+        if (c.label.empty()) c.label = "default";
+        if (c.series.empty()) c.series = "all";
+    }
+    return out;
+}
+
+void validate(const scenario& s, const std::string& origin, const std::vector<int>& check_lines,
+              const std::vector<int>& plot_lines) {
+    if (s.id.empty()) place{origin, 0, "id"}.fail("missing (every scenario needs 'id S<n>')");
+    if (s.title.empty()) place{origin, 0, "title"}.fail("missing");
+    if (s.quick.empty()) place{origin, 0, "quick"}.fail("missing (at least one matrix line)");
+    if (s.checks.empty()) place{origin, 0, "check"}.fail("missing (at least one verdict rule line)");
+    if (s.runner == runner_kind::parse_memory) {
+        for (auto* lines : {&s.quick, &s.full})
+            for (auto& ml : *lines)
+                for (auto& [a, v] : ml.axes)
+                    if (a != axis::corpus && a != axis::formats && a != axis::pool && a != axis::jobs)
+                        place{origin, ml.line, "runner"}.fail(
+                            "runner parse-memory uses only corpus, formats, pool and jobs; not " +
+                            std::string(axis_names[static_cast<std::size_t>(a)]));
+    }
+    for (bool full : {false, true}) {
+        auto configs = expand(s, full);
+        const char* matrix = full ? "full" : "quick";
+        for (std::size_t k = 0; k < s.checks.size(); ++k) {
+            auto& c = s.checks[k];
+            for (auto* r : {&c.a, c.b ? &*c.b : nullptr}) {
+                if (!r) continue;
+                auto n = std::count_if(configs.begin(), configs.end(), [&](auto& cf) { return r->where.matches(cf); });
+                if (n != 1)
+                    place{origin, check_lines[k], "check"}.fail(
+                        r->to_string() + " matches " + std::to_string(n) + " configurations of the " + matrix +
+                        " matrix; a check must name exactly one");
+            }
+        }
+        for (std::size_t k = 0; k < s.plots.size(); ++k) {
+            auto& p = s.plots[k];
+            if (std::none_of(configs.begin(), configs.end(), [&](auto& cf) { return p.filter.matches(cf); }))
+                place{origin, plot_lines[k], "plot"}.fail("filter " + p.filter.to_string() + " matches no configuration of the " +
+                                                          matrix + " matrix");
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> split(std::string_view s, char delim) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        auto pos = s.find(delim, start);
+        out.emplace_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+        if (pos == std::string_view::npos) break;
+        start = pos + 1;
+    }
+    return out;
+}
+
+std::optional<axis> parse_axis(std::string_view name) {
+    for (std::size_t i = 0; i < axis_count; ++i)
+        if (axis_names[i] == name) return static_cast<axis>(i);
+    return std::nullopt;
+}
+
+std::string configuration::key() const {
+    std::string k;
+    for (std::size_t i = 0; i < axis_count; ++i) {
+        if (static_cast<axis>(i) == axis::jobs) continue;
+        k += (k.empty() ? "" : ";") + std::string(axis_names[i]) + "=" + values[i];
+    }
+    return k;
+}
+
+std::size_t read_size_bytes(std::string_view v) {
+    if (v == "whole") return 0;
+    std::size_t mult = 1;
+    if (!v.empty() && (v.back() == 'k' || v.back() == 'K')) {
+        mult = 1024;
+        v.remove_suffix(1);
+    } else if (!v.empty() && (v.back() == 'm' || v.back() == 'M')) {
+        mult = 1024 * 1024;
+        v.remove_suffix(1);
+    }
+    std::size_t n = 0;
+    if (!parse_uint(v, n) || n == 0) throw std::invalid_argument("bad read size '" + std::string(v) + "'");
+    return n * mult;
+}
+
+double read_size_plot_x(std::string_view v) {
+    auto b = read_size_bytes(v);
+    return b == 0 ? whole_plot_x : static_cast<double>(b);
+}
+
+bool selector::matches(const configuration& c) const {
+    return std::all_of(terms.begin(), terms.end(), [&](auto& t) { return c.get(t.first) == t.second; });
+}
+
+std::string selector::to_string() const {
+    std::string s = "{";
+    for (std::size_t i = 0; i < terms.size(); ++i)
+        s += (i ? "," : "") + std::string(axis_names[static_cast<std::size_t>(terms[i].first)]) + "=" + terms[i].second;
+    return s + "}";
+}
+
+std::string metric_ref::to_string() const { return metric + (where.terms.empty() ? "" : where.to_string()); }
+
+const std::vector<std::string>& metric_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> n{"jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct",
+                                   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
+                                   "predicted_jobs_per_s"};
+        for (auto st : stage_words)
+            for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "reads_per_job", "yields_per_job",
+                           "share_pct"})
+                n.push_back(std::string(st) + "_" + m);
+        return n;
+    }();
+    return names;
+}
+
+bool is_metric(std::string_view name) {
+    auto& n = metric_names();
+    return std::find(n.begin(), n.end(), name) != n.end();
+}
+
+scenario parse_scenario(std::string_view text, const std::string& origin) {
+    scenario s;
+    std::map<std::string, int> field_lines;
+    std::vector<int> check_lines, plot_lines;
+    int line_no = 0;
+    for (auto& raw : split(text, '\n')) {
+        ++line_no;
+        auto line = trim(raw);
+        if (line.empty() || line.front() == '#') continue;
+        auto sp = line.find_first_of(" \t");
+        std::string field(line.substr(0, sp));
+        std::string value(sp == std::string_view::npos ? std::string_view{} : trim(line.substr(sp)));
+        place at{origin, line_no, field};
+        auto append = [&](std::string& dst) {
+            if (value.empty()) at.fail("empty value");
+            dst += (dst.empty() ? "" : " ") + value;
+        };
+        auto once = [&] {
+            if (!field_lines.emplace(field, line_no).second)
+                at.fail("given twice (first on line " + std::to_string(field_lines[field]) + ")");
+        };
+        if (field == "id") {
+            once();
+            if (value.empty() || value.find_first_of(" \t/\\,;") != std::string::npos) at.fail("bad id '" + value + "'");
+            s.id = value;
+        } else if (field == "title") { once(); append(s.title); }
+        else if (field == "finding") append(s.finding);
+        else if (field == "why") append(s.why);
+        else if (field == "note") append(s.note);
+        else if (field == "must") {
+            once();
+            if (value == "yes") s.must_reproduce = true;
+            else if (value == "no") s.must_reproduce = false;
+            else at.fail("expected yes or no, got '" + value + "'");
+        } else if (field == "runner") {
+            once();
+            if (value == "worker") s.runner = runner_kind::worker;
+            else if (value == "parse-memory") s.runner = runner_kind::parse_memory;
+            else at.fail("expected worker or parse-memory, got '" + value + "'");
+        } else if (field == "needs") {
+            once();
+            if (value.empty() || value.find_first_of(" \t/") != std::string::npos) at.fail("expected a folder name of the shared corpus");
+            s.needs_corpus = value;
+        } else if (field == "quick") s.quick.push_back(parse_matrix_line(value, at));
+        else if (field == "full") s.full.push_back(parse_matrix_line(value, at));
+        else if (field == "check") { s.checks.push_back(parse_check(value, at)); check_lines.push_back(line_no); }
+        else if (field == "plot") {
+            if (s.id.empty()) at.fail("'id' must come before 'plot'");
+            s.plots.push_back(parse_plot(value, s.id, at));
+            plot_lines.push_back(line_no);
+        } else if (field == "table") {
+            once();
+            for (auto& m : words(value)) {
+                if (!is_metric(m)) at.fail("unknown metric '" + m + "' (a column of the scenario CSV, e.g. jobs_per_s)");
+                s.table.push_back(m);
+            }
+            if (s.table.empty()) at.fail("empty value");
+        } else {
+            at.fail("unknown field (known: id title finding why note must runner needs quick full check plot table)");
+        }
+    }
+    if (s.table.empty()) s.table = {"jobs_per_s", "cpu_pct", "latency_p50_ms", "failed"};
+    validate(s, origin, check_lines, plot_lines);
+    return s;
+}
+
+scenario load_scenario_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw scenario_error(file.string() + ": cannot read");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto s = parse_scenario(ss.str(), file.filename().string());
+    s.source = file;
+    return s;
+}
+
+std::vector<scenario> load_scenario_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) throw scenario_error(dir.string() + ": not a folder of *.scn files");
+    std::vector<std::filesystem::path> files;
+    for (auto& e : std::filesystem::directory_iterator(dir))
+        if (e.is_regular_file() && e.path().extension() == ".scn") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<scenario> out;
+    std::map<std::string, std::string> ids;
+    for (auto& f : files) {
+        out.push_back(load_scenario_file(f));
+        auto [it, fresh] = ids.emplace(out.back().id, f.filename().string());
+        if (!fresh) throw scenario_error(f.filename().string() + ": id: '" + out.back().id + "' already used by " + it->second);
+    }
+    if (out.empty()) throw scenario_error(dir.string() + ": no *.scn files");
+    // Natural order: S2 before S10.
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
+        return a.id.size() != b.id.size() ? a.id.size() < b.id.size() : a.id < b.id;
+    });
+    return out;
+}
+
+std::vector<configuration> expand(const scenario& s, bool full) {
+    if (full && !s.full.empty()) return expand_lines(s.full, s.id, "full");
+    return expand_lines(s.quick, s.id, "quick");
+}
+
+}  // namespace feedbench::scenarios

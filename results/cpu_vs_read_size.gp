@@ -1,0 +1,21 @@
+# Worker CPU% (100 = one core busy) against read size (log x), one line per series, median with min-max bars.
+# Variables (-e): data (a summary CSV: read_x, series, cpu_pct_median/_min/_max), out, term, series, title, subtitle.
+if (!exists("term")) term = "pngcairo"
+if (!exists("out")) out = "cpu_vs_read_size.png"
+if (!exists("title")) title = "worker CPU% vs read size"
+if (!exists("subtitle")) subtitle = ""
+if (!exists("series")) series = "all"
+if (term eq "svg") { set terminal svg size 1000,620 dynamic font "sans,12" background rgb "white" } else { if (term eq "pngcairo") { set terminal pngcairo size 1000,620 font "sans,10" background rgb "white" } else { set terminal png size 1000,620 } }
+set output out
+set datafile separator comma
+set datafile columnheaders
+set title (subtitle eq "" ? title : title."\n".subtitle) noenhanced
+set key outside right top noenhanced
+set grid
+set logscale x
+set xrange [0.7:3.2e6]
+set yrange [0:*]
+set xtics ("1" 1, "64" 64, "1k" 1024, "4k" 4096, "10k" 10240, "64k" 65536, "500k" 512000, "whole" 2097152)
+set xlabel "read size (most bytes per recv)"
+set ylabel "worker CPU % (100 = one core; median, bars: min-max)"
+plot for [i=1:words(series)] data using "read_x":(strcol("series") eq word(series, i) ? column("cpu_pct_median") : NaN):(column("cpu_pct_min")):(column("cpu_pct_max")) with yerrorlines lw 2 pt 7 title word(series, i)

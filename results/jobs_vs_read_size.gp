@@ -1,0 +1,21 @@
+# jobs/s against read size (log x), one line per series (pool, consume, client...), median with min-max bars.
+# Variables (-e): data (a summary CSV: read_x, series, jobs_per_s_median/_min/_max), out, term (pngcairo|png|svg),
+# series (space-separated series names), title, subtitle (machine and commit).
+if (!exists("term")) term = "pngcairo"
+if (!exists("out")) out = "jobs_vs_read_size.png"
+if (!exists("title")) title = "jobs/s vs read size"
+if (!exists("subtitle")) subtitle = ""
+if (!exists("series")) series = "all"
+if (term eq "svg") { set terminal svg size 1000,620 dynamic font "sans,12" background rgb "white" } else { if (term eq "pngcairo") { set terminal pngcairo size 1000,620 font "sans,10" background rgb "white" } else { set terminal png size 1000,620 } }
+set output out
+set datafile separator comma
+set datafile columnheaders
+set title (subtitle eq "" ? title : title."\n".subtitle) noenhanced
+set key outside right top noenhanced
+set grid
+set logscale xy
+set xrange [0.7:3.2e6]
+set xtics ("1" 1, "64" 64, "1k" 1024, "4k" 4096, "10k" 10240, "64k" 65536, "500k" 512000, "whole" 2097152)
+set xlabel "read size (most bytes per recv)"
+set ylabel "jobs/s (median; bars: min-max over repetitions)"
+plot for [i=1:words(series)] data using "read_x":(strcol("series") eq word(series, i) ? column("jobs_per_s_median") : NaN):(column("jobs_per_s_min")):(column("jobs_per_s_max")) with yerrorlines lw 2 pt 7 title word(series, i)

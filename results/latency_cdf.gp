@@ -1,0 +1,19 @@
+# Per-job latency CDF, one line per configuration (log x).
+# Variables (-e): data (CSV: series, latency_ms, fraction), out, term, series (space-separated), title, subtitle.
+if (!exists("term")) term = "pngcairo"
+if (!exists("out")) out = "latency_cdf.png"
+if (!exists("title")) title = "job latency CDF"
+if (!exists("subtitle")) subtitle = ""
+if (!exists("series")) series = "all"
+if (term eq "svg") { set terminal svg size 1000,620 dynamic font "sans,12" background rgb "white" } else { if (term eq "pngcairo") { set terminal pngcairo size 1000,620 font "sans,10" background rgb "white" } else { set terminal png size 1000,620 } }
+set output out
+set datafile separator comma
+set datafile columnheaders
+set title (subtitle eq "" ? title : title."\n".subtitle) noenhanced
+set key outside right top noenhanced font ",9"
+set grid
+set logscale x
+set yrange [0:1.02]
+set xlabel "job latency (ms, log)"
+set ylabel "fraction of jobs at or under"
+plot for [i=1:words(series)] data using (strcol("series") eq word(series, i) ? column("latency_ms") : NaN):"fraction" with steps lw 2 title word(series, i)

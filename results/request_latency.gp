@@ -1,0 +1,20 @@
+# Per-request latency in request order, one line per configuration (Nagle + delayed ACK vs TCP_NODELAY), log y.
+# Variables (-e): data (CSV: series, request, latency_ms), out, term, series (space-separated), title, subtitle,
+# mark_ms (optional: a dashed line at this latency, the verdict threshold).
+if (!exists("term")) term = "pngcairo"
+if (!exists("out")) out = "request_latency.png"
+if (!exists("title")) title = "per-request latency"
+if (!exists("subtitle")) subtitle = ""
+if (!exists("series")) series = "all"
+if (term eq "svg") { set terminal svg size 1000,620 dynamic font "sans,12" background rgb "white" } else { if (term eq "pngcairo") { set terminal pngcairo size 1000,620 font "sans,10" background rgb "white" } else { set terminal png size 1000,620 } }
+set output out
+set datafile separator comma
+set datafile columnheaders
+set title (subtitle eq "" ? title : title."\n".subtitle) noenhanced
+set key outside right top noenhanced
+set grid
+set logscale y
+set xlabel "request (serial, keep-alive; all repetitions in order)"
+set ylabel "latency (ms, log)"
+if (exists("mark_ms")) { mark = mark_ms + 0; set arrow from graph 0, first mark to graph 1, first mark nohead dt 2 lc rgb "red"; set label sprintf("%g ms", mark) at graph 0.01, first mark * 1.1 tc rgb "red" }
+plot for [i=1:words(series)] data using "request":(strcol("series") eq word(series, i) ? column("latency_ms") : NaN) with linespoints pt 7 ps 0.6 title word(series, i)

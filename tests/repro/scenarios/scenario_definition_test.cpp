@@ -1,0 +1,152 @@
+// Scenario files load, expand into the right configurations, and a bad one is an error naming the field.
+#include "repro/scenarios/scenario.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+namespace sc = feedbench::scenarios;
+using ::testing::HasSubstr;
+
+namespace {
+
+const char* good = R"(# a comment
+id       T1
+title    Read-size sweep
+finding  one line
+finding  and another
+must     yes
+quick    client=beast read_size=1,whole pool=1,20 consume=lazy jobs=20
+quick    client=curl read_size=1k pool=20 consume=eager jobs=50
+full     client=beast read_size=1,10k,whole pool=1,20 consume=lazy jobs=100
+full     client=curl read_size=1k pool=20 consume=eager jobs=50
+check    jobs_per_s{client=beast,read_size=whole,pool=20} / jobs_per_s{client=beast,read_size=1,pool=20} >= 10
+check    latency_p50_ms{client=curl} measure
+plot     jobs_vs_read_size
+plot     latency_cdf {pool=20}
+)";
+
+std::string error_of(const std::string& text) {
+    try {
+        (void)sc::parse_scenario(text, "bad.scn");
+    } catch (const sc::scenario_error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+std::string with_line(const std::string& base, const std::string& from, const std::string& to) {
+    auto t = base;
+    auto p = t.find(from);
+    if (p != std::string::npos) t.replace(p, from.size(), to);
+    return t;
+}
+
+}  // namespace
+
+TEST(scenario_definition, parses_fields) {
+    auto s = sc::parse_scenario(good, "good.scn");
+    EXPECT_EQ(s.id, "T1");
+    EXPECT_EQ(s.finding, "one line and another");
+    EXPECT_TRUE(s.must_reproduce);
+    EXPECT_EQ(s.runner, sc::runner_kind::worker);
+    ASSERT_EQ(s.checks.size(), 2u);
+    EXPECT_EQ(s.checks[0].op, sc::check_op::at_least);
+    EXPECT_DOUBLE_EQ(s.checks[0].threshold, 10);
+    ASSERT_TRUE(s.checks[0].b.has_value());
+    EXPECT_EQ(s.checks[1].op, sc::check_op::measure);
+    ASSERT_EQ(s.plots.size(), 2u);
+    EXPECT_EQ(s.plots[1].name, "T1_latency_cdf");
+    EXPECT_EQ(s.plots[1].filter.terms.size(), 1u);
+    EXPECT_EQ(s.table.front(), "jobs_per_s");  // the default table
+}
+
+TEST(scenario_definition, expands_quick_and_full_matrices) {
+    auto s = sc::parse_scenario(good, "good.scn");
+    auto quick = sc::expand(s, false);
+    ASSERT_EQ(quick.size(), 5u);  // 2 read sizes x 2 pools + 1 curl
+    EXPECT_EQ(quick[0].get(sc::axis::read_size), "1");
+    EXPECT_EQ(quick[0].get(sc::axis::pool), "1");
+    EXPECT_EQ(quick[0].get(sc::axis::yield), "would-block");  // default filled in
+    EXPECT_EQ(quick[0].get(sc::axis::jobs), "20");
+    EXPECT_EQ(quick[4].get(sc::axis::jobs), "50");
+    // Label: the axes that vary (jobs excepted); series: without read_size.
+    EXPECT_EQ(quick[0].label, "client=beast;read_size=1;consume=lazy;pool=1");
+    EXPECT_EQ(quick[0].series, "client=beast;consume=lazy;pool=1");
+    EXPECT_EQ(sc::expand(s, true).size(), 7u);
+}
+
+TEST(scenario_definition, read_sizes) {
+    EXPECT_EQ(sc::read_size_bytes("1"), 1u);
+    EXPECT_EQ(sc::read_size_bytes("1k"), 1024u);
+    EXPECT_EQ(sc::read_size_bytes("10k"), 10240u);
+    EXPECT_EQ(sc::read_size_bytes("500k"), 512000u);
+    EXPECT_EQ(sc::read_size_bytes("whole"), 0u);
+    EXPECT_EQ(sc::read_size_bytes("4096"), 4096u);
+    EXPECT_THROW(sc::read_size_bytes("0"), std::invalid_argument);
+    EXPECT_THROW(sc::read_size_bytes("big"), std::invalid_argument);
+    EXPECT_DOUBLE_EQ(sc::read_size_plot_x("whole"), sc::whole_plot_x);
+}
+
+TEST(scenario_definition, bad_files_name_the_field) {
+    EXPECT_THAT(error_of(with_line(good, "must     yes", "must     maybe")), HasSubstr("bad.scn:6: must: expected yes or no"));
+    EXPECT_THAT(error_of(with_line(good, "read_size=1,whole", "read_size=1,huge")),
+                HasSubstr("quick: bad read_size value 'huge'"));
+    EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")), HasSubstr("quick: bad client value 'wget'"));
+    EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy jobs=20 colour=red")),
+                HasSubstr("quick: unknown axis 'colour'"));
+    EXPECT_THAT(error_of(with_line(good, "jobs=20", "jobs=0")), HasSubstr("bad jobs value '0'"));
+    EXPECT_THAT(error_of(with_line(good, "plot     jobs_vs_read_size", "plot     pie_chart")),
+                HasSubstr("plot: unknown plot kind 'pie_chart'"));
+    EXPECT_THAT(error_of(with_line(good, "latency_p50_ms{client=curl}", "latency_median{client=curl}")),
+                HasSubstr("check: unknown metric 'latency_median'"));
+    EXPECT_THAT(error_of(with_line(good, ">= 10", ">> 10")), HasSubstr("check: unknown operator '>>'"));
+    EXPECT_THAT(error_of(with_line(good, ">= 10", ">= ten")), HasSubstr("check: threshold 'ten' is not a number"));
+    EXPECT_THAT(error_of(with_line(good, "title    Read-size sweep", "colour   red")), HasSubstr("colour: unknown field"));
+    EXPECT_THAT(error_of(with_line(good, "id       T1\n", "")), HasSubstr("plot: 'id' must come before 'plot'"));
+    EXPECT_THAT(error_of("title t\nquick pool=1\ncheck jobs_per_s measure\n"), HasSubstr("bad.scn: id: missing"));
+    EXPECT_THAT(error_of(with_line(good, "query", "query")), ::testing::StrEq("no error"));
+}
+
+TEST(scenario_definition, checks_must_name_exactly_one_configuration) {
+    // pool=20 alone matches two quick configurations (read size 1 and whole).
+    auto e = error_of(with_line(good, "jobs_per_s{client=beast,read_size=whole,pool=20} /", "jobs_per_s{pool=20} /"));
+    EXPECT_THAT(e, HasSubstr("check: jobs_per_s{pool=20} matches 3 configurations of the quick matrix"));
+    // read_size=10k exists only in the full matrix.
+    e = error_of(with_line(good, "read_size=whole,pool=20}", "read_size=10k,pool=20}"));
+    EXPECT_THAT(e, HasSubstr("matches 0 configurations of the quick matrix"));
+    e = error_of(with_line(good, "plot     latency_cdf {pool=20}", "plot     latency_cdf {pool=7}"));
+    EXPECT_THAT(e, HasSubstr("plot: filter {pool=7} matches no configuration"));
+}
+
+TEST(scenario_definition, duplicate_configuration_is_an_error) {
+    auto e = error_of(with_line(good, "quick    client=curl read_size=1k pool=20 consume=eager jobs=50",
+                                "quick    client=beast read_size=1 pool=20 consume=lazy jobs=50"));
+    EXPECT_THAT(e, HasSubstr("already given on line 7"));
+}
+
+TEST(scenario_definition, parse_memory_runner_refuses_network_axes) {
+    auto e = error_of("id S1\ntitle t\nrunner parse-memory\nquick pool=1,20 read_size=1\ncheck jobs_per_s{pool=20} measure\n");
+    EXPECT_THAT(e, HasSubstr("runner: runner parse-memory uses only corpus, formats, pool and jobs; not read_size"));
+}
+
+TEST(scenario_definition, shipped_scenarios_load_and_validate) {
+    auto dir = std::filesystem::path(FEEDBENCH_SCENARIO_DIR);
+    auto all = sc::load_scenario_dir(dir);
+    std::set<std::string> ids;
+    for (auto& s : all) ids.insert(s.id);
+    for (auto id : {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}) EXPECT_TRUE(ids.count(id)) << id;
+    for (auto& s : all) {
+        EXPECT_FALSE(s.plots.empty()) << s.id;
+        EXPECT_FALSE(s.checks.empty()) << s.id;
+        EXPECT_FALSE(sc::expand(s, false).empty()) << s.id;
+    }
+    // S3 carries the model hook column beside the measurement.
+    auto s3 = std::find_if(all.begin(), all.end(), [](auto& s) { return s.id == "S3"; });
+    ASSERT_NE(s3, all.end());
+    EXPECT_NE(std::find(s3->table.begin(), s3->table.end(), "predicted_jobs_per_s"), s3->table.end());
+    EXPECT_TRUE(s3->must_reproduce);
+}

@@ -1,0 +1,141 @@
+// Verdict rules on fixed CSV inputs (results/fixtures): reproduced, not reproduced, missing data.
+#include "repro/scenarios/results.hpp"
+#include "repro/scenarios/verdict.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace sc = feedbench::scenarios;
+using ::testing::HasSubstr;
+
+namespace {
+
+const std::filesystem::path fixtures = std::filesystem::path(FEEDBENCH_RESULTS_DIR) / "fixtures";
+
+// S3's rule, over the fixture's four configurations.
+sc::scenario rule() {
+    return sc::parse_scenario(R"(id S3
+title read-size sweep
+quick client=beast read_size=1 consume=eager pool=1 jobs=20
+quick client=beast read_size=1 consume=lazy pool=20 jobs=20
+quick client=beast read_size=whole consume=eager,lazy pool=20 jobs=20
+check jobs_per_s{read_size=whole,consume=lazy,pool=20} / jobs_per_s{read_size=1,consume=lazy,pool=20} >= 10
+check jobs_per_s{read_size=whole,consume=eager,pool=20} / jobs_per_s{read_size=1,consume=eager,pool=1} measure
+)",
+                              "fixture-rule");
+}
+
+sc::verdict verdict_of(const std::string& file) {
+    auto reps = sc::read_rep_csv(fixtures / file);
+    return sc::evaluate(rule(), sc::summarize(reps));
+}
+
+}  // namespace
+
+TEST(scenario_verdict, median_min_max) {
+    auto s = sc::median_min_max({3, 1, 2, sc::no_value});
+    EXPECT_EQ(s.n, 3u);
+    EXPECT_DOUBLE_EQ(s.median, 2);
+    EXPECT_DOUBLE_EQ(s.min, 1);
+    EXPECT_DOUBLE_EQ(s.max, 3);
+    EXPECT_DOUBLE_EQ(sc::median_min_max({4, 1, 2, 3}).median, 2.5);
+    EXPECT_TRUE(std::isnan(sc::median_min_max({}).median));
+    EXPECT_DOUBLE_EQ(sc::percentile_sorted({1, 2, 3, 4}, 0.5), 2);
+    EXPECT_DOUBLE_EQ(sc::percentile_sorted({1, 2, 3, 4}, 1.0), 4);
+}
+
+TEST(scenario_verdict, reproduced) {
+    auto v = verdict_of("verdict_S3_reproduced.csv");
+    EXPECT_EQ(v.kind, sc::verdict_kind::reproduced);
+    ASSERT_EQ(v.checks.size(), 2u);
+    EXPECT_TRUE(v.checks[0].pass);
+    // medians 5200 / 60
+    EXPECT_NEAR(v.checks[0].value, 5200.0 / 60.0, 1e-9);
+    EXPECT_THAT(v.line, HasSubstr("REPRODUCED:"));
+    EXPECT_THAT(v.line, HasSubstr("= 86.7 (threshold >= 10): pass"));
+}
+
+TEST(scenario_verdict, not_reproduced) {
+    auto v = verdict_of("verdict_S3_not_reproduced.csv");
+    EXPECT_EQ(v.kind, sc::verdict_kind::not_reproduced);
+    EXPECT_FALSE(v.checks[0].pass);
+    EXPECT_NEAR(v.checks[0].value, 5200.0 / 900.0, 1e-9);
+    EXPECT_THAT(v.line, HasSubstr("NOT REPRODUCED:"));
+    EXPECT_THAT(v.line, HasSubstr("= 5.78 (threshold >= 10): FAIL"));
+}
+
+TEST(scenario_verdict, missing_configuration_is_no_data) {
+    auto v = verdict_of("verdict_S3_missing_config.csv");
+    EXPECT_EQ(v.kind, sc::verdict_kind::no_data);
+    EXPECT_FALSE(v.checks[0].has_data);
+    EXPECT_THAT(v.line, HasSubstr("NO DATA:"));
+    EXPECT_THAT(v.checks[0].detail, HasSubstr("no configuration {read_size=whole,consume=lazy,pool=20} in the data"));
+}
+
+TEST(scenario_verdict, empty_value_is_no_data_with_the_status) {
+    auto v = verdict_of("verdict_S3_empty_value.csv");
+    EXPECT_EQ(v.kind, sc::verdict_kind::no_data);
+    EXPECT_THAT(v.checks[0].detail, HasSubstr("jobs_per_s has no value for {read_size=1,consume=lazy,pool=20} (n/a: run failed)"));
+}
+
+TEST(scenario_verdict, no_rows_at_all_is_no_data) {
+    auto v = sc::evaluate(rule(), {});
+    EXPECT_EQ(v.kind, sc::verdict_kind::no_data);
+}
+
+TEST(scenario_verdict, within_and_at_most_and_measure) {
+    auto s = sc::parse_scenario(R"(id W
+title within
+quick pool=1,20 jobs=10
+check jobs_per_s{pool=20} / jobs_per_s{pool=1} within 0.10
+check latency_p50_ms{pool=1} <= 3
+)",
+                                "w");
+    auto make = [](double pool1, double pool20, double lat) {
+        std::vector<sc::rep_result> reps(2);
+        reps[0].config.get(sc::axis::pool) = "1";
+        reps[0].metrics = {{"jobs_per_s", pool1}, {"latency_p50_ms", lat}};
+        reps[1].config.get(sc::axis::pool) = "20";
+        reps[1].metrics = {{"jobs_per_s", pool20}};
+        return sc::summarize(reps);
+    };
+    EXPECT_EQ(sc::evaluate(s, make(100, 95, 2)).kind, sc::verdict_kind::reproduced);
+    EXPECT_EQ(sc::evaluate(s, make(100, 85, 2)).kind, sc::verdict_kind::not_reproduced);
+    EXPECT_EQ(sc::evaluate(s, make(100, 95, 4)).kind, sc::verdict_kind::not_reproduced);
+    EXPECT_EQ(sc::evaluate(s, make(0, 95, 2)).kind, sc::verdict_kind::no_data);  // denominator 0
+    auto m = sc::parse_scenario("id M\ntitle m\nquick pool=1 jobs=1\ncheck jobs_per_s measure\n", "m");
+    EXPECT_EQ(sc::evaluate(m, make(100, 95, 2)).kind, sc::verdict_kind::no_data);  // two configs, bare selector
+    EXPECT_EQ(sc::skipped_verdict("corpus absent").kind, sc::verdict_kind::skipped);
+}
+
+TEST(scenario_verdict, rep_csv_round_trip) {
+    auto reps = sc::read_rep_csv(fixtures / "verdict_S3_reproduced.csv");
+    ASSERT_EQ(reps.size(), 12u);
+    auto tmp = std::filesystem::temp_directory_path() / "feedbench_verdict_round_trip.csv";
+    sc::write_rep_csv(tmp, "S3", reps);
+    auto back = sc::read_rep_csv(tmp);
+    std::filesystem::remove(tmp);
+    ASSERT_EQ(back.size(), reps.size());
+    EXPECT_EQ(back[3].config.key(), reps[3].config.key());
+    EXPECT_DOUBLE_EQ(back[3].get("jobs_per_s"), reps[3].get("jobs_per_s"));
+    EXPECT_TRUE(std::isnan(back[3].get("latency_p50_ms")));
+    EXPECT_EQ(sc::evaluate(rule(), sc::summarize(back)).kind, sc::verdict_kind::reproduced);
+}
+
+TEST(scenario_verdict, malformed_csv_names_the_line) {
+    auto tmp = std::filesystem::temp_directory_path() / "feedbench_verdict_bad.csv";
+    {
+        std::ofstream out(tmp);
+        out << "scenario,rep,jobs_per_s\nS3,1,12\nS3,2,twelve\n";
+    }
+    try {
+        (void)sc::read_rep_csv(tmp);
+        FAIL() << "no error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(), HasSubstr(":3: column jobs_per_s: 'twelve' is not a number"));
+    }
+    std::filesystem::remove(tmp);
+}
