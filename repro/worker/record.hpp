@@ -25,6 +25,7 @@ struct stage_metrics {
     std::uint64_t yields = 0;       // suspensions of this job's coroutine
     std::uint64_t reads = 0;        // recv calls (curl: write-callback chunks)
     std::uint64_t bytes = 0;        // bytes received
+    std::uint64_t eagains = 0;      // recv calls that found the socket dry (would-block policy); not in reads
 };
 
 struct job_record {

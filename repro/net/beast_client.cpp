@@ -1,0 +1,276 @@
+// The Beast client: one kept-alive connection, a wire buffer allocated up front (grown to the
+// largest response once), and a response_parser fed by hand so the read size stays exact.
+#include "repro/net/beast_client.hpp"
+
+#include "repro/net/read_limited_stream.hpp"
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <cstring>
+#include <vector>
+
+namespace feedbench::client {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::string append_query(std::string_view path, std::string_view query) {
+    std::string out(path);
+    if (query.empty()) return out;
+    out += path.find('?') == std::string_view::npos ? '?' : '&';
+    out += query;
+    return out;
+}
+
+namespace {
+
+constexpr std::size_t initial_wire_bytes = 64 * 1024;
+constexpr std::uint32_t header_limit_bytes = 64 * 1024;
+
+bool is_timeout(const error_code& ec) { return ec == sched::timed_out_error(); }
+
+bool is_peer_gone(const error_code& ec) {
+    return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe;
+}
+
+fetch_status io_failure(const error_code& ec, std::string_view cls, std::string_view during) {
+    if (is_timeout(ec)) return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
+    return fetch_status::failure(std::string(cls), std::string(during) + ": " + ec.message());
+}
+
+class beast_client final : public http_client, private parse::body_source {
+public:
+    beast_client(net::io_context& io, const client_options& opt, sched::job_meter& meter)
+        : opt_(opt), stream_(io, opt.reads, opt.yield, meter, opt.read_timeout), wire_(initial_wire_bytes) {}
+
+    std::string_view name() const override { return "beast"; }
+
+    fetch_status connect(net::yield_context yield) override {
+        parser_.reset();
+        begin_ = end_ = 0;
+        if (stream_.is_open() && stream_.idle_connection_usable()) {
+            reused_ = true;
+            return {};
+        }
+        reused_ = false;
+        return open(yield);
+    }
+
+    fetch_status send_request(std::string_view target, net::yield_context yield) override {
+        request_.clear();
+        request_.append("GET ").append(target).append(" HTTP/1.1\r\nHost: ").append(opt_.host);
+        request_.append("\r\nUser-Agent: feedbench-worker\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n");
+        error_code ec;
+        stream_.write_all(request_, yield, ec);
+        if (ec && reused_ && is_peer_gone(ec)) return reopen_and_resend(yield);
+        if (ec) return io_failure(ec, "read", "sending the request");
+        return {};
+    }
+
+    fetch_status read_head(net::yield_context yield, response_head& head) override {
+        parser_.emplace();
+        parser_->header_limit(header_limit_bytes);
+        parser_->body_limit(std::uint64_t(1) << 40);   // not boost::none: Beast 1.74 compares the Content-Length against it as "exceeded"
+        response_bytes_ = 0;
+        bool retried = false;
+        for (;;) {
+            if (end_ > begin_) {
+                error_code ec;
+                const std::size_t used = parser_->put(net::buffer(wire_.data() + begin_, end_ - begin_), ec);
+                begin_ += used;
+                if (ec && ec != http::error::need_more)
+                    return fetch_status::failure("read", "bad response header: " + ec.message());
+                if (parser_->is_header_done()) break;
+            }
+            error_code ec;
+            const std::size_t n = read_more(whole_header_ask, yield, ec);
+            if (ec) {
+                if (reused_ && !retried && response_bytes_ == 0 && is_peer_gone(ec)) {
+                    retried = true;   // the server had closed the kept-alive connection: once more on a new one
+                    if (auto st = reopen_and_resend(yield); !st.ok()) return st;
+                    continue;
+                }
+                if (ec == net::error::eof)
+                    return fetch_status::failure("read", "connection closed before the end of the response headers");
+                return io_failure(ec, "read", "reading the response headers");
+            }
+            (void)n;
+        }
+        const auto& res = parser_->get();
+        head.status = res.result_int();
+        head.content_type = std::string(res[http::field::content_type]);
+        head.content_length.reset();
+        if (auto cl = parser_->content_length()) head.content_length = *cl;
+        head.chunked = parser_->chunked();
+        head.header_bytes = response_bytes_ - (end_ - begin_);
+        return {};
+    }
+
+    fetch_status read_body(std::string& body, net::yield_context yield) override {
+        yield_.emplace(yield);
+        body.clear();
+        std::size_t filled = 0;
+        if (parser_->content_length()) body.resize(std::size_t(*parser_->content_length()));
+        for (;;) {
+            if (filled == body.size()) {
+                if (parser_->is_done()) break;
+                body.resize(std::max<std::size_t>(body.size() * 2, 64 * 1024));
+            }
+            fetch_status st;
+            const std::size_t n = body_some(body.data() + filled, body.size() - filled, st);
+            if (!st.ok()) {
+                body.resize(filled);
+                return st;
+            }
+            if (n == 0) break;
+            filled += n;
+        }
+        body.resize(filled);
+        return {};
+    }
+
+    parse::body_source& body_source(net::yield_context yield) override {
+        yield_.emplace(yield);
+        source_error_.clear();
+        return *this;
+    }
+
+    fetch_status drain(net::yield_context yield) override {
+        yield_.emplace(yield);
+        char scratch[16 * 1024];
+        for (;;) {
+            fetch_status st;
+            if (body_some(scratch, sizeof scratch, st) == 0) return st;
+        }
+    }
+
+    void finish(bool reuse) override {
+        const bool complete = parser_ && parser_->is_done() && parser_->keep_alive() && begin_ == end_;
+        if (!(reuse && complete)) stream_.close();
+        parser_.reset();
+        yield_.reset();
+        begin_ = end_ = 0;
+    }
+
+    std::uint64_t max_read_request() const override { return stream_.stream_totals().max_request; }
+    std::uint64_t connections() const override { return stream_.stream_totals().connects; }
+
+    // parse::body_source: one recv per call at most (plus the EAGAIN waits before it).
+    std::ptrdiff_t read(char* dst, std::size_t n) override {
+        fetch_status st;
+        const std::size_t got = body_some(dst, n, st);
+        if (!st.ok()) {
+            source_error_ = st.error_class;
+            return -1;
+        }
+        return std::ptrdiff_t(got);
+    }
+    std::string error_class() const override { return source_error_; }
+
+private:
+    fetch_status open(net::yield_context yield) {
+        error_code ec;
+        stream_.connect(opt_.endpoint, yield, ec);
+        if (ec) return io_failure(ec, "connect", "connecting");
+        return {};
+    }
+
+    fetch_status reopen_and_resend(net::yield_context yield) {
+        reused_ = false;
+        begin_ = end_ = 0;
+        if (auto st = open(yield); !st.ok()) return st;
+        error_code ec;
+        stream_.write_all(request_, yield, ec);
+        if (ec) return io_failure(ec, "read", "sending the request");
+        return {};
+    }
+
+    // One recv into the wire buffer of at most `want` bytes (the stream caps it at the read size).
+    std::size_t read_more(std::size_t want, net::yield_context& yield, error_code& ec) {
+        if (begin_ == end_) begin_ = end_ = 0;
+        const std::size_t ask = stream_.limit(want);
+        if (wire_.size() - end_ < ask) {
+            std::memmove(wire_.data(), wire_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+            if (wire_.size() - end_ < ask) wire_.resize(end_ + ask);
+        }
+        const std::size_t n = stream_.read_some(wire_.data() + end_, ask, yield, ec);
+        end_ += n;
+        response_bytes_ += n;
+        return n;
+    }
+
+    // What one body recv wants: the rest of the Content-Length; without one, 1 MiB at `whole`.
+    std::size_t body_want() const {
+        if (auto rest = parser_->content_length_remaining()) return std::size_t(std::max<std::uint64_t>(*rest, 1));
+        return whole_unframed_ask;
+    }
+
+    // Up to n decoded body bytes into dst: from the wire buffer if it holds any, else one recv.
+    // Returns 0 at the end of the body (no recv is made once the parser is done).
+    std::size_t body_some(char* dst, std::size_t n, fetch_status& st) {
+        if (!parser_ || !parser_->is_header_done()) {
+            st = fetch_status::failure("read", "body requested before the response headers");
+            return 0;
+        }
+        for (;;) {
+            if (parser_->is_done()) return 0;
+            if (end_ > begin_) {
+                auto& b = parser_->get().body();
+                b.data = dst;
+                b.size = n;
+                b.more = true;
+                error_code ec;
+                const std::size_t used = parser_->put(net::buffer(wire_.data() + begin_, end_ - begin_), ec);
+                begin_ += used;
+                const std::size_t got = n - b.size;
+                b.data = nullptr;
+                if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
+                if (ec) {
+                    st = fetch_status::failure("truncated", "broken body framing: " + ec.message());
+                    return 0;
+                }
+                if (got > 0) return got;
+                if (parser_->is_done()) return 0;
+                if (used > 0) continue;
+            }
+            error_code ec;
+            read_more(body_want(), *yield_, ec);
+            if (ec == net::error::eof) {
+                if (!parser_->content_length() && !parser_->chunked()) {
+                    error_code eof_ec;
+                    parser_->put_eof(eof_ec);
+                    if (!eof_ec) return 0;
+                }
+                st = fetch_status::failure("truncated", "connection closed before the end of the body");
+                return 0;
+            }
+            if (ec) {
+                st = io_failure(ec, "read", "reading the body");
+                return 0;
+            }
+        }
+    }
+
+    client_options opt_;
+    read_limited_stream stream_;
+    std::vector<char> wire_;
+    std::size_t begin_ = 0, end_ = 0;        // unconsumed bytes of the wire buffer
+    std::optional<http::response_parser<http::buffer_body>> parser_;
+    std::optional<net::yield_context> yield_;
+    std::string request_;
+    std::string source_error_;
+    std::uint64_t response_bytes_ = 0;
+    bool reused_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<http_client> make_beast_client(net::io_context& io, const client_options& opt, sched::job_meter& meter) {
+    return std::make_unique<beast_client>(io, opt, meter);
+}
+
+}  // namespace feedbench::client

@@ -1,0 +1,702 @@
+// The libcurl client: a multi handle per client driven by the io_context (asio owns the sockets through
+// CURLOPT_OPENSOCKETFUNCTION/CLOSESOCKETFUNCTION), and a coroutine that suspends on a wake timer until its
+// transfer made the progress the current stage needs.
+#include "repro/net/curl_client.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace feedbench::client {
+
+std::size_t curl_whole_buffer_bytes() { return CURL_MAX_READ_SIZE; }
+std::size_t curl_max_write_bytes() { return CURL_MAX_WRITE_SIZE; }
+
+std::size_t curl_buffer_size(worker::read_size reads) {
+    if (reads.is_whole()) return CURL_MAX_READ_SIZE;
+    if (reads.bytes < curl_min_buffer_bytes)
+        throw std::invalid_argument("read size " + reads.to_string() +
+                                    " is not applicable to the curl client: libcurl's minimum CURLOPT_BUFFERSIZE is "
+                                    "1024 bytes");
+    return std::min<std::size_t>(reads.bytes, CURL_MAX_READ_SIZE);
+}
+
+namespace {
+
+using error_code = boost::system::error_code;
+
+void global_init_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// "Name: value" -> value when the name matches (case-insensitive).
+bool header_value(std::string_view line, std::string_view name, std::string_view& value) {
+    if (line.size() <= name.size() || line[name.size()] != ':' || !iequals(line.substr(0, name.size()), name))
+        return false;
+    value = trim(line.substr(name.size() + 1));
+    return true;
+}
+
+// Incremental decoder of the chunked transfer coding (libcurl hands over the raw bytes: transfer decoding
+// is off so that bytes counted are wire bytes). As lenient as libcurl's own: chunk extensions skipped,
+// bare LF accepted; trailers skipped. feed() returns false on broken framing.
+class chunk_decoder {
+public:
+    void reset() {
+        state_ = state::size;
+        remaining_ = 0;
+        digits_ = 0;
+    }
+    bool done() const { return state_ == state::done; }
+
+    bool feed(const char* p, std::size_t n, std::string* out) {
+        const char* const end = p + n;
+        while (p < end) {
+            const char c = *p;
+            switch (state_) {
+            case state::size: {
+                const int v = hex_value(c);
+                if (v >= 0) {
+                    if (++digits_ > 15) return false;
+                    remaining_ = remaining_ * 16 + std::uint64_t(v);
+                    ++p;
+                    break;
+                }
+                if (digits_ == 0) return false;
+                if (c == ';' || c == ' ' || c == '\t') state_ = state::extension;
+                else if (c == '\r') state_ = state::size_lf;
+                else if (c == '\n') end_of_size_line();
+                else return false;
+                ++p;
+                break;
+            }
+            case state::extension:
+                if (c == '\n') end_of_size_line();
+                ++p;
+                break;
+            case state::size_lf:
+                if (c != '\n') return false;
+                end_of_size_line();
+                ++p;
+                break;
+            case state::data: {
+                const std::size_t take = std::size_t(std::min<std::uint64_t>(remaining_, std::uint64_t(end - p)));
+                if (out) out->append(p, take);
+                p += take;
+                remaining_ -= take;
+                if (remaining_ == 0) state_ = state::data_cr;
+                break;
+            }
+            case state::data_cr:
+                if (c == '\r') state_ = state::data_lf;
+                else if (c == '\n') next_chunk();
+                else return false;
+                ++p;
+                break;
+            case state::data_lf:
+                if (c != '\n') return false;
+                next_chunk();
+                ++p;
+                break;
+            case state::trailer_start:
+                if (c == '\r') state_ = state::final_lf;
+                else if (c == '\n') state_ = state::done;
+                else state_ = state::trailer_line;
+                ++p;
+                break;
+            case state::trailer_line:
+                if (c == '\n') state_ = state::trailer_start;
+                ++p;
+                break;
+            case state::final_lf:
+                if (c != '\n') return false;
+                state_ = state::done;
+                ++p;
+                break;
+            case state::done:
+                return true;   // bytes after the last chunk are not body (libcurl stops there too)
+            }
+        }
+        return true;
+    }
+
+private:
+    enum class state { size, extension, size_lf, data, data_cr, data_lf, trailer_start, trailer_line, final_lf, done };
+
+    static int hex_value(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+    void end_of_size_line() { state_ = remaining_ == 0 ? state::trailer_start : state::data; }
+    void next_chunk() {
+        state_ = state::size;
+        remaining_ = 0;
+        digits_ = 0;
+    }
+
+    state state_ = state::size;
+    std::uint64_t remaining_ = 0;
+    int digits_ = 0;
+};
+
+// A socket libcurl asked us to open: asio owns it, libcurl does its recv/send on the descriptor.
+struct socket_entry {
+    explicit socket_entry(net::io_context& io) : socket(io) {}
+    tcp::socket socket;
+    int what = 0;                         // CURL_POLL_IN | CURL_POLL_OUT wanted by libcurl, 0 = none
+    bool reading = false, writing = false;  // an async_wait is pending in that direction
+    bool open = true;
+};
+
+// Where accepted body bytes go. hold: between the head and the body call, accept a chunk only while nothing
+// is buffered (as lazy); eager: accept everything; lazy: pause while the parser has bytes to take;
+// discard: drain (count, do not keep).
+enum class body_mode { hold, eager, lazy, discard };
+// What the waiting coroutine needs before it resumes.
+enum class wanted { nothing, ready, head, data, done };
+
+class curl_client_impl final : public curl_client, private parse::body_source {
+public:
+    curl_client_impl(net::io_context& io, const client_options& opt, sched::job_meter& meter)
+        : io_(io), opt_(opt), meter_(meter), buffer_size_(curl_buffer_size(opt.reads)), curl_timer_(io), wake_timer_(io),
+          life_(std::make_shared<int>(0)) {
+        global_init_once();
+        const auto addr = opt_.endpoint.address();
+        base_url_ = "http://";
+        base_url_ += addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
+        base_url_ += ":" + std::to_string(opt_.endpoint.port());
+        if (!opt_.host.empty()) headers_ = curl_slist_append(headers_, ("Host: " + opt_.host).c_str());
+        headers_ = curl_slist_append(headers_, "Expect:");
+        easy_ = curl_easy_init();
+        if (!easy_) throw std::runtime_error("curl_easy_init failed");
+        setup_easy();
+        make_multi();
+    }
+
+    ~curl_client_impl() override {
+        life_.reset();   // handlers still queued see the client is gone
+        if (in_multi_) curl_multi_remove_handle(multi_, easy_);
+        if (multi_) curl_multi_cleanup(multi_);   // closes the kept-alive connection (closesocket callback)
+        curl_easy_cleanup(easy_);
+        curl_slist_free_all(headers_);
+    }
+
+    std::string_view name() const override { return "curl"; }
+
+    fetch_status connect(net::yield_context) override {
+        if (in_multi_) abandon_transfer();
+        reset_job();
+        return {};
+    }
+
+    fetch_status send_request(std::string_view target, net::yield_context yield) override {
+        url_.assign(base_url_).append(target);
+        curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
+        if (const CURLMcode mc = curl_multi_add_handle(multi_, easy_); mc != CURLM_OK)
+            return fetch_status::failure("read", std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+        in_multi_ = true;
+        // Start the transfer in this job's run segment: libcurl connects (or takes the kept-alive
+        // connection) and, once connected, writes the request.
+        act(CURL_SOCKET_TIMEOUT, 0);
+        if (auto st = wait_until(wanted::ready, yield, "connecting and sending the request"); !st.ok()) return st;
+        if (done_ && result_ != CURLE_OK) return transfer_failure();
+        return {};
+    }
+
+    fetch_status read_head(net::yield_context yield, response_head& head) override {
+        if (auto st = wait_until(wanted::head, yield, "reading the response headers"); !st.ok()) return st;
+        if (!head_done_) {
+            if (result_ != CURLE_OK) return transfer_failure();
+            return fetch_status::failure("read", "connection closed before the end of the response headers");
+        }
+        head.status = status_;
+        head.content_type = content_type_;
+        head.content_length = content_length_;
+        head.chunked = chunked_;
+        head.header_bytes = header_bytes_;
+        return {};
+    }
+
+    fetch_status read_body(std::string& body, net::yield_context yield) override {
+        mode_ = body_mode::eager;
+        if (content_length_ && decoded_.capacity() < *content_length_) decoded_.reserve(std::size_t(*content_length_));
+        resume_transfer();
+        auto st = wait_until(wanted::done, yield, "reading the body");
+        if (st.ok() && result_ != CURLE_OK) st = transfer_failure();
+        decoded_.erase(0, consumed_);
+        consumed_ = 0;
+        body.swap(decoded_);
+        decoded_.clear();
+        return st;
+    }
+
+    parse::body_source& body_source(net::yield_context yield) override {
+        yield_.emplace(yield);
+        mode_ = body_mode::lazy;
+        source_error_.clear();
+        return *this;
+    }
+
+    fetch_status drain(net::yield_context yield) override {
+        decoded_.clear();
+        consumed_ = 0;
+        mode_ = body_mode::discard;
+        resume_transfer();
+        if (auto st = wait_until(wanted::done, yield, "draining the body"); !st.ok()) return st;
+        if (result_ != CURLE_OK) return transfer_failure();
+        return {};
+    }
+
+    void finish(bool reuse) override {
+        const bool complete = done_ && result_ == CURLE_OK && !timed_out_;
+        if (in_multi_) abandon_transfer();   // libcurl closes a connection whose response was not read to its end
+        if (!(reuse && complete) && !sockets_.empty()) {
+            // The connection sits in this client's multi cache: the only way to close it is to drop the cache.
+            curl_multi_cleanup(multi_);
+            multi_ = nullptr;
+            make_multi();
+        }
+        mode_ = body_mode::hold;
+        yield_.reset();
+        decoded_.clear();
+        consumed_ = 0;
+    }
+
+    std::uint64_t max_read_request() const override { return max_request_; }
+    std::uint64_t connections() const override { return connections_; }
+    std::uint64_t buffer_size() const override { return buffer_size_; }
+    std::uint64_t write_chunks() const override { return chunks_; }
+    std::uint64_t largest_chunk() const override { return largest_chunk_; }
+
+    // parse::body_source: buffered bytes first; else let the paused transfer go on, or wait for the next chunk.
+    std::ptrdiff_t read(char* dst, std::size_t n) override {
+        for (;;) {
+            if (consumed_ < decoded_.size()) {
+                const std::size_t k = std::min(n, decoded_.size() - consumed_);
+                std::memcpy(dst, decoded_.data() + consumed_, k);
+                consumed_ += k;
+                if (consumed_ == decoded_.size()) {
+                    decoded_.clear();
+                    consumed_ = 0;
+                }
+                return std::ptrdiff_t(k);
+            }
+            if (n == 0) return 0;
+            if (done_) {
+                if (result_ == CURLE_OK) return 0;
+                source_error_ = transfer_failure().error_class;
+                return -1;
+            }
+            if (paused_) {
+                resume_transfer();
+                continue;
+            }
+            if (!yield_) {
+                source_error_ = "read";
+                return -1;
+            }
+            if (auto st = wait_until(wanted::data, *yield_, "reading the body"); !st.ok()) {
+                source_error_ = st.error_class;
+                return -1;
+            }
+        }
+    }
+    std::string error_class() const override { return source_error_; }
+
+private:
+    // ---- setup ----
+    void setup_easy() {
+        curl_easy_setopt(easy_, CURLOPT_PRIVATE, this);
+        curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
+        curl_easy_setopt(easy_, CURLOPT_TCP_NODELAY, 1L);
+        curl_easy_setopt(easy_, CURLOPT_PROXY, "");   // never an http_proxy from the environment
+        curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, long(buffer_size_));
+        curl_easy_setopt(easy_, CURLOPT_HTTP_TRANSFER_DECODING, 0L);   // raw chunked bytes: we dechunk, bytes stay wire bytes
+        curl_easy_setopt(easy_, CURLOPT_USERAGENT, "feedbench-worker");
+        curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
+        curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
+        curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &on_write_cb);
+        curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+        curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &on_header_cb);
+        curl_easy_setopt(easy_, CURLOPT_HEADERDATA, this);
+        curl_easy_setopt(easy_, CURLOPT_OPENSOCKETFUNCTION, &on_open_cb);
+        curl_easy_setopt(easy_, CURLOPT_OPENSOCKETDATA, this);
+        curl_easy_setopt(easy_, CURLOPT_CLOSESOCKETFUNCTION, &on_close_cb);
+        curl_easy_setopt(easy_, CURLOPT_CLOSESOCKETDATA, this);
+        curl_easy_setopt(easy_, CURLOPT_PREREQFUNCTION, &on_prereq_cb);
+        curl_easy_setopt(easy_, CURLOPT_PREREQDATA, this);
+    }
+
+    void make_multi() {
+        multi_ = curl_multi_init();
+        if (!multi_) throw std::runtime_error("curl_multi_init failed");
+        curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &on_socket_cb);
+        curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+        curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &on_timer_cb);
+        curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1L);
+    }
+
+    void reset_job() {
+        prereq_ = head_done_ = done_ = paused_ = framing_error_ = timed_out_ = false;
+        result_ = CURLE_OK;
+        status_ = 0;
+        content_type_.clear();
+        content_length_.reset();
+        chunked_ = false;
+        header_bytes_ = 0;
+        dechunk_.reset();
+        decoded_.clear();
+        consumed_ = 0;
+        mode_ = body_mode::hold;
+        yield_.reset();
+        source_error_.clear();
+        error_[0] = '\0';
+    }
+
+    // ---- driving libcurl ----
+
+    // Runs libcurl for one socket event (or its timers), then collects a finished transfer.
+    void act(curl_socket_t fd, int mask) {
+        int running = 0;
+        curl_multi_socket_action(multi_, fd, mask, &running);
+        int left = 0;
+        while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
+            if (m->msg != CURLMSG_DONE) continue;
+            const CURLcode result = m->data.result;
+            curl_multi_remove_handle(multi_, m->easy_handle);
+            in_multi_ = false;
+            result_ = result;
+            done_ = true;
+            maybe_wake();
+        }
+    }
+
+    // An io_context handler working for this client's transfer: its CPU is this job's (no yield counted:
+    // the coroutine itself did not resume).
+    template <class F>
+    void on_behalf_of_job(F&& f) {
+        const bool attribute = sched::running_meter() == nullptr;
+        if (attribute) meter_.unpause();
+        f();
+        if (attribute) meter_.pause();
+    }
+
+    void resume_transfer() {
+        if (!paused_ || !in_multi_) return;
+        paused_ = false;
+        const CURLcode rc = curl_easy_pause(easy_, CURLPAUSE_CONT);   // delivers what libcurl held back
+        if (rc != CURLE_OK && in_multi_) {
+            curl_multi_remove_handle(multi_, easy_);
+            in_multi_ = false;
+            result_ = rc;
+            done_ = true;
+            return;
+        }
+        act(CURL_SOCKET_TIMEOUT, 0);
+    }
+
+    // Removes an unfinished transfer: libcurl closes its connection.
+    void abandon_transfer() {
+        curl_multi_remove_handle(multi_, easy_);
+        in_multi_ = false;
+        if (!done_) {
+            done_ = true;
+            if (result_ == CURLE_OK) result_ = CURLE_ABORTED_BY_CALLBACK;
+        }
+    }
+
+    bool satisfied() const {
+        switch (want_) {
+        case wanted::nothing: return true;
+        case wanted::ready: return prereq_ || done_;
+        case wanted::head: return head_done_ || done_;
+        case wanted::data: return consumed_ < decoded_.size() || done_ || paused_;
+        case wanted::done: return done_;
+        }
+        return true;
+    }
+
+    void maybe_wake() {
+        if (waiting_ && satisfied()) wake_timer_.cancel();
+    }
+
+    // Suspends the coroutine (one yield per wake) until `w` holds. Idle timeout: when a whole read_timeout
+    // passes with no byte moved for this transfer, the transfer is aborted and the call reports "timeout".
+    fetch_status wait_until(wanted w, net::yield_context& yield, std::string_view during) {
+        want_ = w;
+        while (!satisfied()) {
+            const std::uint64_t seen = progress_;
+            wake_timer_.expires_after(opt_.read_timeout);
+            waiting_ = true;
+            error_code ec;
+            wake_timer_.async_wait(yield[ec]);
+            waiting_ = false;
+            if (satisfied()) break;
+            if (ec == net::error::operation_aborted || progress_ != seen) continue;
+            want_ = wanted::nothing;
+            if (in_multi_) abandon_transfer();
+            timed_out_ = true;
+            done_ = true;
+            result_ = CURLE_OPERATION_TIMEDOUT;
+            return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
+        }
+        want_ = wanted::nothing;
+        return {};
+    }
+
+    fetch_status transfer_failure() const {
+        const std::string detail = error_[0] ? std::string(error_) : std::string(curl_easy_strerror(result_));
+        if (timed_out_ || result_ == CURLE_OPERATION_TIMEDOUT)
+            return fetch_status::failure("timeout", "no byte for the read timeout");
+        switch (result_) {
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return fetch_status::failure("connect", "connecting: " + detail);
+        case CURLE_PARTIAL_FILE:
+            if (head_done_) return fetch_status::failure("truncated", "connection closed before the end of the body: " + detail);
+            return fetch_status::failure("read", "connection closed before the end of the response headers: " + detail);
+        case CURLE_WRITE_ERROR:
+            if (framing_error_) return fetch_status::failure("truncated", "broken body framing: bad chunk");
+            return fetch_status::failure("read", detail);
+        case CURLE_RECV_ERROR:
+            if (head_done_ && chunked_ && detail.find("Chunked") != std::string::npos)
+                return fetch_status::failure("truncated", "broken body framing: " + detail);
+            return fetch_status::failure("read", "reading: " + detail);
+        default:
+            return fetch_status::failure("read", detail);
+        }
+    }
+
+    // ---- libcurl callbacks (never call curl_multi_* from here) ----
+
+    std::size_t on_body(const char* p, std::size_t n) {
+        if ((mode_ == body_mode::hold || mode_ == body_mode::lazy) && consumed_ < decoded_.size()) {
+            paused_ = true;   // the parser has bytes to take: leave the rest in libcurl (and the socket)
+            return CURL_WRITEFUNC_PAUSE;
+        }
+        ++chunks_;
+        largest_chunk_ = std::max<std::uint64_t>(largest_chunk_, n);
+        max_request_ = std::max<std::uint64_t>(max_request_, buffer_size_);
+        meter_.count_read(buffer_size_, n);
+        ++progress_;
+        std::string* out = mode_ == body_mode::discard ? nullptr : &decoded_;
+        if (chunked_) {
+            if (!dechunk_.feed(p, n, out)) {
+                framing_error_ = true;
+                return CURL_WRITEFUNC_ERROR;
+            }
+        } else if (out) {
+            out->append(p, n);
+        }
+        maybe_wake();
+        return n;
+    }
+
+    std::size_t on_header(const char* p, std::size_t n) {
+        if (head_done_) return n;   // trailers: not passed on while transfer decoding is off
+        const std::string_view line(p, n);
+        ++progress_;
+        if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {   // a (new) status line: 1xx heads come first
+            status_ = 0;
+            content_type_.clear();
+            content_length_.reset();
+            chunked_ = false;
+            header_bytes_ = 0;
+            const auto sp = line.find(' ');
+            if (sp != std::string_view::npos && sp + 4 <= line.size())
+                std::from_chars(line.data() + sp + 1, line.data() + sp + 4, status_);
+        }
+        header_bytes_ += n;
+        const std::string_view field = trim(line);
+        if (field.empty()) {
+            max_request_ = std::max<std::uint64_t>(max_request_, buffer_size_);
+            meter_.count_read(buffer_size_, std::size_t(header_bytes_));
+            if (status_ >= 200) {
+                head_done_ = true;
+                maybe_wake();
+            }
+            return n;
+        }
+        std::string_view value;
+        if (header_value(field, "Content-Type", value)) {
+            content_type_.assign(value);
+        } else if (header_value(field, "Content-Length", value)) {
+            std::uint64_t v = 0;
+            if (std::from_chars(value.data(), value.data() + value.size(), v).ec == std::errc{}) content_length_ = v;
+        } else if (header_value(field, "Transfer-Encoding", value)) {
+            std::string lower(value);
+            for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+            chunked_ = lower.find("chunked") != std::string::npos;
+        }
+        return n;
+    }
+
+    curl_socket_t on_open(curlsocktype purpose, const curl_sockaddr* address) {
+        if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+        auto entry = std::make_shared<socket_entry>(io_);
+        error_code ec;
+        entry->socket.open(address->family == AF_INET6 ? tcp::v6() : tcp::v4(), ec);
+        if (ec) return CURL_SOCKET_BAD;
+        const curl_socket_t fd = entry->socket.native_handle();
+        sockets_[fd] = std::move(entry);
+        ++connections_;
+        return fd;
+    }
+
+    int on_close(curl_socket_t fd) {
+        const auto it = sockets_.find(fd);
+        if (it == sockets_.end()) return ::close(fd);
+        it->second->open = false;
+        error_code ignored;
+        it->second->socket.close(ignored);   // cancels its waits; their handlers see open == false
+        sockets_.erase(it);
+        return 0;
+    }
+
+    int on_socket(curl_socket_t fd, int what) {
+        const auto it = sockets_.find(fd);
+        if (it == sockets_.end()) return 0;
+        it->second->what = what == CURL_POLL_REMOVE ? 0 : what;
+        arm(it->second);
+        return 0;
+    }
+
+    // Keeps one async_wait pending per direction libcurl wants; a direction no longer wanted is cancelled
+    // (the cancelled handlers re-arm what is still wanted).
+    void arm(const std::shared_ptr<socket_entry>& entry) {
+        const bool in = entry->what & CURL_POLL_IN, out = entry->what & CURL_POLL_OUT;
+        if ((entry->reading && !in) || (entry->writing && !out)) {
+            error_code ignored;
+            entry->socket.cancel(ignored);
+            return;
+        }
+        if (in && !entry->reading) wait_on(entry, tcp::socket::wait_read);
+        if (out && !entry->writing) wait_on(entry, tcp::socket::wait_write);
+    }
+
+    void wait_on(const std::shared_ptr<socket_entry>& entry, tcp::socket::wait_type type) {
+        const bool read = type == tcp::socket::wait_read;
+        (read ? entry->reading : entry->writing) = true;
+        const curl_socket_t fd = entry->socket.native_handle();
+        // Bound to the plain io_context executor: libcurl's work is attributed to the job by on_behalf_of_job.
+        entry->socket.async_wait(type, [this, life = std::weak_ptr<int>(life_), entry, read, fd](const error_code& ec) {
+            if (life.expired()) return;
+            (read ? entry->reading : entry->writing) = false;
+            if (!entry->open) return;
+            if (ec != net::error::operation_aborted && (entry->what & (read ? CURL_POLL_IN : CURL_POLL_OUT))) {
+                const int mask = ec ? CURL_CSELECT_ERR : read ? CURL_CSELECT_IN : CURL_CSELECT_OUT;
+                on_behalf_of_job([&] { act(fd, mask); });
+            }
+            if (entry->open) arm(entry);
+        });
+    }
+
+    int on_timer(long timeout_ms) {
+        if (timeout_ms < 0) {
+            curl_timer_.cancel();
+            return 0;
+        }
+        curl_timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+        curl_timer_.async_wait([this, life = std::weak_ptr<int>(life_)](const error_code& ec) {
+            if (life.expired() || ec) return;
+            on_behalf_of_job([&] { act(CURL_SOCKET_TIMEOUT, 0); });
+        });
+        return 0;
+    }
+
+    int on_prereq() {
+        prereq_ = true;
+        ++progress_;
+        maybe_wake();
+        return CURL_PREREQFUNC_OK;
+    }
+
+    static std::size_t on_write_cb(char* p, std::size_t size, std::size_t n, void* self) {
+        return static_cast<curl_client_impl*>(self)->on_body(p, size * n);
+    }
+    static std::size_t on_header_cb(char* p, std::size_t size, std::size_t n, void* self) {
+        return static_cast<curl_client_impl*>(self)->on_header(p, size * n);
+    }
+    static curl_socket_t on_open_cb(void* self, curlsocktype purpose, curl_sockaddr* address) {
+        return static_cast<curl_client_impl*>(self)->on_open(purpose, address);
+    }
+    static int on_close_cb(void* self, curl_socket_t fd) { return static_cast<curl_client_impl*>(self)->on_close(fd); }
+    static int on_socket_cb(CURL*, curl_socket_t fd, int what, void* self, void*) {
+        return static_cast<curl_client_impl*>(self)->on_socket(fd, what);
+    }
+    static int on_timer_cb(CURLM*, long timeout_ms, void* self) {
+        return static_cast<curl_client_impl*>(self)->on_timer(timeout_ms);
+    }
+    static int on_prereq_cb(void* self, char*, char*, int, int) { return static_cast<curl_client_impl*>(self)->on_prereq(); }
+
+    net::io_context& io_;
+    client_options opt_;
+    sched::job_meter& meter_;
+    const std::size_t buffer_size_;
+    net::steady_timer curl_timer_;   // libcurl's timeout (CURLMOPT_TIMERFUNCTION)
+    net::steady_timer wake_timer_;   // the coroutine's suspension point
+    std::shared_ptr<int> life_;
+    CURL* easy_ = nullptr;
+    CURLM* multi_ = nullptr;
+    curl_slist* headers_ = nullptr;
+    std::string base_url_, url_;
+    char error_[CURL_ERROR_SIZE] = {};
+    std::map<curl_socket_t, std::shared_ptr<socket_entry>> sockets_;
+
+    // the running job
+    bool in_multi_ = false, prereq_ = false, head_done_ = false, done_ = false, paused_ = false;
+    bool framing_error_ = false, timed_out_ = false;
+    CURLcode result_ = CURLE_OK;
+    unsigned status_ = 0;
+    std::string content_type_;
+    std::optional<std::uint64_t> content_length_;
+    bool chunked_ = false;
+    std::uint64_t header_bytes_ = 0;
+    chunk_decoder dechunk_;
+    std::string decoded_;            // decoded body bytes not yet handed out (from consumed_ on)
+    std::size_t consumed_ = 0;
+    body_mode mode_ = body_mode::hold;
+    wanted want_ = wanted::nothing;
+    bool waiting_ = false;
+    std::uint64_t progress_ = 0;     // bytes-moved events (header lines, body chunks, connection ready)
+    std::optional<net::yield_context> yield_;
+    std::string source_error_;
+
+    // over the client's life
+    std::uint64_t connections_ = 0, chunks_ = 0, largest_chunk_ = 0, max_request_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<curl_client> make_curl_client(net::io_context& io, const client_options& opt, sched::job_meter& meter) {
+    return std::make_unique<curl_client_impl>(io, opt, meter);
+}
+
+}  // namespace feedbench::client

@@ -1,0 +1,242 @@
+// Read sizes are exact and counts are true: no recv asks more than the read size, bytes counted equal
+// bytes the server sent, a body of B bytes at read size 1 takes exactly B body reads.
+#include "repro/net/beast_client.hpp"
+#include "repro/sched/pool.hpp"
+
+#include "tests/repro/net/test_http_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+namespace {
+
+using namespace feedbench;
+using worker::stage;
+using feedbench::testing::canned_response;
+using feedbench::testing::test_http_server;
+
+std::string make_body(std::size_t n) {
+    std::string s;
+    s.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) s.push_back(char('a' + (i * 7) % 26));
+    return s;
+}
+
+struct fetch_outcome {
+    worker::job_record rec;
+    client::fetch_status status;
+    client::response_head head;
+    std::string body;
+};
+
+struct fetch_plan {
+    worker::read_size reads{};
+    worker::yield_policy yield = worker::yield_policy::would_block;
+    bool lazy = false;
+    std::size_t jobs = 1;
+    std::chrono::milliseconds timeout{10'000};
+    std::size_t pull = 4000;   // lazy: bytes the "parser" asks for per read()
+};
+
+// Runs plan.jobs fetches of "/" on one client (one kept-alive connection) in a pool of 1.
+std::vector<fetch_outcome> fetch(boost::asio::ip::tcp::endpoint ep, const fetch_plan& plan, std::uint64_t* connections = nullptr) {
+    std::vector<fetch_outcome> out(plan.jobs);
+    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+        ctx.spawn([&](boost::asio::yield_context yield, sched::job_meter& meter) {
+            client::client_options opt;
+            opt.endpoint = ep;
+            opt.reads = plan.reads;
+            opt.yield = plan.yield;
+            opt.read_timeout = plan.timeout;
+            auto c = client::make_beast_client(ctx.io(), opt, meter);
+            for (auto& o : out) {
+                meter.begin_job(o.rec);
+                meter.enter(stage::connect);
+                o.status = c->connect(yield);
+                if (o.status.ok()) {
+                    meter.enter(stage::request);
+                    o.status = c->send_request("/feed.xml", yield);
+                }
+                if (o.status.ok()) {
+                    meter.enter(stage::headers);
+                    o.status = c->read_head(yield, o.head);
+                }
+                if (o.status.ok()) {
+                    meter.enter(stage::body);
+                    if (!plan.lazy) {
+                        o.status = c->read_body(o.body, yield);
+                    } else {
+                        meter.enter(stage::parse);
+                        auto& src = c->body_source(yield);
+                        std::vector<char> buf(plan.pull);
+                        for (;;) {
+                            const auto n = src.read(buf.data(), buf.size());
+                            if (n < 0) {
+                                o.status = client::fetch_status::failure(src.error_class(), "pull");
+                                break;
+                            }
+                            if (n == 0) break;
+                            o.body.append(buf.data(), std::size_t(n));
+                        }
+                    }
+                }
+                meter.enter(stage::ack);
+                c->finish(o.status.ok());
+                meter.end_job();
+            }
+            if (connections) *connections = c->connections();
+        });
+    });
+    return out;
+}
+
+std::uint64_t total(const worker::job_record& r, std::uint64_t worker::stage_metrics::*field) {
+    std::uint64_t n = 0;
+    for (const auto& s : r.stages) n += s.*field;
+    return n;
+}
+
+struct policy_case {
+    worker::yield_policy yield;
+    bool lazy;
+};
+
+class ReadSizeOne : public ::testing::TestWithParam<policy_case> {};
+
+TEST_P(ReadSizeOne, ContentLengthBodyTakesExactlyOneReadPerByte) {
+    const std::string body = make_body(50'000);
+    auto response = feedbench::testing::content_length_response(body);
+    test_http_server server(response);
+    fetch_plan plan;
+    plan.reads = worker::read_size::parse("1");
+    plan.yield = GetParam().yield;
+    plan.lazy = GetParam().lazy;
+    auto out = fetch(server.endpoint(), plan);
+    ASSERT_TRUE(out[0].status.ok()) << out[0].status.error_class << ": " << out[0].status.message;
+    const auto& r = out[0].rec;
+    EXPECT_EQ(out[0].body, body);
+    EXPECT_EQ(r.max_read_request, 1u);
+    EXPECT_EQ(out[0].head.header_bytes, response.head.size());
+    EXPECT_EQ(r.at(stage::headers).reads, response.head.size());
+    EXPECT_EQ(r.at(stage::headers).bytes, response.head.size());
+    const stage body_stage = plan.lazy ? stage::parse : stage::body;
+    EXPECT_EQ(r.at(body_stage).reads, body.size());
+    EXPECT_EQ(r.at(body_stage).bytes, body.size());
+    if (plan.lazy) {
+        EXPECT_EQ(r.at(stage::body).reads, 0u);
+    }
+    EXPECT_EQ(total(r, &worker::stage_metrics::bytes), server.bytes_sent());
+    if (plan.yield == worker::yield_policy::always) {
+        // every read completes through the loop's queue: one suspension per read, no EAGAIN seen
+        EXPECT_EQ(r.at(body_stage).yields, r.at(body_stage).reads);
+        EXPECT_EQ(r.at(body_stage).eagains, 0u);
+    } else {
+        // gevent's rule: suspend only when the socket is dry, once per EAGAIN
+        EXPECT_EQ(r.at(body_stage).yields, r.at(body_stage).eagains);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, ReadSizeOne,
+                         ::testing::Values(policy_case{worker::yield_policy::would_block, false},
+                                           policy_case{worker::yield_policy::would_block, true},
+                                           policy_case{worker::yield_policy::always, false},
+                                           policy_case{worker::yield_policy::always, true}));
+
+class ReadSizes : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ReadSizes, NoRecvAsksMoreAndEveryByteIsCounted) {
+    const std::string body = make_body(120'000);
+    for (bool chunked : {false, true}) {
+        for (bool lazy : {false, true}) {
+            auto response = chunked ? feedbench::testing::chunked_response(body, 7000)
+                                    : feedbench::testing::content_length_response(body);
+            response.piece = 30'000;   // the body arrives in pieces: some reads find the socket dry
+            response.pause = std::chrono::milliseconds(2);
+            test_http_server server(response);
+            fetch_plan plan;
+            plan.reads = worker::read_size::parse(GetParam());
+            plan.lazy = lazy;
+            plan.jobs = 3;
+            std::uint64_t connections = 0;
+            auto out = fetch(server.endpoint(), plan, &connections);
+            SCOPED_TRACE(std::string(GetParam()) + (chunked ? " chunked" : " content-length") + (lazy ? " lazy" : " eager"));
+            EXPECT_EQ(connections, 1u);   // keep-alive: one connection for every job
+            std::uint64_t counted = 0;
+            for (const auto& o : out) {
+                ASSERT_TRUE(o.status.ok()) << o.status.error_class << ": " << o.status.message;
+                EXPECT_EQ(o.body, body);
+                const std::uint64_t cap = plan.reads.is_whole() ? std::max<std::uint64_t>(64 * 1024, 1024 * 1024)
+                                                                : plan.reads.bytes;
+                EXPECT_LE(o.rec.max_read_request, cap);
+                counted += total(o.rec, &worker::stage_metrics::bytes);
+                if (!plan.reads.is_whole()) {
+                    const auto reads = total(o.rec, &worker::stage_metrics::reads);
+                    EXPECT_GE(reads, (response.all().size() + plan.reads.bytes - 1) / plan.reads.bytes);
+                }
+            }
+            EXPECT_EQ(counted, server.bytes_sent());
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, ReadSizes, ::testing::Values("1", "7", "1k", "10k", "500k", "whole"));
+
+// `whole` asks for up to 64 KiB before the headers are parsed, then for exactly the remaining Content-Length.
+TEST(ReadSizeWhole, BodyRecvAsksForExactlyTheRemainingContentLength) {
+    const std::string body = make_body(200'000);
+    auto response = feedbench::testing::content_length_response(body);
+    response.split_at = response.head.size();   // the head alone first, then the body
+    response.pause = std::chrono::milliseconds(50);
+    test_http_server server(response);
+    fetch_plan plan;
+    auto out = fetch(server.endpoint(), plan);
+    ASSERT_TRUE(out[0].status.ok());
+    const auto& r = out[0].rec;
+    const std::uint64_t body_in_headers_stage = r.at(stage::headers).bytes - response.head.size();
+    const std::uint64_t remaining = body.size() - body_in_headers_stage;
+    EXPECT_EQ(r.max_read_request, std::max<std::uint64_t>(64 * 1024, remaining));
+    EXPECT_EQ(r.at(stage::headers).bytes + r.at(stage::body).bytes, server.bytes_sent());
+}
+
+TEST(Faults, ConnectionRefusedIsConnect) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    const auto ep = a.local_endpoint();
+    a.close();   // nobody listens there now
+    auto out = fetch(ep, fetch_plan{});
+    EXPECT_EQ(out[0].status.error_class, "connect");
+}
+
+TEST(Faults, ClosedMidBodyIsTruncated) {
+    const std::string body = make_body(10'000);
+    auto response = feedbench::testing::content_length_response(body);
+    response.send_limit = response.head.size() + 5'000;
+    test_http_server server(response);
+    for (const char* rs : {"1", "whole"}) {
+        for (bool lazy : {false, true}) {
+            fetch_plan plan;
+            plan.reads = worker::read_size::parse(rs);
+            plan.lazy = lazy;
+            auto out = fetch(server.endpoint(), plan);
+            EXPECT_EQ(out[0].status.error_class, "truncated") << rs << (lazy ? " lazy" : " eager");
+        }
+    }
+}
+
+TEST(Faults, StallIsTimeout) {
+    auto response = feedbench::testing::content_length_response(make_body(1000));
+    response.stall = true;
+    test_http_server server(response);
+    for (auto policy : {worker::yield_policy::would_block, worker::yield_policy::always}) {
+        fetch_plan plan;
+        plan.yield = policy;
+        plan.timeout = std::chrono::milliseconds(100);
+        plan.jobs = 2;   // the next job after a timeout gets a fresh connection (and times out again)
+        auto out = fetch(server.endpoint(), plan);
+        EXPECT_EQ(out[0].status.error_class, "timeout");
+        EXPECT_EQ(out[1].status.error_class, "timeout");
+    }
+}
+
+}  // namespace

@@ -1,0 +1,61 @@
+// The pool: pool N runs N coroutines on one thread; threads:N runs N threads of one coroutine each.
+#include "repro/sched/pool.hpp"
+
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace {
+
+using namespace feedbench;
+namespace net = boost::asio;
+
+TEST(Pool, CooperativePoolIsOneThread) {
+    std::set<std::thread::id> ids;
+    std::atomic<int> ran{0};
+    auto out = sched::run_pool(worker::pool_spec{5, false}, -1, 0, [&](sched::thread_context& ctx) {
+        EXPECT_EQ(ctx.coroutines(), 5u);
+        for (std::size_t i = 0; i < ctx.coroutines(); ++i)
+            ctx.spawn([&](net::yield_context yield, sched::job_meter&) {
+                ids.insert(std::this_thread::get_id());
+                net::post(yield);   // a suspension
+                ++ran;
+            });
+    });
+    EXPECT_EQ(out.threads, 1u);
+    EXPECT_EQ(ran.load(), 5);
+    EXPECT_EQ(ids.size(), 1u);
+}
+
+TEST(Pool, ThreadsAreOneCoroutineEach) {
+    std::mutex mu;
+    std::set<std::thread::id> ids;
+    std::atomic<int> ran{0};
+    auto out = sched::run_pool(worker::pool_spec{3, true}, -1, 0, [&](sched::thread_context& ctx) {
+        EXPECT_EQ(ctx.coroutines(), 1u);
+        ctx.spawn([&](net::yield_context, sched::job_meter&) {
+            std::lock_guard lock(mu);
+            ids.insert(std::this_thread::get_id());
+            ++ran;
+        });
+    });
+    EXPECT_EQ(out.threads, 3u);
+    EXPECT_EQ(ran.load(), 3);
+    EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST(Pool, CoroutineExceptionReachesTheCaller) {
+    EXPECT_THROW(sched::run_pool(worker::pool_spec{2, false}, -1, 0,
+                                 [&](sched::thread_context& ctx) {
+                                     ctx.spawn([](net::yield_context, sched::job_meter&) { throw std::runtime_error("boom"); });
+                                     ctx.spawn([](net::yield_context, sched::job_meter&) {});
+                                 }),
+                 std::runtime_error);
+}
+
+}  // namespace
