@@ -16,4 +16,6 @@ set logscale x
 set yrange [0:1.02]
 set xlabel "job latency (ms, log)"
 set ylabel "fraction of jobs at or under"
-plot for [i=1:words(series)] data using (strcol("series") eq word(series, i) ? column("latency_ms") : NaN):"fraction" with steps lw 2 title word(series, i)
+# Series names join axis=value terms with ";"; the key shows them with spaces.
+spaced(s) = strstrt(s, ";") > 0 ? s[1:strstrt(s, ";") - 1]." ".spaced(s[strstrt(s, ";") + 1:]) : s
+plot for [i=1:words(series)] data using (strcol("series") eq word(series, i) ? column("latency_ms") : NaN):"fraction" with steps lw 2 title spaced(word(series, i))

@@ -17,4 +17,6 @@ set logscale y
 set xlabel "request (serial, keep-alive; all repetitions in order)"
 set ylabel "latency (ms, log)"
 if (exists("mark_ms")) { mark = mark_ms + 0; set arrow from graph 0, first mark to graph 1, first mark nohead dt 2 lc rgb "red"; set label sprintf("%g ms", mark) at graph 0.01, first mark * 1.1 tc rgb "red" }
-plot for [i=1:words(series)] data using "request":(strcol("series") eq word(series, i) ? column("latency_ms") : NaN) with linespoints pt 7 ps 0.6 title word(series, i)
+# Series names join axis=value terms with ";"; the key shows them with spaces.
+spaced(s) = strstrt(s, ";") > 0 ? s[1:strstrt(s, ";") - 1]." ".spaced(s[strstrt(s, ";") + 1:]) : s
+plot for [i=1:words(series)] data using "request":(strcol("series") eq word(series, i) ? column("latency_ms") : NaN) with linespoints pt 7 ps 0.6 title spaced(word(series, i))

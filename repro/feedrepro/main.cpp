@@ -1,0 +1,61 @@
+// feedrepro: reproduces the 2012 regression scenario by scenario (S1-S8) and writes results/<run-id>/
+// with CSVs, plots, verdicts, REPORT.md and index.html. Logic lives in repro/scenarios.
+#include "repro/scenarios/runner.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace sc = feedbench::scenarios;
+
+int main(int argc, char** argv) {
+    CLI::App app{"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.\n"
+                 "Usage: feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL]"};
+    app.footer("Example: feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
+               "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
+               "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).");
+    sc::runner_options opt;
+    std::string only;
+    bool list = false, strict = false, quiet = false;
+    app.add_flag("--full", opt.full, "the complete matrix (default: the quick matrix, about 5 minutes)");
+    app.add_option("--scenarios", only, "comma-separated scenario ids to run (default: all)");
+    app.add_option("--repeat", opt.repeat, "repetitions of each configuration (median, min and max)")->check(CLI::Range(1, 100));
+    app.add_option("--out", opt.out_dir, "output folder (default: results/<run-id>)");
+    app.add_option("--server", opt.server_url, "measure against this feed server instead of the embedded ones");
+    app.add_option("--scenario-dir", opt.scenario_dir, "folder of *.scn scenario files");
+    app.add_option("--scripts", opt.scripts_dir, "folder of the gnuplot scripts (*.gp)");
+    app.add_option("--corpus-root", opt.shared_corpus, "the shared corpus folder (feeds-2012 ...)");
+    app.add_flag("--list", list, "list the scenarios and their configuration counts, run nothing");
+    app.add_flag("--strict", strict, "exit 3 when a must-reproduce scenario does not reproduce or a plot is missing (CI)");
+    app.add_flag("--quiet", quiet, "no progress line and no per-scenario log lines");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        for (auto& id : sc::split(only, ','))
+            if (!id.empty()) opt.only.push_back(id);
+        if (list) {
+            for (auto& s : sc::load_scenario_dir(opt.scenario_dir)) {
+                if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), s.id) == opt.only.end()) continue;
+                std::cout << s.id << "  " << s.title << "  [" << sc::expand(s, false).size() << " quick, "
+                          << sc::expand(s, true).size() << " full configurations" << (s.must_reproduce ? ", must reproduce" : "")
+                          << (s.needs_corpus.empty() ? "" : ", needs " + s.needs_corpus) << "]\n";
+            }
+            return 0;
+        }
+        opt.progress = !quiet && ::isatty(STDERR_FILENO);
+        opt.log_lines = !quiet;
+        auto result = sc::run_reproduction(opt);
+        std::cout << "\n" << sc::verdict_table(result.report) << "\nRun time " << sc::format_number(result.report.seconds)
+                  << " s. Report: " << (result.dir / "REPORT.md").string() << " (and index.html)\n";
+        if (!result.ci_failures.empty()) {
+            for (auto& f : result.ci_failures) std::cerr << "feedrepro: " << f << "\n";
+            if (strict) return 3;
+        }
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "feedrepro: " << e.what() << "\n";
+        return 2;
+    }
+}

@@ -1,0 +1,108 @@
+// A tiny reproduction end to end (two worker configurations and an in-memory parse pair, a few jobs):
+// every file is written, every job is accounted for, a scenario needing an absent corpus is SKIPPED.
+#include "repro/scenarios/runner.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sc = feedbench::scenarios;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+namespace {
+
+std::string slurp(const fs::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+TEST(scenario_end_to_end, tiny_run_writes_every_file) {
+    auto root = fs::temp_directory_path() / ("feedbench-e2e-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root);
+
+    sc::runner_options opt;
+    opt.scenarios = {
+        sc::parse_scenario(R"(id E1
+title tiny worker sweep
+quick client=beast read_size=10k,whole pool=2 consume=eager,lazy jobs=6
+check jobs_per_s{read_size=whole,consume=lazy} / jobs_per_s{read_size=10k,consume=lazy} measure
+plot jobs_vs_read_size
+plot cpu_vs_read_size
+plot latency_cdf
+plot stage_wall_cpu {consume=lazy}
+)",
+                           "e1"),
+        sc::parse_scenario(R"(id E2
+title tiny parse from memory
+runner parse-memory
+quick formats=rss pool=1,3 jobs=12
+check jobs_per_s{pool=3} / jobs_per_s{pool=1} measure
+plot bars
+)",
+                           "e2"),
+        sc::parse_scenario(R"(id E3
+title needs a corpus that is not there
+needs no-such-folder-here
+quick pool=1 jobs=1
+check jobs_per_s measure
+plot bars
+)",
+                           "e3"),
+    };
+    opt.repeat = 2;
+    opt.results_root = root;
+    opt.out_dir = root / "run-1";
+    opt.log_lines = false;
+    auto r = sc::run_reproduction(opt);
+
+    ASSERT_EQ(r.report.scenarios.size(), 3u);
+    auto& e1 = r.report.scenarios[0];
+    auto& e2 = r.report.scenarios[1];
+    auto& e3 = r.report.scenarios[2];
+    ASSERT_TRUE(e1.ran);
+    EXPECT_EQ(e1.reps.size(), 8u);  // 4 configurations x 2 repetitions
+    for (auto& rep : e1.reps) {
+        EXPECT_EQ(rep.status, "") << rep.config.label;
+        EXPECT_EQ(rep.get("ok") + rep.get("failed"), 6) << rep.config.label;
+        EXPECT_GT(rep.get("jobs_per_s"), 0) << rep.config.label;
+    }
+    EXPECT_EQ(e1.result.kind, sc::verdict_kind::measured) << e1.result.line;
+    EXPECT_EQ(e2.reps.size(), 4u);
+    EXPECT_EQ(e2.reps[0].get("ok"), 12);
+    EXPECT_EQ(e2.result.kind, sc::verdict_kind::measured) << e2.result.line;
+    EXPECT_FALSE(e3.ran);
+    EXPECT_EQ(e3.result.kind, sc::verdict_kind::skipped);
+    EXPECT_THAT(e3.result.line, HasSubstr("no-such-folder-here"));
+
+    auto dir = root / "run-1";
+    for (auto f : {"E1.csv", "E1_summary.csv", "E1_latency.csv", "E1_jobs_vs_read_size.png", "E1_jobs_vs_read_size.svg",
+                   "E1_cpu_vs_read_size.png", "E1_latency_cdf.png", "E1_stage_wall_cpu.png", "E2.csv", "E2_bars.png",
+                   "E2_bars.svg", "jobs/E1-1.csv", "meta.json", "REPORT.md", "index.html", "verdicts.csv"}) {
+        EXPECT_TRUE(fs::exists(dir / f)) << f;
+        if (fs::exists(dir / f)) {
+            EXPECT_GT(fs::file_size(dir / f), 0u) << f;
+        }
+    }
+    for (auto& o : {e1, e2})
+        for (auto& p : o.plots) EXPECT_TRUE(p.ok) << p.spec.name << ": " << p.error;
+    EXPECT_TRUE(r.ci_failures.empty());
+    // results/latest -> run-1, relative.
+    ASSERT_TRUE(fs::is_symlink(root / "latest"));
+    EXPECT_EQ(fs::read_symlink(root / "latest"), fs::path("run-1"));
+    auto md = slurp(dir / "REPORT.md");
+    EXPECT_THAT(md, HasSubstr("| [E1](#E1) | tiny worker sweep | **MEASURED** |"));
+    EXPECT_THAT(md, HasSubstr("**SKIPPED**"));
+    EXPECT_THAT(slurp(dir / "meta.json"), HasSubstr("\"verdict_E1\""));
+    fs::remove_all(root);
+}
