@@ -82,12 +82,17 @@ EOF
   fi
 }
 
-# The broker's OS pid (beam.smp), or nothing.
+# The launcher's pid (the rabbitmq-server shell, parent of beam.smp and leader of its process group), or nothing.
 broker_pid() {
   local pid
   [[ -f "$STATE/launcher.pid" ]] || return 0
   pid=$(cat "$STATE/launcher.pid")
   if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+}
+
+# beam.smp processes whose Erlang home is this state folder (ours, even if launcher.pid was lost).
+beam_pids() {
+  pgrep -f -- "beam.smp .*-home $STATE( |\$)" 2>/dev/null || true
 }
 
 # The private epmd (on ERL_EPMD_PORT) that this broker started, or nothing.
@@ -140,7 +145,7 @@ do_start() {
   local t0; t0=$(date +%s.%N)
   echo "$t0" > "$STATE/started_at"
   # setsid: the broker survives the caller's shell; its pid is beam.smp's (the scripts exec down to it).
-  setsid "$RABBIT_BIN/rabbitmq-server" > "$STATE/launcher.log" 2>&1 < /dev/null &
+  setsid "$RABBIT_BIN/rabbitmq-server" > "$STATE/launcher.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$STATE/launcher.pid"
   log "starting node $RABBITMQ_NODENAME (pid $!, state $STATE)"
   if [[ $no_wait -eq 1 ]]; then echo "$URL"; return 0; fi
@@ -165,9 +170,20 @@ do_stop() {
   ERL_EPMD_PORT=$((port + 10000)) epmd -kill >/dev/null 2>&1 || true
   for _ in $(seq 1 20); do epmds=$(epmd_pid | sort -u); [[ -z "$epmds" ]] && break; sleep 0.1; done
   for e in $epmds; do kill -TERM "$e" 2>/dev/null || true; done
+  for b in $(beam_pids); do
+    log "killing leftover broker pid $b"
+    kill -KILL "$b" 2>/dev/null || true
+  done
   rm -f "$STATE/launcher.pid"
   log "stopped"
 }
+
+# One start or stop at a time per port (parallel tests, scripts racing on the same broker).
+if [[ "$cmd" == start || "$cmd" == stop ]]; then
+  mkdir -p "$(dirname "$STATE")"
+  exec 9>"$STATE.lock"
+  flock -w 180 9 || { log "another broker.sh holds $STATE.lock"; exit 1; }
+fi
 
 case "$cmd" in
   start) do_start ;;

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     app.add_option("--ids", ids, "feed ids, comma separated (instead of --server)")->excludes(server_opt);
     app.add_option("--formats", formats, "manifest formats that become jobs (\"all\" = every entry)")->capture_default_str();
     app.add_option("--jobs", opt.jobs, "jobs to publish, ids cycled (0 = one per id)")->capture_default_str();
+    app.add_option("--rate", opt.rate, "publish at this many jobs/s (a producer trickling work; 0 = at once)")->capture_default_str();
     app.add_flag("--purge", opt.purge, "empty the queue first");
     app.add_option("--confirm-window", opt.confirm_window, "most unconfirmed publishes in flight")->capture_default_str();
     CLI11_PARSE(app, argc, argv);

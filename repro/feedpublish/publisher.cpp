@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace feedbench::publish {
@@ -185,6 +186,7 @@ publish_result publish_jobs(const publish_options& opt) {
     confirm_tracker tracker;
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t n = 0; n < jobs; ++n) {
+        if (opt.rate > 0) std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(n) / opt.rate));
         const std::string& id = opt.ids[n % opt.ids.size()];
         const std::string message_id = prefix + std::to_string(n);
         amqp_basic_properties_t props{};

@@ -18,6 +18,7 @@ struct publish_options {
     bool purge = false;                  // empty the queue first
     std::size_t confirm_window = 1000;   // most unconfirmed messages in flight
     std::string message_id_prefix;       // "" = "p<pid>-<unix ms>-": message ids are <prefix><n>
+    double rate = 0;                     // jobs/s: publish at this pace (a job producer trickling work); 0 = as fast as confirms allow
 };
 
 struct publish_result {

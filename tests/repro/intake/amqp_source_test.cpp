@@ -25,8 +25,8 @@ using feedbench::intake::amqp_source;
 using feedbench::intake::job;
 
 std::string broker_script() {
-    const char* src = std::getenv("FEEDBENCH_SOURCE_DIR");
-    return std::string(src ? src : ".") + "/scripts/broker.sh";
+    if (const char* src = std::getenv("FEEDBENCH_SOURCE_DIR")) return std::string(src) + "/scripts/broker.sh";
+    return FEEDBENCH_BROKER_SCRIPT;
 }
 
 bool rabbitmq_installed() { return std::filesystem::exists("/usr/lib/rabbitmq/bin/rabbitmq-server"); }
@@ -35,7 +35,7 @@ int broker(const std::string& args) {
     return std::system(fmt::format("{} {} >/dev/null", broker_script(), args).c_str());
 }
 
-// A private broker on a test-specific port, started fresh and stopped (with its epmd) at the end.
+// A private broker on a test-specific port (one fixture per test: ctest -j runs them in parallel), started fresh and stopped (with its epmd) at the end.
 class amqp_intake : public ::testing::Test {
 protected:
     virtual unsigned short port() const = 0;
@@ -112,6 +112,10 @@ class amqp_consume : public amqp_intake {
 protected:
     unsigned short port() const override { return 5681; }
 };
+class amqp_consume_quota : public amqp_intake {
+protected:
+    unsigned short port() const override { return 5685; }
+};
 class amqp_get : public amqp_intake {
 protected:
     unsigned short port() const override { return 5682; }
@@ -142,7 +146,7 @@ TEST_F(amqp_consume, pool_of_coroutines_gets_every_job_once_with_prefetch_10) {
     EXPECT_EQ(feedbench::publish::queue_depth(target_), 0u);
 }
 
-TEST_F(amqp_consume, max_jobs_stops_after_that_many_deliveries) {
+TEST_F(amqp_consume_quota, max_jobs_stops_after_that_many_deliveries) {
     publish(numbered("feed", 30));
     net::io_context io;
     auto opt = options("consume", 5);
