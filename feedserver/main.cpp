@@ -42,11 +42,14 @@ int main(int argc, char** argv) {
     app.add_option("--split", opt.split, "default: headers and body in two writes (0|1)")->capture_default_str();
     app.add_option("--max-connections", opt.max_connections, "open connection cap")->capture_default_str();
     app.add_option("--idle-timeout-ms", opt.idle_timeout_ms, "idle/trickle/slow-write timeout")->capture_default_str();
+    bool no_sendfile = false;
+    app.add_flag("--no-sendfile", no_sendfile, "plain responses by one gather write instead of head + sendfile(2)");
     app.add_option("--dump", dump_dir, "write the corpus (files at their paths + manifest) to DIR and exit");
     CLI11_PARSE(app, argc, argv);
 
     try {
         syn.charset_in_content_type = !no_charset_header;
+        opt.sendfile = !no_sendfile;
         fs::response_mode defaults;
         if (!delay.empty()) {
             if (auto err = fs::apply_query("delay=" + delay, defaults)) throw std::runtime_error(*err);

@@ -15,6 +15,10 @@
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -47,6 +51,7 @@ struct resource {
     std::string body;
     std::string head_keep_alive;  // status line + headers, Content-Length, keep-alive
     std::string head_close;       // same with "Connection: close"
+    std::int64_t file_offset = -1;  // where the body sits in the server's body file (-1: not there)
 };
 
 std::string make_head(int status, std::string_view reason, std::string_view content_type, std::size_t length,
@@ -170,6 +175,9 @@ bool is_traversal(std::string_view path) {
 class feed_server : public std::enable_shared_from_this<feed_server> {
 public:
     feed_server(net::io_context& ioc, data::corpus corpus, server_options opt);
+    ~feed_server() {
+        if (body_file_ >= 0) ::close(body_file_);
+    }
     void run();
     void stop();
     unsigned short port() const { return port_; }
@@ -183,6 +191,7 @@ public:
         auto it = routes_.find(path);
         return it == routes_.end() ? nullptr : &resources_[it->second];
     }
+    int body_file() const { return body_file_; }
     const canned& bad_request() const { return bad_request_; }
     const canned& header_too_large() const { return header_too_large_; }
     const canned& method_not_allowed() const { return method_not_allowed_; }
@@ -198,6 +207,7 @@ public:
 private:
     void do_accept();
     void on_accept(error_code ec, tcp::socket socket);
+    void build_body_file();
 
     net::io_context& ioc_;
     data::corpus corpus_;
@@ -208,6 +218,7 @@ private:
     tcp::acceptor acceptor_;
     unsigned short port_ = 0;
     atomic_stats stats_;
+    int body_file_ = -1;  // memfd holding every body, for sendfile(2); -1 when off or unavailable
     std::atomic<bool> stopping_{false};
     std::atomic<std::uint64_t> next_session_id_{0};
     std::mutex sessions_mutex_;
@@ -232,6 +243,7 @@ public:
         error_code ec;
         nodelay_ = server_->options().nodelay;
         stream_.socket().set_option(tcp::no_delay(nodelay_), ec);
+        stream_.socket().native_non_blocking(true, ec);
         net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read, shared_from_this()));
     }
 
@@ -344,11 +356,19 @@ private:
         }
         then_ = keep_alive ? after_write::keep_alive : after_write::close;
 
-        // The hot path: prebuilt head + body in one gather write.
+        // The hot path: prebuilt head, then the body by sendfile(2) from the in-memory body file
+        // (as nginx serves files), or head + body in one gather write.
         if (mode_.is_plain()) {
             pieces_[0] = keep_alive ? res->head_keep_alive : res->head_close;
             pieces_[1] = head_only_ ? std::string_view{} : std::string_view(res->body);
             piece_count_ = 2;
+            if (server_->body_file() >= 0 && res->file_offset >= 0 && !pieces_[1].empty()) {
+                head_left_ = pieces_[0];
+                file_offset_ = res->file_offset;
+                file_left_ = res->body.size();
+                sent_ = 0;
+                return do_sendfile();
+            }
             return write_plain();
         }
         prepare_modal(*res, keep_alive);
@@ -396,6 +416,54 @@ private:
         std::array<net::const_buffer, 2> bufs{net::buffer(pieces_[0].data(), pieces_[0].size()),
                                               net::buffer(pieces_[1].data(), pieces_[1].size())};
         net::async_write(stream_, bufs, beast::bind_front_handler(&session::on_write_done, shared_from_this()));
+    }
+
+    // Head by send(MSG_MORE), body by sendfile(2); on EAGAIN wait for writability under the idle timeout.
+    void do_sendfile() {
+        int fd = stream_.socket().native_handle();
+        for (;;) {
+            ssize_t n;
+            if (!head_left_.empty()) {
+                n = ::send(fd, head_left_.data(), head_left_.size(), MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
+            } else if (file_left_ > 0) {
+                off_t offset = static_cast<off_t>(file_offset_);
+                n = ::sendfile(fd, server_->body_file(), &offset, file_left_);
+            } else {
+                return on_write_done({}, sent_);
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait_writable();
+            if (n <= 0) return on_write_error(error_code(n < 0 ? errno : EPIPE, boost::system::system_category()));
+            auto written = static_cast<std::size_t>(n);
+            sent_ += written;
+            if (!head_left_.empty()) {
+                head_left_.remove_prefix(written);
+            } else {
+                file_offset_ += static_cast<std::int64_t>(written);
+                file_left_ -= written;
+            }
+        }
+    }
+
+    void wait_writable() {
+        timer_.expires_after(idle_timeout());
+        timer_.async_wait([weak = weak_from_this()](error_code ec) {
+            if (ec) return;
+            if (auto self = weak.lock()) {
+                self->write_timed_out_ = true;
+                error_code ignored;
+                self->stream_.socket().cancel(ignored);
+            }
+        });
+        stream_.socket().async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
+            self->timer_.cancel();
+            if (self->write_timed_out_) {
+                self->write_timed_out_ = false;
+                return self->on_write_error(beast::error::timeout);
+            }
+            if (ec) return self->on_write_error(ec);
+            self->do_sendfile();
+        });
     }
 
     // Non-default modes: wire bytes assembled into the session's scratch (capacity reused).
@@ -593,6 +661,10 @@ private:
     std::size_t piece_count_ = 0, piece_index_ = 0, piece_offset_ = 0, sent_ = 0;
     std::chrono::steady_clock::time_point pace_start_{};
     std::string scratch_head_, scratch_body_;
+    std::string_view head_left_;
+    std::int64_t file_offset_ = 0;
+    std::size_t file_left_ = 0;
+    bool write_timed_out_ = false;
     resource dynamic_;
     after_write then_ = after_write::keep_alive;
     state state_ = state::reading;
@@ -612,6 +684,7 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     for (std::size_t i = 0; i < corpus_.feeds.size(); ++i) routes_.emplace(corpus_.feeds[i].path, i);
     routes_.emplace("/manifest", corpus_.feeds.size());
     routes_.emplace("/healthz", corpus_.feeds.size() + 1);
+    if (opt_.sendfile) build_body_file();
     bad_request_ = make_canned(400, "Bad Request");
     header_too_large_ = make_canned(431, "Request Header Fields Too Large");
     method_not_allowed_ = make_canned(405, "Method Not Allowed", "Allow: GET, HEAD\r\n");
@@ -626,6 +699,29 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     acceptor_.bind(endpoint);
     acceptor_.listen(net::socket_base::max_listen_connections);
     port_ = acceptor_.local_endpoint().port();
+}
+
+// Every body once more in an anonymous in-memory file, so the hot path can sendfile(2) it (no copy
+// through user space, as nginx does from the page cache). Falls back to gather writes on any error.
+void feed_server::build_body_file() {
+    int fd = ::memfd_create("feedserver-bodies", MFD_CLOEXEC);
+    if (fd < 0) return;
+    std::int64_t offset = 0;
+    for (auto& r : resources_) {
+        std::string_view rest = r.body;
+        r.file_offset = offset;
+        while (!rest.empty()) {
+            auto n = ::write(fd, rest.data(), rest.size());
+            if (n <= 0) {
+                ::close(fd);
+                for (auto& undo : resources_) undo.file_offset = -1;
+                return;
+            }
+            rest.remove_prefix(static_cast<std::size_t>(n));
+        }
+        offset += static_cast<std::int64_t>(r.body.size());
+    }
+    body_file_ = fd;
 }
 
 void feed_server::run() {

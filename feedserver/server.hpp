@@ -30,6 +30,7 @@ struct server_options {
     std::size_t max_connections = 1024;
     unsigned idle_timeout_ms = 10'000;
     unsigned stop_grace_ms = 5'000;  // on stop, responses still in flight after this long are cut
+    bool sendfile = true;             // plain responses: body by sendfile(2) from an in-memory file
 };
 
 struct server_stats {

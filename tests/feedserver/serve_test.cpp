@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 using namespace feedbench;
 
@@ -78,5 +79,54 @@ TEST(Serve, ThreadsOption) {
     for (const auto& f : server.corpus().feeds) {
         EXPECT_EQ(a.get(server.base_url() + f.path).body, f.body);
         EXPECT_EQ(b.get(server.base_url() + f.path).body, f.body);
+    }
+}
+
+TEST(Serve, GatherWritePathWithoutSendfile) {
+    feedserver::server_options opt;
+    opt.sendfile = false;
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 3}), opt);
+    test::curl_client client;
+    for (const auto& f : server.corpus().feeds) EXPECT_TRUE(client.get(server.base_url() + f.path).body == f.body);
+    auto s = server.stats();
+    std::uint64_t expected = 0;
+    for (const auto& f : server.corpus().feeds) expected += f.bytes();
+    EXPECT_GT(s.bytes, expected);  // bodies + heads
+}
+
+TEST(Serve, BytesCounterCountsHeadsAndBodies) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 1}));
+    test::raw_connection raw(server.port());
+    const auto& f = server.corpus().feeds[0];
+    raw.send("GET " + f.path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto wire = raw.read_until_close();
+    EXPECT_EQ(wire.substr(wire.find("\r\n\r\n") + 4), f.body);
+    EXPECT_NE(wire.find("Connection: close\r\n"), std::string::npos);
+    EXPECT_EQ(server.stats().bytes, wire.size());
+}
+
+TEST(Serve, LargeBodiesToASlowReader) {
+    // Bodies far above the socket buffers, read slowly: the writer has to wait for writability many times.
+    for (bool sendfile : {true, false}) {
+        feedserver::server_options opt;
+        opt.sendfile = sendfile;
+        feedserver::server_thread server(
+            data::generate_synthetic({.feeds = 1, .median_bytes = 900'000, .max_bytes = 1'000'000}), opt);
+        test::raw_connection raw(server.port());
+        const auto& f = server.corpus().feeds[0];
+        raw.send("GET " + f.path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        std::string wire;
+        char buf[4096];
+        for (;;) {
+            pollfd p{raw.fd(), POLLIN, 0};
+            if (::poll(&p, 1, 5000) <= 0) break;
+            auto n = ::recv(raw.fd(), buf, sizeof buf, 0);
+            if (n <= 0) break;
+            wire.append(buf, static_cast<std::size_t>(n));
+            if (wire.size() % 65536 < 4096) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        auto body = wire.substr(wire.find("\r\n\r\n") + 4);
+        EXPECT_EQ(body.size(), f.bytes()) << "sendfile " << sendfile;
+        EXPECT_TRUE(body == f.body) << "sendfile " << sendfile;
     }
 }
