@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 namespace feedbench::client {
 
@@ -209,6 +210,7 @@ public:
     std::string_view name() const override { return "curl"; }
 
     fetch_status connect(net::yield_context) override {
+        count_deferred_reads();
         if (in_multi_) abandon_transfer();
         reset_job();
         return {};
@@ -220,6 +222,7 @@ public:
         if (const CURLMcode mc = curl_multi_add_handle(multi_, easy_); mc != CURLM_OK)
             return fetch_status::failure("read", std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
         in_multi_ = true;
+        defer_reads_ = true;
         // Start the transfer in this job's run segment: libcurl connects (or takes the kept-alive
         // connection) and, once connected, writes the request.
         act(CURL_SOCKET_TIMEOUT, 0);
@@ -229,6 +232,7 @@ public:
     }
 
     fetch_status read_head(net::yield_context yield, response_head& head) override {
+        count_deferred_reads();
         if (auto st = wait_until(wanted::head, yield, "reading the response headers"); !st.ok()) return st;
         if (!head_done_) {
             if (result_ != CURLE_OK) return transfer_failure();
@@ -273,6 +277,7 @@ public:
     }
 
     void finish(bool reuse) override {
+        count_deferred_reads();
         const bool complete = done_ && result_ == CURLE_OK && !timed_out_;
         if (in_multi_) abandon_transfer();   // libcurl closes a connection whose response was not read to its end
         if (!(reuse && complete) && !sockets_.empty()) {
@@ -494,6 +499,24 @@ private:
         }
     }
 
+    // One read of `got` bytes (a write-callback chunk, or the head). Reads libcurl makes while send_request
+    // runs (the response may arrive before it returns) are counted when read_head begins, in the headers
+    // stage, where the Beast client makes them.
+    void count_read(std::size_t got) {
+        max_request_ = std::max<std::uint64_t>(max_request_, buffer_size_);
+        if (defer_reads_) {
+            deferred_reads_.push_back(got);
+            return;
+        }
+        meter_.count_read(buffer_size_, got);
+    }
+
+    void count_deferred_reads() {
+        defer_reads_ = false;
+        for (const std::size_t got : deferred_reads_) meter_.count_read(buffer_size_, got);
+        deferred_reads_.clear();
+    }
+
     // ---- libcurl callbacks (never call curl_multi_* from here) ----
 
     std::size_t on_body(const char* p, std::size_t n) {
@@ -503,8 +526,7 @@ private:
         }
         ++chunks_;
         largest_chunk_ = std::max<std::uint64_t>(largest_chunk_, n);
-        max_request_ = std::max<std::uint64_t>(max_request_, buffer_size_);
-        meter_.count_read(buffer_size_, n);
+        count_read(n);
         ++progress_;
         std::string* out = mode_ == body_mode::discard ? nullptr : &decoded_;
         if (chunked_) {
@@ -536,8 +558,7 @@ private:
         header_bytes_ += n;
         const std::string_view field = trim(line);
         if (field.empty()) {
-            max_request_ = std::max<std::uint64_t>(max_request_, buffer_size_);
-            meter_.count_read(buffer_size_, std::size_t(header_bytes_));
+            count_read(std::size_t(header_bytes_));
             if (status_ >= 200) {
                 head_done_ = true;
                 maybe_wake();
@@ -688,6 +709,8 @@ private:
     std::uint64_t progress_ = 0;     // bytes-moved events (header lines, body chunks, connection ready)
     std::optional<net::yield_context> yield_;
     std::string source_error_;
+    bool defer_reads_ = false;
+    std::vector<std::size_t> deferred_reads_;
 
     // over the client's life
     std::uint64_t connections_ = 0, chunks_ = 0, largest_chunk_ = 0, max_request_ = 0;
