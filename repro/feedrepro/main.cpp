@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
         }
         opt.progress = !quiet && ::isatty(STDERR_FILENO);
         opt.log_lines = !quiet;
+        for (int i = 0; i < argc; ++i) opt.command += (i ? " " : "") + std::string(i ? argv[i] : "feedrepro");
         auto result = sc::run_reproduction(opt);
         std::cout << "\n" << sc::verdict_table(result.report) << "\nRun time " << sc::format_number(result.report.seconds)
                   << " s. Report: " << (result.dir / "REPORT.md").string() << " (and index.html)\n";

@@ -282,6 +282,7 @@ std::string report_markdown(const run_report& r) {
        << (r.full ? "full" : "quick") << " matrix · " << r.repeat << " repetitions per configuration (median, min–max) · "
        << format_number(r.seconds) << " s\n\n";
     md << "Server: " << r.server << ". " << r.pinning << "\n\n";
+    if (!r.command.empty()) md << "Command: `" << r.command << "`\n\n";
     for (auto& n : r.notes) md << "> " << n << "\n\n";
 
     md << "## Verdicts\n\n| scenario | title | verdict | measured | threshold | must reproduce |\n|---|---|---|---|---|---|\n";
@@ -349,6 +350,7 @@ std::string report_html(const run_report& r) {
       << e(r.meta.commit) << "</code> · " << e(r.meta.date_utc) << " · " << (r.full ? "full" : "quick") << " matrix · "
       << r.repeat << " repetitions per configuration (median, min–max) · " << e(format_number(r.seconds)) << " s</p>\n";
     h << "<p>Server: " << e(r.server) << ". " << e(r.pinning) << "</p>\n";
+    if (!r.command.empty()) h << "<p>Command: <code>" << e(r.command) << "</code></p>\n";
     for (auto& n : r.notes) h << "<blockquote>" << e(n) << "</blockquote>\n";
     auto cls = [](const std::string& w) { return w.substr(0, w.find(' ')); };
     h << "<h2>Verdicts</h2>\n<table><tr><th>scenario</th><th>title</th><th>verdict</th><th>measured</th><th>threshold</th>"

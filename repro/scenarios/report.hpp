@@ -43,6 +43,7 @@ struct run_report {
     int repeat = 3;
     std::string server;         // "embedded (pinned to cpu 0)" or the URL
     std::string pinning;        // how server and worker were placed
+    std::string command;        // the command line that made this run
     double seconds = 0;
     std::vector<scenario_outcome> scenarios;
     std::vector<std::string> notes;

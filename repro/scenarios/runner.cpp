@@ -302,6 +302,7 @@ run_result run_reproduction(const runner_options& opt) {
     rep.machine = meta::short_machine(rep.meta);
     rep.full = opt.full;
     rep.repeat = repeat;
+    rep.command = opt.command;
     out.dir = opt.out_dir.empty() ? opt.results_root / rep.run_id : opt.out_dir;
     fs::create_directories(out.dir);
     fs::create_directories(out.dir / "jobs");

@@ -31,6 +31,7 @@ struct runner_options {
     bool progress = false;                                 // a live progress line on stderr
     bool log_lines = true;                                 // one line per scenario on stderr
     predictor predict;                                     // optional
+    std::string command;                                   // the command line, for the report
 };
 
 struct run_result {
