@@ -1,21 +1,38 @@
 // Read-path suite: a bare recv(2) loop on a loopback TCP pair, with the data already waiting.
 //   read_path/recv/N      one recv of at most N bytes per read, steady state: ns per read, MB/s
 //   read_path/body_50k/N  a 50 000-byte body (the median feed) read at read size N (whole = all at once)
-// Manual time: only the recv calls are timed; the sender refills between timed batches.
+//   read_path/stream_<yield policy>/N  the same body through the client stream (read_limited_stream)
+// Manual time (wall): only the recv calls are timed; the sender refills between timed batches.
+// cpu_ns_per_read is the thread CPU time of the same calls (kernel included), robust to preemption.
 #include "bench/common/socket_pair.hpp"
 #include "bench/common/usage.hpp"
+
+#ifdef FEEDBENCH_HAVE_NET
+#include "repro/net/read_limited_stream.hpp"
+#include "repro/sched/job_meter.hpp"
+
+#include <boost/asio/spawn.hpp>
+#endif
 
 #include <benchmark/benchmark.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <vector>
 
 namespace fb = feedbench::bench;
 
 namespace {
+
+double thread_cpu_seconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 constexpr std::size_t body_bytes = 50'000;
 constexpr std::int64_t whole = 0;
@@ -54,16 +71,18 @@ void run(benchmark::State& state, std::size_t cap, std::size_t batch_bytes)
     }
     std::vector<char> out(batch_bytes, 'x');
     std::vector<char> in(std::max(batch_bytes, cap));
-    double total_reads = 0, total_bytes = 0, total_seconds = 0;
+    double total_reads = 0, total_bytes = 0, total_seconds = 0, total_cpu = 0;
     for (auto _ : state) {
         std::size_t const waiting = pair.send_some(out.data(), out.size());
         if (waiting == 0) {
             state.SkipWithError("sender could not write");
             break;
         }
+        double const c0 = thread_cpu_seconds();
         auto const t0 = std::chrono::steady_clock::now();
         long const reads = read_waiting(pair.receiver, in, waiting, cap);
         auto const t1 = std::chrono::steady_clock::now();
+        total_cpu += thread_cpu_seconds() - c0;
         if (reads < 0) {
             state.SkipWithError("recv failed");
             break;
@@ -78,9 +97,80 @@ void run(benchmark::State& state, std::size_t cap, std::size_t batch_bytes)
         return;
     state.SetBytesProcessed(static_cast<std::int64_t>(total_bytes));
     state.counters["ns_per_read"] = total_seconds * 1e9 / total_reads;
+    state.counters["cpu_ns_per_read"] = total_cpu * 1e9 / total_reads;  // thread CPU: robust to preemption on a busy machine
     state.counters["bytes_per_read"] = total_bytes / total_reads;
     state.counters["reads_per_iteration"] = total_reads / static_cast<double>(state.iterations());
 }
+
+
+#ifdef FEEDBENCH_HAVE_NET
+// The project's client stream (read_limited_stream under a yield policy) reading the same 50 000-byte
+// body with the data waiting: the per-read overhead the stream and the yield policy add to recv.
+void run_stream(benchmark::State& state, std::size_t read_size, feedbench::worker::yield_policy policy)
+{
+    namespace net = boost::asio;
+    using tcp = net::ip::tcp;
+    net::io_context io(1);
+    tcp::acceptor acceptor(io, tcp::endpoint(net::ip::address_v4::loopback(), 0));
+    feedbench::sched::job_meter meter;
+    feedbench::client::read_limited_stream stream(io, feedbench::worker::read_size{read_size}, policy, meter,
+        std::chrono::milliseconds(10'000));
+    std::vector<char> out(body_bytes, 'x'), in(body_bytes);
+    double total_reads = 0, total_bytes = 0, total_seconds = 0, total_cpu = 0;
+    net::spawn(io, [&](net::yield_context yield) {
+        boost::system::error_code ec;
+        stream.connect(acceptor.local_endpoint(), yield, ec);
+        if (ec) {
+            state.SkipWithError(("connect: " + ec.message()).c_str());
+            for (auto _ : state) {}
+            return;
+        }
+        tcp::socket sender = acceptor.accept();
+        auto send_some = [&](std::size_t n) {
+            std::size_t sent = 0;
+            while (sent < n) {
+                ssize_t const rc = send(sender.native_handle(), out.data() + sent, n - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (rc <= 0) break;
+                sent += static_cast<std::size_t>(rc);
+            }
+            return sent;
+        };
+        for (auto _ : state) {
+            std::size_t waiting = send_some(out.size());
+            std::size_t const batch = waiting;
+            long reads = 0;
+            double const c0 = thread_cpu_seconds();
+            auto const t0 = std::chrono::steady_clock::now();
+            while (waiting > 0) {
+                std::size_t const n = stream.read_some(in.data(), waiting, yield, ec);
+                if (ec || n == 0) break;
+                waiting -= n;
+                ++reads;
+            }
+            auto const t1 = std::chrono::steady_clock::now();
+            total_cpu += thread_cpu_seconds() - c0;
+            if (ec || waiting > 0) {
+                state.SkipWithError(("stream read: " + ec.message()).c_str());
+                break;
+            }
+            double const seconds = std::chrono::duration<double>(t1 - t0).count();
+            state.SetIterationTime(seconds);
+            total_seconds += seconds;
+            total_reads += static_cast<double>(reads);
+            total_bytes += static_cast<double>(batch);
+        }
+        stream.close();
+    });
+    io.run();
+    if (total_reads == 0)
+        return;
+    state.SetBytesProcessed(static_cast<std::int64_t>(total_bytes));
+    state.counters["ns_per_read"] = total_seconds * 1e9 / total_reads;
+    state.counters["cpu_ns_per_read"] = total_cpu * 1e9 / total_reads;  // thread CPU: robust to preemption on a busy machine
+    state.counters["bytes_per_read"] = total_bytes / total_reads;
+    state.counters["reads_per_iteration"] = total_reads / static_cast<double>(state.iterations());
+}
+#endif
 
 }  // namespace
 
@@ -99,6 +189,13 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark(("read_path/body_50k/" + size_name(n)).c_str(),
             [n](benchmark::State& s) { run(s, static_cast<std::size_t>(n), body_bytes); })
             ->UseManualTime()->Unit(benchmark::kMicrosecond);
+#ifdef FEEDBENCH_HAVE_NET
+    for (auto policy : {feedbench::worker::yield_policy::would_block, feedbench::worker::yield_policy::always})
+        for (std::int64_t n : {std::int64_t{1}, std::int64_t{64}, std::int64_t{1024}, std::int64_t{10240}, std::int64_t{65536}, std::int64_t{512000}, whole})
+            benchmark::RegisterBenchmark(("read_path/stream_" + std::string(feedbench::worker::to_string(policy)) + "/" + size_name(n)).c_str(),
+                [n, policy](benchmark::State& s) { run_stream(s, static_cast<std::size_t>(n), policy); })
+                ->UseManualTime()->Unit(benchmark::kMicrosecond);
+#endif
 
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))

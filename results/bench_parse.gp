@@ -20,5 +20,19 @@ set yrange [1:*]
 set grid ytics
 set key outside right top noenhanced
 set xtics noenhanced rotate by -15
+# Twelve distinct colours, so parsers never share one.
+set linetype 1 lc rgb "#4477aa"
+set linetype 2 lc rgb "#ee6677"
+set linetype 3 lc rgb "#228833"
+set linetype 4 lc rgb "#ccbb44"
+set linetype 5 lc rgb "#66ccee"
+set linetype 6 lc rgb "#aa3377"
+set linetype 7 lc rgb "#bbbbbb"
+set linetype 8 lc rgb "#000000"
+set linetype 9 lc rgb "#ee7733"
+set linetype 10 lc rgb "#009988"
+set linetype 11 lc rgb "#882255"
+set linetype 12 lc rgb "#999933"
+set linetype cycle 12
 set ylabel ylabel_text noenhanced
 plot for [i=2:*] data using i:xtic(1) title columnheader(i)
