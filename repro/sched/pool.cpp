@@ -32,6 +32,7 @@ struct failure_slot {
 
 struct thread_context::impl {
     std::deque<job_meter> meters;   // stable addresses: executors point at them
+    std::vector<std::function<void()>> at_exit;
     failure_slot* failures = nullptr;
 };
 
@@ -41,6 +42,8 @@ thread_context::thread_context(net::io_context& io, std::size_t thread_index, st
       stack_bytes_(stack_bytes), impl_(new impl) {}
 
 thread_context::~thread_context() { delete impl_; }
+
+void thread_context::at_exit(std::function<void()> fn) { impl_->at_exit.push_back(std::move(fn)); }
 
 void thread_context::spawn(coroutine_body body) {
     job_meter& meter = impl_->meters.emplace_back(origin_ns_);
@@ -90,6 +93,7 @@ pool_run run_pool(const worker::pool_spec& spec, int cpu, std::int64_t origin_ns
                 ctx.impl_->failures = &failures;
                 on_thread(ctx);
                 io.run();
+                for (auto& fn : ctx.impl_->at_exit) fn();
                 cpu_ns[t] = thread_cpu_now_ns() - cpu0;
             } catch (...) {
                 failures.set(std::current_exception());

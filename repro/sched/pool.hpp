@@ -37,6 +37,9 @@ public:
     std::size_t coroutines() const { return coroutines_; }     // how many to spawn on this thread
     // Spawns one coroutine with its own job_meter; every resume goes through a metered_executor.
     void spawn(coroutine_body body);
+    // Runs fn on this thread after its io_context ran out of work, before the io_context is destroyed
+    // (collect counters; anything fn holds, e.g. a job source with sockets, dies with this context).
+    void at_exit(std::function<void()> fn);
 
 private:
     friend pool_run run_pool(const worker::pool_spec&, int, std::int64_t, const std::function<void(thread_context&)>&, std::size_t);

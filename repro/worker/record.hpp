@@ -47,7 +47,12 @@ struct job_record {
 
 struct percentiles { double p50 = 0, p90 = 0, p99 = 0, max = 0; };
 
-struct stage_summary { percentiles wall_us, cpu_us, suspended_us; std::uint64_t yields = 0, reads = 0; };
+struct stage_summary {
+    percentiles wall_us, cpu_us, suspended_us;
+    std::uint64_t yields = 0, reads = 0;
+    std::uint64_t bytes = 0, eagains = 0;                       // totals over the run
+    double wall_total_us = 0, cpu_total_us = 0, suspended_total_us = 0;
+};
 
 struct run_summary {
     worker_config config;
@@ -58,6 +63,8 @@ struct run_summary {
     std::map<std::string, std::size_t> errors;  // class -> count
     std::array<stage_summary, stage_count> stages{};
     std::uint64_t intake_gets = 0, intake_empty_gets = 0, intake_deliveries = 0, intake_redeliveries = 0;
+    std::uint64_t max_read_request = 0;  // the largest byte count any recv of the run asked for
+    std::uint64_t body_bytes = 0;        // decoded body bytes over every job
 };
 
 run_summary summarize(const worker_config& cfg, const std::vector<job_record>& records, double wall_s, double cpu_s);
@@ -66,5 +73,6 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
 void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records);
 void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs);
 std::string profiler_view(const run_summary& s);  // per stage wall beside cpu, with diagnosis lines
+std::string summary_table(const run_summary& s);  // a short table: jobs, ok, failed by class, jobs/s, cpu_util
 
 }  // namespace feedbench::worker

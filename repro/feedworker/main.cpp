@@ -1,0 +1,78 @@
+// feedworker: runs the worker (the system under test) once and prints the summary and the profiler view.
+#include "repro/worker/run.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <stdexcept>
+
+namespace w = feedbench::worker;
+
+int main(int argc, char** argv) {
+    CLI::App app{"feedworker: fetch and parse feeds with exact read sizes on a cooperative pool, and profile every stage.\n"
+                 "Usage: feedworker [--server URL | --corpus synthetic|DIR] [--client beast|curl] [--read-size N]\n"
+                 "  [--consume eager|lazy] [--yield would-block|always] [--pool N|threads:N] [--charset content|text]\n"
+                 "  [--jobs N] [--out DIR]\n"
+                 "Example: feedworker --pool 20 --consume lazy --read-size 1 --jobs 500 --out results/lazy1"};
+    w::worker_config cfg;
+    std::string client = "beast", read_size = "whole", consume = "eager", yield = "would-block", pool = "1", charset = "content";
+    app.add_option("--server", cfg.server_url, "feed server base URL, e.g. http://127.0.0.1:8080 (default: an embedded server)");
+    app.add_option("--corpus", cfg.corpus, "embedded server's corpus: synthetic or a folder")->capture_default_str();
+    app.add_option("--client", client, "HTTP client: beast or curl")->capture_default_str();
+    app.add_option("--read-size", read_size, "most bytes one recv may ask for: 1, 10k, 500k, whole or N")->capture_default_str();
+    app.add_option("--consume", consume, "eager (read the body, then parse) or lazy (the parser pulls the body)")->capture_default_str();
+    app.add_option("--yield", yield, "would-block (wait on EAGAIN only) or always (every read through the loop)")->capture_default_str();
+    app.add_option("--pool", pool, "N coroutines on one thread, or threads:N")->capture_default_str();
+    app.add_option("--charset", charset, "content (raw bytes) or text (detect + transcode to UTF-8)")->capture_default_str();
+    app.add_option("--jobs", cfg.jobs, "job count (0 = one per manifest entry)")->capture_default_str();
+    app.add_option("--out", cfg.out_dir, "write jobs.csv, summary.csv, meta.json here");
+    app.add_option("--query", cfg.query, "appended to every feed URL, e.g. rate=2000000&delay=0-20");
+    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (comma list, or all)")->capture_default_str();
+    app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")->capture_default_str();
+    app.add_option("--seed", cfg.corpus_seed, "synthetic corpus: seed")->capture_default_str();
+    app.add_option("--cpu", cfg.cpu, "pin the worker thread(s) to this core, then the next (-1 = no pinning)")->capture_default_str();
+    app.add_option("--intake", cfg.intake, "embedded or amqp://HOST:PORT/QUEUE")->capture_default_str();
+    app.add_option("--amqp", cfg.amqp_mode, "AMQP intake: get (basic.get polling) or consume (basic.qos prefetch)")
+        ->check(CLI::IsMember({"get", "consume"}))
+        ->capture_default_str();
+    app.add_option("--prefetch", cfg.prefetch, "AMQP consume: prefetch window")->capture_default_str();
+    app.add_option("--read-timeout-ms", cfg.read_timeout_ms, "no byte for this long while waiting -> error class timeout")
+        ->capture_default_str();
+    bool quiet = false;
+    app.add_flag("--quiet", quiet, "print the summary only, not the profiler view");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        auto flag = [](const char* name, auto parse) {
+            try {
+                return parse();
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument(std::string(name) + ": " + e.what());
+            }
+        };
+        cfg.client = flag("--client", [&] { return w::parse_client(client); });
+        cfg.reads = flag("--read-size", [&] { return w::read_size::parse(read_size); });
+        cfg.consume = flag("--consume", [&] { return w::parse_consume(consume); });
+        cfg.yield = flag("--yield", [&] { return w::parse_yield(yield); });
+        cfg.pool = flag("--pool", [&] { return w::pool_spec::parse(pool); });
+        cfg.charset = flag("--charset", [&] { return w::parse_charset(charset); });
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "feedworker: " << e.what() << "\n";
+        return 2;
+    }
+
+    try {
+        const auto out = w::run(cfg);
+        std::cout << w::summary_table(out.summary);
+        if (!quiet) std::cout << '\n' << w::profiler_view(out.summary);
+        if (!cfg.out_dir.empty()) std::cout << "wrote " << (cfg.out_dir / "jobs.csv").string() << ", summary.csv, meta.json\n";
+        return out.summary.ok + out.summary.failed == out.summary.jobs ? 0 : 1;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "feedworker: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "feedworker: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,121 @@
+// The stages of one job, with every failure mapped to its error class and the connection closed after it.
+#include "repro/worker/job_runner.hpp"
+
+#include "repro/decode/charset.hpp"
+#include "repro/parse/feed_parser.hpp"
+
+namespace feedbench::worker {
+namespace {
+
+// Counts the decoded body bytes the parser pulls (the job's `bytes`).
+class counting_source final : public parse::body_source {
+public:
+    explicit counting_source(parse::body_source& inner) : inner_(inner) {}
+    std::ptrdiff_t read(char* dst, std::size_t n) override {
+        const auto got = inner_.read(dst, n);
+        if (got > 0) bytes_ += std::uint64_t(got);
+        return got;
+    }
+    std::string error_class() const override { return inner_.error_class(); }
+    std::uint64_t bytes() const { return bytes_; }
+
+private:
+    parse::body_source& inner_;
+    std::uint64_t bytes_ = 0;
+};
+
+bool fail(job_record& rec, const client::fetch_status& st) {
+    if (st.ok()) return false;
+    rec.ok = false;
+    rec.error = st.error_class;
+    rec.message = st.message;
+    return true;
+}
+
+void take(job_record& rec, const parse::parse_result& r) {
+    rec.ok = r.ok;
+    rec.items = r.items;
+    rec.error = r.ok ? std::string{} : r.error_class;
+    rec.message = r.ok ? std::string{} : r.message;
+    if (!r.ok && rec.error.empty()) rec.error = "parse";
+}
+
+// The whole body through a pull source (lazy + text: the decode stage pulls it).
+client::fetch_status pull_all(parse::body_source& src, std::string& out) {
+    out.clear();
+    char buf[64 * 1024];
+    for (;;) {
+        const auto n = src.read(buf, sizeof buf);
+        if (n < 0) return client::fetch_status::failure(src.error_class().empty() ? "read" : src.error_class(), "body read failed");
+        if (n == 0) return {};
+        out.append(buf, std::size_t(n));
+    }
+}
+
+void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
+                boost::asio::yield_context yield, job_record& rec) {
+    meter.enter(stage::connect);
+    if (fail(rec, http.connect(yield))) return;
+    meter.enter(stage::request);
+    if (fail(rec, http.send_request(target, yield))) return;
+    meter.enter(stage::headers);
+    client::response_head head;
+    if (fail(rec, http.read_head(yield, head))) return;
+    if (head.status < 200 || head.status > 299) {
+        fail(rec, client::fetch_status::failure("status", "HTTP " + std::to_string(head.status)));
+        return;
+    }
+    const std::string_view ct = head.content_type;
+    const bool lazy = cfg.consume == consume_mode::lazy;
+    const bool text = cfg.charset == charset_mode::text;
+
+    meter.enter(stage::body);
+    std::string body;
+    if (!lazy) {
+        if (fail(rec, http.read_body(body, yield))) return;
+        rec.bytes = body.size();
+    }
+
+    if (text) {
+        meter.enter(stage::decode);
+        if (lazy) {
+            auto& src = http.body_source(yield);
+            if (fail(rec, pull_all(src, body))) return;
+            rec.bytes = body.size();
+        }
+        auto decoded = decode::to_utf8(body, ct);
+        rec.charset = decoded.charset;
+        if (!decoded.ok) {
+            fail(rec, client::fetch_status::failure(decoded.error_class.empty() ? "decode" : decoded.error_class, decoded.message));
+            return;
+        }
+        meter.enter(stage::parse);
+        take(rec, parse::parse_eager(decoded.utf8, ct, true));
+        return;
+    }
+
+    meter.enter(stage::parse);
+    if (!lazy) {
+        take(rec, parse::parse_eager(body, ct));
+        return;
+    }
+    counting_source src(http.body_source(yield));
+    auto r = parse::parse_lazy(src, ct);
+    rec.bytes = src.bytes();
+    take(rec, r);
+    if (rec.ok) {
+        // The parser may stop before the end of the body: read the rest so the connection can be reused.
+        if (fail(rec, http.drain(yield))) return;
+    }
+}
+
+}  // namespace
+
+void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
+             boost::asio::yield_context yield, job_record& rec) {
+    rec.ok = false;
+    run_stages(cfg, http, target, meter, yield, rec);
+    http.finish(rec.ok);
+}
+
+}  // namespace feedbench::worker

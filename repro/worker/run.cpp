@@ -1,0 +1,223 @@
+// run(): embedded server (when no --server), manifest, job source(s), the pool, the records, the files.
+#include "repro/worker/run.hpp"
+
+#include "feedserver/server.hpp"
+#include "repro/intake/embedded_source.hpp"
+#include "repro/intake/source_factory.hpp"
+#include "repro/meta/meta.hpp"
+#include "repro/net/beast_client.hpp"
+#include "repro/sched/pool.hpp"
+#include "repro/worker/job_runner.hpp"
+
+#ifdef FEEDBENCH_HAVE_CURL_CLIENT
+#include "repro/net/curl_client.hpp"
+#endif
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace feedbench::worker {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct server_address {
+    std::string host;
+    unsigned short port = 80;
+};
+
+// "http://HOST:PORT" (a trailing path is ignored).
+server_address parse_server_url(std::string_view url) {
+    constexpr std::string_view scheme = "http://";
+    if (url.substr(0, scheme.size()) != scheme)
+        throw std::invalid_argument("--server: '" + std::string(url) + "' is not an http:// URL (use http://HOST:PORT)");
+    std::string_view rest = url.substr(scheme.size());
+    rest = rest.substr(0, rest.find('/'));
+    server_address a;
+    const auto colon = rest.rfind(':');
+    a.host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) {
+        const std::string port(rest.substr(colon + 1));
+        char* end = nullptr;
+        const long p = std::strtol(port.c_str(), &end, 10);
+        if (port.empty() || *end != '\0' || p <= 0 || p > 65535)
+            throw std::invalid_argument("--server: '" + std::string(url) + "' has a bad port");
+        a.port = static_cast<unsigned short>(p);
+    }
+    if (a.host.empty()) throw std::invalid_argument("--server: '" + std::string(url) + "' has no host");
+    return a;
+}
+
+tcp::endpoint resolve(const server_address& a) {
+    net::io_context io;
+    tcp::resolver resolver(io);
+    boost::system::error_code ec;
+    auto results = resolver.resolve(a.host, std::to_string(a.port), ec);
+    if (ec || results.empty()) throw std::runtime_error("cannot resolve " + a.host + ": " + ec.message());
+    return results.begin()->endpoint();
+}
+
+void check_config(const worker_config& cfg) {
+    if (cfg.client == client_kind::curl) {
+#ifndef FEEDBENCH_HAVE_CURL_CLIENT
+        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
+#endif
+        if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
+            throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
+                                        " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
+    }
+    if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
+}
+
+std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
+                                                 sched::job_meter& meter) {
+#ifdef FEEDBENCH_HAVE_CURL_CLIENT
+    if (cfg.client == client_kind::curl) return client::make_curl_client(io, opt, meter);
+#endif
+    return client::make_beast_client(io, opt, meter);
+}
+
+std::vector<std::pair<std::string, std::string>> config_entries(const worker_config& cfg, const std::string& server,
+                                                                const std::string& corpus_name) {
+    return {{"program", "feedworker"},
+            {"server", server},
+            {"corpus", corpus_name},
+            {"corpus_feeds", std::to_string(cfg.corpus_feeds)},
+            {"corpus_seed", std::to_string(cfg.corpus_seed)},
+            {"formats", cfg.formats},
+            {"query", cfg.query},
+            {"client", std::string(to_string(cfg.client))},
+            {"read_size", cfg.reads.to_string()},
+            {"consume", std::string(to_string(cfg.consume))},
+            {"yield", std::string(to_string(cfg.yield))},
+            {"pool", cfg.pool.to_string()},
+            {"charset", std::string(to_string(cfg.charset))},
+            {"jobs", std::to_string(cfg.jobs)},
+            {"intake", cfg.intake},
+            {"amqp_mode", cfg.amqp_mode},
+            {"prefetch", std::to_string(cfg.prefetch)},
+            {"read_timeout_ms", std::to_string(cfg.read_timeout_ms)},
+            {"cpu", std::to_string(cfg.cpu)}};
+}
+
+}  // namespace
+
+run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress) {
+    check_config(cfg);
+
+    // The feed server: the one given, or an embedded one on an ephemeral port.
+    std::optional<feedserver::server_thread> server;
+    std::string server_url = cfg.server_url;
+    std::string corpus_name = "(remote)";
+    if (server_url.empty()) {
+        data::synthetic_options syn;
+        syn.feeds = cfg.corpus_feeds;
+        syn.seed = cfg.corpus_seed;
+        server.emplace(data::load_corpus(cfg.corpus, syn));
+        server_url = server->base_url();
+        corpus_name = server->corpus().name;
+    }
+    const server_address address = parse_server_url(server_url);
+    client::client_options copt;
+    copt.endpoint = resolve(address);
+    copt.host = address.host + ":" + std::to_string(address.port);
+    copt.reads = cfg.reads;
+    copt.yield = cfg.yield;
+    copt.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
+
+    const auto entries = data::parse_manifest(intake::fetch_manifest(copt.endpoint, copt.host));
+    std::unordered_map<std::string, std::string> path_of;
+    for (const auto& e : entries) path_of.emplace(e.id, e.path);
+
+    // One embedded source for every thread; an AMQP source per thread (each its own io_context).
+    const bool embedded = intake::is_embedded(cfg);
+    std::shared_ptr<intake::job_source> shared_source;
+    std::size_t total = cfg.jobs;
+    if (embedded) {
+        auto src = std::make_shared<intake::embedded_source>(intake::plan_jobs(entries, cfg.formats, cfg.jobs));
+        total = src->size();
+        shared_source = src;
+    }
+    const std::size_t threads = cfg.pool.threads ? cfg.pool.size : 1;
+
+    std::mutex mutex;
+    std::vector<job_record> records;
+    records.reserve(total);
+    std::vector<intake::intake_counters> intake_counts(threads);
+    std::atomic<std::uint64_t> job_counter{0};
+    const std::size_t progress_every = std::max<std::size_t>(1, total / 100);
+
+    const std::int64_t origin = sched::steady_now_ns();
+    const auto pool = sched::run_pool(cfg.pool, cfg.cpu, origin, [&](sched::thread_context& ctx) {
+        std::shared_ptr<intake::job_source> source = shared_source;
+        if (!source) {
+            const std::size_t share = cfg.jobs == 0 ? 0 : (cfg.jobs + threads - 1 - ctx.thread_index()) / threads;
+            source = intake::make_job_source(cfg, entries, ctx.io(), share);
+        }
+        const std::size_t t = ctx.thread_index();
+        ctx.at_exit([source, t, &intake_counts] { intake_counts[t] = source->counters(); });
+        for (std::size_t i = 0; i < ctx.coroutines(); ++i) {
+            ctx.spawn([&, source](net::yield_context yield, sched::job_meter& meter) {
+                auto http = make_client(cfg, ctx.io(), copt, meter);
+                for (;;) {
+                    job_record rec;
+                    meter.begin_job(rec);
+                    auto j = source->next(yield);
+                    if (!j) {
+                        meter.abandon_job();
+                        break;
+                    }
+                    rec.job = embedded ? j->seq : job_counter++;
+                    rec.feed = j->feed_id;
+                    rec.redelivered = j->redelivered;
+                    std::string path = j->path;
+                    if (path.empty()) {
+                        auto it = path_of.find(j->feed_id);
+                        path = it != path_of.end() ? it->second : "/feeds/" + j->feed_id;
+                    }
+                    run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec);
+                    meter.enter(stage::ack);
+                    source->ack(*j, yield);
+                    meter.end_job();
+                    std::size_t done = 0;
+                    {
+                        std::lock_guard lock(mutex);
+                        records.push_back(std::move(rec));
+                        done = records.size();
+                    }
+                    if (progress && (done % progress_every == 0 || done == total)) progress(done, total);
+                }
+            });
+        }
+    });
+
+    std::sort(records.begin(), records.end(), [](const job_record& a, const job_record& b) { return a.job < b.job; });
+
+    run_output out;
+    out.summary = summarize(cfg, records, pool.wall_s, pool.cpu_s);
+    for (const auto& c : intake_counts) {
+        out.summary.intake_gets += c.gets;
+        out.summary.intake_empty_gets += c.empty_gets;
+        out.summary.intake_deliveries += c.deliveries;
+        out.summary.intake_redeliveries += c.redeliveries;
+    }
+    out.records = std::move(records);
+
+    if (!cfg.out_dir.empty()) {
+        std::filesystem::create_directories(cfg.out_dir);
+        write_jobs_csv((cfg.out_dir / "jobs.csv").string(), cfg, out.records);
+        write_summary_csv((cfg.out_dir / "summary.csv").string(), {out.summary});
+        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, server_url, corpus_name));
+    }
+    return out;
+}
+
+}  // namespace feedbench::worker

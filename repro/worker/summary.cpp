@@ -1,0 +1,276 @@
+// The run's summary (percentiles per stage), the tidy CSVs and the profiler view with its diagnosis.
+#include "repro/worker/record.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace feedbench::worker {
+namespace {
+
+// Nearest-rank percentile of sorted values.
+double nearest_rank(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) return 0;
+    const std::size_t rank = std::size_t(std::ceil(p * double(sorted.size())));
+    return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+percentiles of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return {nearest_rank(v, 0.50), nearest_rank(v, 0.90), nearest_rank(v, 0.99), v.empty() ? 0 : v.back()};
+}
+
+std::string csv_field(std::string_view s) {
+    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string us(std::int64_t ns) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1000.0);
+    return buf;
+}
+
+std::string num(double v, int decimals = 3) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::ofstream open_for_writing(const std::string& path) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error("cannot write " + path);
+    return f;
+}
+
+// 51200 -> "51 200"
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ' ';
+        out += digits[i];
+    }
+    return out;
+}
+
+// A duration given in µs, in the unit that keeps it readable.
+std::string duration(double micros) {
+    char buf[32];
+    if (micros < 1000) std::snprintf(buf, sizeof buf, "%.1f µs", micros);
+    else if (micros < 1e6) std::snprintf(buf, sizeof buf, "%.2f ms", micros / 1e3);
+    else std::snprintf(buf, sizeof buf, "%.2f s", micros / 1e6);
+    return buf;
+}
+
+std::string bytes_text(std::uint64_t n) {
+    char buf[32];
+    if (n < 10 * 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+    else if (n < 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.0f KiB", double(n) / 1024);
+    else std::snprintf(buf, sizeof buf, "%.0f MiB", double(n) / (1024 * 1024));
+    return buf;
+}
+
+std::string pad(std::string s, std::size_t width, bool right = true) {
+    // count UTF-8 code points, not bytes ("µ" is two bytes)
+    std::size_t len = 0;
+    for (unsigned char c : s) len += (c & 0xC0) != 0x80;
+    if (len >= width) return s;
+    return right ? std::string(width - len, ' ') + s : s + std::string(width - len, ' ');
+}
+
+}  // namespace
+
+run_summary summarize(const worker_config& cfg, const std::vector<job_record>& records, double wall_s, double cpu_s) {
+    run_summary s;
+    s.config = cfg;
+    s.jobs = records.size();
+    s.wall_s = wall_s;
+    s.cpu_s = cpu_s;
+    s.jobs_per_s = wall_s > 0 ? double(s.jobs) / wall_s : 0;
+    s.cpu_util = wall_s > 0 ? cpu_s / wall_s : 0;
+    for (const auto& r : records) {
+        if (r.ok) ++s.ok;
+        else ++s.errors[r.error.empty() ? "unknown" : r.error];
+        s.max_read_request = std::max(s.max_read_request, r.max_read_request);
+        s.body_bytes += r.bytes;
+    }
+    s.failed = s.jobs - s.ok;
+    for (std::size_t i = 0; i < stage_count; ++i) {
+        std::vector<double> wall, cpu, susp;
+        wall.reserve(records.size());
+        cpu.reserve(records.size());
+        susp.reserve(records.size());
+        auto& st = s.stages[i];
+        for (const auto& r : records) {
+            const auto& m = r.stages[i];
+            wall.push_back(double(m.wall_ns) / 1e3);
+            cpu.push_back(double(m.cpu_ns) / 1e3);
+            susp.push_back(double(m.suspended_ns) / 1e3);
+            st.wall_total_us += double(m.wall_ns) / 1e3;
+            st.cpu_total_us += double(m.cpu_ns) / 1e3;
+            st.suspended_total_us += double(m.suspended_ns) / 1e3;
+            st.yields += m.yields;
+            st.reads += m.reads;
+            st.bytes += m.bytes;
+            st.eagains += m.eagains;
+        }
+        st.wall_us = of(std::move(wall));
+        st.cpu_us = of(std::move(cpu));
+        st.suspended_us = of(std::move(susp));
+    }
+    return s;
+}
+
+void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records) {
+    auto f = open_for_writing(path);
+    f << "job,feed,client,read_size,consume,yield,pool,charset,ok,error,bytes,items";
+    for (auto name : stage_names)
+        f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name << "_reads";
+    f << ",max_read_request,redelivered,charset_used,start_us,end_us";
+    for (auto name : stage_names) f << ',' << name << "_bytes," << name << "_eagains";
+    f << ",message\n";
+    const std::string fixed = "," + std::string(to_string(cfg.client)) + "," + cfg.reads.to_string() + "," +
+                              std::string(to_string(cfg.consume)) + "," + std::string(to_string(cfg.yield)) + "," +
+                              cfg.pool.to_string() + "," + std::string(to_string(cfg.charset)) + ",";
+    for (const auto& r : records) {
+        f << r.job << ',' << csv_field(r.feed) << fixed << (r.ok ? 1 : 0) << ',' << csv_field(r.error) << ',' << r.bytes << ','
+          << r.items;
+        for (const auto& m : r.stages)
+            f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
+        f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
+          << ',' << us(r.end_ns);
+        for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
+        f << ',' << csv_field(r.message) << '\n';
+    }
+    if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs) {
+    auto f = open_for_writing(path);
+    f << "client,read_size,consume,yield,pool,charset,intake,jobs,ok,failed,jobs_per_s,cpu_util,wall_s,cpu_s,errors";
+    for (auto name : stage_names) {
+        for (auto metric : {"wall", "cpu", "suspended"})
+            for (auto p : {"p50", "p90", "p99", "max"}) f << ',' << name << '_' << metric << '_' << p << "_us";
+        f << ',' << name << "_yields," << name << "_reads," << name << "_bytes," << name << "_eagains";
+    }
+    f << ",max_read_request,body_bytes,intake_gets,intake_empty_gets,intake_deliveries,intake_redeliveries\n";
+    for (const auto& s : runs) {
+        const auto& c = s.config;
+        std::string errors;
+        for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + cls + ":" + std::to_string(n);
+        f << to_string(c.client) << ',' << c.reads.to_string() << ',' << to_string(c.consume) << ',' << to_string(c.yield) << ','
+          << c.pool.to_string() << ',' << to_string(c.charset) << ',' << csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
+          << s.failed << ',' << num(s.jobs_per_s) << ',' << num(s.cpu_util, 4) << ',' << num(s.wall_s, 6) << ',' << num(s.cpu_s, 6)
+          << ',' << csv_field(errors);
+        for (const auto& st : s.stages) {
+            for (const percentiles* p : {&st.wall_us, &st.cpu_us, &st.suspended_us})
+                f << ',' << num(p->p50) << ',' << num(p->p90) << ',' << num(p->p99) << ',' << num(p->max);
+            f << ',' << st.yields << ',' << st.reads << ',' << st.bytes << ',' << st.eagains;
+        }
+        f << ',' << s.max_read_request << ',' << s.body_bytes << ',' << s.intake_gets << ',' << s.intake_empty_gets << ','
+          << s.intake_deliveries << ',' << s.intake_redeliveries << '\n';
+    }
+    if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+std::string summary_table(const run_summary& s) {
+    const auto& c = s.config;
+    std::ostringstream o;
+    o << "client " << to_string(c.client) << ", read size " << c.reads.to_string() << ", consume " << to_string(c.consume)
+      << ", yield " << to_string(c.yield) << ", pool " << c.pool.to_string() << ", charset " << to_string(c.charset) << '\n';
+    o << "  jobs " << s.jobs << "  ok " << s.ok << "  failed " << s.failed;
+    for (const auto& [cls, n] : s.errors) o << "  " << cls << ' ' << n;
+    o << '\n';
+    o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
+      << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
+    return o.str();
+}
+
+// Diagnosis thresholds: a stage is diagnosed when it holds at least this share of the jobs' wall time...
+inline constexpr double stage_share_threshold = 0.05;
+// ...and was suspended for at least this share of its own wall time.
+inline constexpr double suspended_share_threshold = 0.50;
+// A stage is called CPU-bound when its cpu is at least this share of its wall.
+inline constexpr double cpu_bound_threshold = 0.80;
+// A thread is called saturated when it ran at least this share of the run.
+inline constexpr double saturated_thread_threshold = 0.90;
+
+std::string profiler_view(const run_summary& s) {
+    std::ostringstream o;
+    const double jobs = std::max<double>(1, double(s.jobs));
+    o << "profiler view: per stage, wall beside cpu (p50 per job, and totals over " << s.jobs << " jobs)\n";
+    o << pad("stage", 8, false) << pad("wall p50", 12) << pad("cpu p50", 12) << pad("susp p50", 12) << "  |" << pad("wall total", 12)
+      << pad("cpu total", 12) << pad("suspended", 11) << pad("yields/job", 12) << pad("reads/job", 11) << pad("bytes/read", 12) << '\n';
+    double all_wall = 0;
+    for (const auto& st : s.stages) all_wall += st.wall_total_us;
+    for (std::size_t i = 0; i < stage_count; ++i) {
+        const auto& st = s.stages[i];
+        const double susp_share = st.wall_total_us > 0 ? st.suspended_total_us / st.wall_total_us : 0;
+        o << pad(std::string(stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12) << pad(duration(st.cpu_us.p50), 12)
+          << pad(duration(st.suspended_us.p50), 12) << "  |" << pad(duration(st.wall_total_us), 12) << pad(duration(st.cpu_total_us), 12)
+          << pad(num(100 * susp_share, 0) + "%", 11) << pad(num(double(st.yields) / jobs, 1), 12) << pad(num(double(st.reads) / jobs, 1), 11)
+          << pad(st.reads ? num(double(st.bytes) / double(st.reads), 1) : std::string("-"), 12) << '\n';
+    }
+
+    std::vector<std::string> diagnosis;
+    const std::string read_cap = s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
+    for (std::size_t i = 0; i < stage_count; ++i) {
+        const auto& st = s.stages[i];
+        if (all_wall <= 0 || st.wall_total_us / all_wall < stage_share_threshold) continue;
+        const double susp_share = st.suspended_total_us / std::max(1e-9, st.wall_total_us);
+        const std::string name(stage_names[i]);
+        if (susp_share >= suspended_share_threshold) {
+            std::string line = name + ": " + num(100 * susp_share, 0) + "% of wall suspended";
+            if (st.reads > 0) {
+                line += " across " + grouped(st.reads) + " " + read_cap;
+                if (name == "parse") line += ": the body is being pulled through the scheduler while parsing";
+                else if (name == "decode") line += ": the body is being pulled through the scheduler while decoding";
+                else line += " (" + grouped(st.yields) + " yields): waiting for bytes, or for other jobs' CPU while the socket was ready";
+            } else if (name == "intake") {
+                line += ": jobs wait for the intake (" + grouped(st.yields) + " yields)";
+            } else if (name == "connect") {
+                line += ": waiting for connections to open";
+            } else {
+                line += " (" + grouped(st.yields) + " yields): waiting on the loop, not working";
+            }
+            diagnosis.push_back(line);
+        } else if (st.cpu_total_us / std::max(1e-9, st.wall_total_us) >= cpu_bound_threshold && st.wall_total_us / all_wall >= 0.3) {
+            diagnosis.push_back(name + ": cpu is " + num(100 * st.cpu_total_us / st.wall_total_us, 0) + "% of wall: CPU-bound work (" +
+                                num(100 * st.wall_total_us / all_wall, 0) + "% of the jobs' wall)");
+        }
+    }
+    const std::uint64_t total_reads = [&] {
+        std::uint64_t n = 0;
+        for (const auto& st : s.stages) n += st.reads;
+        return n;
+    }();
+    std::uint64_t total_bytes = 0;
+    for (const auto& st : s.stages) total_bytes += st.bytes;
+    if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64)
+        diagnosis.push_back(grouped(std::uint64_t(double(total_reads) / jobs)) + " recv calls per job averaging " +
+                            num(double(total_bytes) / double(total_reads), 1) + " B: per-read cost grows with the body size");
+    const double threads = s.config.pool.threads ? double(s.config.pool.size) : 1.0;
+    if (s.wall_s > 0 && s.cpu_util / threads >= saturated_thread_threshold && !s.config.pool.threads && s.config.pool.size > 1)
+        diagnosis.push_back("the worker thread ran " + num(100 * s.cpu_util / threads, 0) +
+                            "% of the run: a job's suspended time is other jobs' CPU (the pool is CPU-bound)");
+    if (s.failed > 0) {
+        std::string line = grouped(s.failed) + " of " + grouped(s.jobs) + " jobs failed:";
+        for (const auto& [cls, n] : s.errors) line += " " + cls + " " + grouped(n);
+        diagnosis.push_back(line);
+    }
+    o << "diagnosis (stage >= " << num(100 * stage_share_threshold, 0) << "% of job wall, suspended >= "
+      << num(100 * suspended_share_threshold, 0) << "% of its wall):\n";
+    if (diagnosis.empty()) o << "  wall and cpu agree in every stage that matters\n";
+    for (const auto& d : diagnosis) o << "  " << d << '\n';
+    return o.str();
+}
+
+}  // namespace feedbench::worker

@@ -1,0 +1,183 @@
+// One code path, many configurations: eager and lazy, serial, pool and threads, both yield policies and
+// every read size give the same items for every feed; counts are exact; every job is accounted for.
+#include "repro/worker/run.hpp"
+
+#include "feedserver/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+namespace {
+
+using namespace feedbench;
+using worker::stage;
+
+struct outcome {
+    bool ok = false;
+    std::string error;
+    std::size_t items = 0;
+    bool operator==(const outcome&) const = default;
+};
+
+worker::worker_config config(const std::string& url, const char* reads, worker::consume_mode consume, const char* pool,
+                             worker::yield_policy yield = worker::yield_policy::would_block) {
+    worker::worker_config cfg;
+    cfg.server_url = url;
+    cfg.formats = "all";
+    cfg.reads = worker::read_size::parse(reads);
+    cfg.consume = consume;
+    cfg.pool = worker::pool_spec::parse(pool);
+    cfg.yield = yield;
+    return cfg;
+}
+
+std::string describe(const worker::worker_config& c) {
+    return "read size " + c.reads.to_string() + ", " + std::string(worker::to_string(c.consume)) + ", pool " + c.pool.to_string() +
+           ", " + std::string(worker::to_string(c.yield));
+}
+
+std::map<std::string, outcome> by_feed(const worker::run_output& out) {
+    std::map<std::string, outcome> m;
+    for (const auto& r : out.records) m[r.feed] = {r.ok, r.error, r.items};
+    return m;
+}
+
+// Runs every configuration against one server and checks they all agree with the first one,
+// and that every ok job found the manifest's item count.
+void expect_same_items(const feedserver::server_thread& server, const std::vector<worker::worker_config>& configs,
+                       std::size_t expect_ok, std::size_t expect_failed) {
+    std::map<std::string, std::size_t> manifest_items;
+    for (const auto& f : server.corpus().feeds) manifest_items[f.id] = f.items;
+    std::map<std::string, outcome> baseline;
+    for (const auto& cfg : configs) {
+        SCOPED_TRACE(describe(cfg));
+        const auto out = worker::run(cfg);
+        EXPECT_EQ(out.summary.ok + out.summary.failed, out.summary.jobs);
+        EXPECT_EQ(out.records.size(), server.corpus().feeds.size());
+        EXPECT_EQ(out.summary.ok, expect_ok);
+        EXPECT_EQ(out.summary.failed, expect_failed);
+        for (const auto& r : out.records) {
+            if (r.ok) {
+                EXPECT_EQ(r.items, manifest_items[r.feed]) << r.feed;
+            } else {
+                EXPECT_TRUE(r.error == "parse" || r.error == "not-a-feed") << r.feed << ": " << r.error << " " << r.message;
+            }
+            if (!cfg.reads.is_whole()) {
+                EXPECT_LE(r.max_read_request, cfg.reads.bytes);
+            }
+        }
+        auto m = by_feed(out);
+        if (baseline.empty()) {
+            baseline = m;
+            continue;
+        }
+        for (const auto& [feed, o] : baseline) {
+            EXPECT_EQ(m[feed].ok, o.ok) << feed;
+            EXPECT_EQ(m[feed].items, o.items) << feed;
+            EXPECT_EQ(m[feed].error, o.error) << feed;
+        }
+    }
+}
+
+TEST(Run, SyntheticCorpusSameItemsEverywhere) {
+    feedserver::server_thread server(data::generate_synthetic({}));
+    std::size_t legacy = 0;   // legacy-charset variants served without a charset: bad UTF-8 in content mode
+    for (const auto& f : server.corpus().feeds)
+        if (f.id.find("iso-8859-1") != std::string::npos || f.id.find("windows-1252") != std::string::npos) ++legacy;
+    const auto url = server.base_url();
+    using worker::consume_mode;
+    using worker::yield_policy;
+    const std::vector<worker::worker_config> configs{
+        config(url, "whole", consume_mode::eager, "1"),
+        config(url, "whole", consume_mode::lazy, "1"),
+        config(url, "whole", consume_mode::eager, "20"),
+        config(url, "1", consume_mode::lazy, "20"),
+        config(url, "10k", consume_mode::lazy, "threads:2"),
+        config(url, "500k", consume_mode::eager, "5", yield_policy::always),
+        config(url, "1k", consume_mode::lazy, "3", yield_policy::always),
+    };
+    const std::size_t n = server.corpus().feeds.size();
+    const auto first = worker::run(configs[0]);
+    const std::size_t failed = first.summary.failed;
+    EXPECT_LE(failed, legacy);
+    expect_same_items(server, configs, n - failed, failed);
+}
+
+TEST(Run, RealFeeds2012SameItemsEverywhere) {
+    const char* shared = std::getenv("FEEDBENCH_SHARED_CORPUS");
+    const std::filesystem::path dir = shared ? std::filesystem::path(shared) / "feeds-2012" : std::filesystem::path();
+    if (dir.empty() || !std::filesystem::is_directory(dir)) GTEST_SKIP() << "shared corpus not found";
+    feedserver::server_thread server(data::load_directory(dir));
+    ASSERT_EQ(server.corpus().feeds.size(), 388u);
+    const auto url = server.base_url();
+    using worker::consume_mode;
+    using worker::yield_policy;
+    expect_same_items(server,
+                      {config(url, "whole", consume_mode::eager, "1"), config(url, "1k", consume_mode::lazy, "20"),
+                       config(url, "whole", consume_mode::lazy, "threads:2"),
+                       config(url, "10k", consume_mode::eager, "4", yield_policy::always),
+                       config(url, "64", consume_mode::lazy, "8")},
+                      366, 22);
+}
+
+// At read size 1 every recv returns one byte: the counts are exact per job.
+TEST(Run, ReadSizeOneCountsAreExact) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 4}));
+    std::map<std::string, std::size_t> body_bytes;
+    for (const auto& f : server.corpus().feeds) body_bytes[f.id] = f.bytes();
+    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+        auto cfg = config(server.base_url(), "1", consume, "3");
+        cfg.formats = "rss,atom,jsonfeed";
+        cfg.jobs = 30;
+        const auto out = worker::run(cfg);
+        ASSERT_EQ(out.records.size(), 30u);
+        const stage body_stage = consume == worker::consume_mode::eager ? stage::body : stage::parse;
+        for (const auto& r : out.records) {
+            SCOPED_TRACE(r.feed);
+            ASSERT_TRUE(r.ok) << r.error << " " << r.message;
+            EXPECT_EQ(r.max_read_request, 1u);
+            EXPECT_EQ(r.bytes, body_bytes[r.feed]);
+            EXPECT_EQ(r.at(body_stage).reads, body_bytes[r.feed]);
+            EXPECT_EQ(r.at(body_stage).bytes, body_bytes[r.feed]);
+            EXPECT_EQ(r.at(stage::headers).reads, r.at(stage::headers).bytes);
+            if (consume == worker::consume_mode::lazy) {
+                EXPECT_EQ(r.at(stage::body).reads, 0u);
+            }
+        }
+    }
+}
+
+// charset text + lazy: the decode stage pulls the body (as requests' .text pulled .content).
+TEST(Run, TextModeDecodeStagePullsTheLazyBody) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 8}));
+    auto cfg = config(server.base_url(), "1k", worker::consume_mode::lazy, "2");
+    cfg.charset = worker::charset_mode::text;
+    const auto out = worker::run(cfg);
+    EXPECT_EQ(out.summary.failed, 0u);   // the legacy-charset variants decode in text mode
+    for (const auto& r : out.records) {
+        EXPECT_GT(r.at(stage::decode).reads, 0u) << r.feed;
+        EXPECT_EQ(r.at(stage::parse).reads, 0u) << r.feed;
+        EXPECT_FALSE(r.charset.empty()) << r.feed;
+    }
+}
+
+TEST(Run, WritesCsvAndMeta) {
+    auto cfg = config("", "10k", worker::consume_mode::eager, "2");
+    cfg.corpus_feeds = 3;
+    cfg.jobs = 10;
+    cfg.out_dir = std::filesystem::temp_directory_path() / ("feedbench-run-" + std::to_string(::getpid()));
+    const auto out = worker::run(cfg);
+    EXPECT_EQ(out.summary.jobs, 10u);
+    for (const char* f : {"jobs.csv", "summary.csv", "meta.json"}) EXPECT_TRUE(std::filesystem::exists(cfg.out_dir / f)) << f;
+    std::filesystem::remove_all(cfg.out_dir);
+}
+
+TEST(Run, UnreachableServerIsAnError) {
+    auto cfg = config("http://127.0.0.1:1", "whole", worker::consume_mode::eager, "1");
+    EXPECT_THROW(worker::run(cfg), std::runtime_error);
+}
+
+}  // namespace
