@@ -263,7 +263,7 @@ private:
     ms idle_timeout() const { return ms(server_->options().idle_timeout_ms); }
 
     void do_read() {
-        if (stopping_) return do_close();
+        if (stopping_ || server_->stopping()) return do_close();
         state_ = state::reading;
         head_only_ = false;
         parser_.emplace();
