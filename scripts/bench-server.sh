@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # ./run bench-server: wrk against feedserver and against nginx serving the same files (one ~50 kB feed
 # with keep-alive, and the whole corpus round-robin); writes results/<run-id>/bench-server/results.tsv.
-#   usage: scripts/bench-server.sh BUILD_DIR [--duration S] [--connections C] [--feeds N]
+#   usage: scripts/bench-server.sh BUILD_DIR [--duration S] [--connections C] [--feeds N] [--repeat R]
+#   (R > 1 interleaves feedserver and nginx runs R times; each run is one row of results.tsv)
 #   example: ./run bench-server --duration 10
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${1:?usage: bench-server.sh BUILD_DIR [--duration S] [--connections C] [--feeds N]}"; shift
-DURATION=10 CONNECTIONS=32 FEEDS=50
+DURATION=10 CONNECTIONS=32 FEEDS=50 REPEAT=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --feeds) FEEDS="$2"; shift 2 ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
     -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-server: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -ge 1 && "$DURATION" -le 600 ]] || { echo "bench-server: --duration 1..600" >&2; exit 2; }
+[[ "$REPEAT" =~ ^[0-9]+$ && "$REPEAT" -ge 1 && "$REPEAT" -le 20 ]] || { echo "bench-server: --repeat 1..20" >&2; exit 2; }
 SRV="$BUILD/feedserver/feedserver"
 [[ -x "$SRV" ]] || { echo "bench-server: $SRV not built" >&2; exit 1; }
 for tool in wrk nginx curl taskset; do command -v "$tool" >/dev/null || { echo "bench-server: $tool not installed" >&2; exit 1; }; done
@@ -92,28 +95,47 @@ to_us() {  # wrk latency "271.00us" / "1.20ms" / "2.00s" -> microseconds
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n*1000; else if (v ~ /s$/) print n*1000000; else print n }'
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 TSV="$OUT/results.tsv"
-printf 'server\tscenario\trequests_per_s\tp50_us\tp99_us\terrors\n' >"$TSV"
+printf 'server\tscenario\trequests_per_s\tp50_us\tp99_us\terrors\tserver_cpu_us_per_request\n' >"$TSV"
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() {  # user+system ticks of the given pids and their children (nginx workers)
+  local total=0 pid
+  for pid in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
+    [[ -r /proc/$pid/stat ]] || continue
+    total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
 run_wrk() {  # server scenario addr
-  local server=$1 scenario=$2 addr=$3 raw="$OUT/wrk-$1-$2.txt" args=()
+  local server=$1 scenario=$2 addr=$3 raw="$OUT/wrk-$1-$2-$4.txt" args=()
   if [[ $scenario == single ]]; then args=("http://$addr$SINGLE"); else args=(-s "$LUA" "http://$addr" -- "$MANIFEST"); fi
   "${pin_wrk[@]}" wrk -t1 -c"$CONNECTIONS" -d1s "${args[@]}" >/dev/null  # warm-up, not recorded
   log "$server $scenario: wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency ${args[*]}"
+  local server_pid=$SRV_PID; [[ $server == nginx ]] && server_pid=$NGINX_PID
+  local ticks_before ticks_after requests
+  ticks_before=$(cpu_ticks "$server_pid")
   "${pin_wrk[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${args[@]}" >"$raw"
+  ticks_after=$(cpu_ticks "$server_pid")
+  requests=$(awk '/requests in/ { print $1 }' "$raw")
+  local cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$CLK_TCK" -v n="${requests:-0}" 'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
   local rps p50 p99 sock non2xx
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$raw")
   p50=$(to_us "$(awk '$1=="50%" { print $2 }' "$raw")")
   p99=$(to_us "$(awk '$1=="99%" { print $2 }' "$raw")")
   sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4+$6+$8+$10 }' "$raw"); sock=${sock:-0}
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' "$raw"); non2xx=${non2xx:-0}
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$scenario" "$rps" "$p50" "$p99" $((sock + non2xx)) >>"$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$scenario" "$rps" "$p50" "$p99" $((sock + non2xx)) "$cpu_us" >>"$TSV"
 }
 for scenario in single round-robin; do
-  run_wrk feedserver "$scenario" "$FS_ADDR"
-  run_wrk nginx "$scenario" "$NG_ADDR"
+  for rep in $(seq "$REPEAT"); do
+    run_wrk feedserver "$scenario" "$FS_ADDR" "$rep"
+    run_wrk nginx "$scenario" "$NG_ADDR" "$rep"
+  done
 done
 
 curl -fs "http://$FS_ADDR/stats" >"$OUT/feedserver-stats.json" || true
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 json_str() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 cat >"$OUT/meta.json" <<JSON
 {
@@ -126,9 +148,12 @@ cat >"$OUT/meta.json" <<JSON
   "kernel": "$(json_str "$(uname -sr)")",
   "nginx": "$(json_str "$(nginx -v 2>&1 | sed 's/^nginx version: //')")",
   "wrk": "$(json_str "$(wrk --version 2>&1 | head -1 | awk '{ print $2 }')")",
+  "loadavg_before": "$LOAD_BEFORE",
+  "loadavg_after": "$LOAD_AFTER",
   "configuration": {
-    "duration_s": $DURATION, "connections": $CONNECTIONS, "wrk_threads": 1, "feeds": $FEEDS,
+    "duration_s": $DURATION, "connections": $CONNECTIONS, "wrk_threads": 1, "feeds": $FEEDS, "repeat": $REPEAT,
     "single_path": "$(json_str "$SINGLE")", "single_bytes": $SINGLE_BYTES,
+    "round_robin_paths": $(awk 'NR>1' "$MANIFEST" | wc -l), "feedserver_body_path": "sendfile",
     "server_cpu": $SERVER_CPU, "wrk_cpu": $WRK_CPU, "feedserver_threads": 1, "nginx_workers": 1,
     "nginx_config": "feedserver/nginx/nginx.conf.in", "round_robin_script": "feedserver/nginx/round_robin.lua"
   }
@@ -137,6 +162,13 @@ JSON
 
 log "results: $TSV"
 {
-  printf '%-11s %-12s %14s %10s %10s %7s\n' server scenario requests/s p50_us p99_us errors
-  awk -F'\t' 'NR>1 { printf "%-11s %-12s %14.0f %10.1f %10.1f %7d\n", $1, $2, $3, $4, $5, $6 }' "$TSV"
+  printf '%-11s %-12s %14s %10s %10s %7s %14s\n' server scenario requests/s p50_us p99_us errors cpu_us/request
+  awk -F'\t' 'NR>1 { printf "%-11s %-12s %14.0f %10.1f %10.1f %7d %14.1f\n", $1, $2, $3, $4, $5, $6, $7 }' "$TSV"
+  # Verdict, threshold next to it: feedserver requests/s at or above nginx's, with 0 errors.
+  awk -F'\t' 'NR>1 { rps[$1 FS $2]+=$3/'"$REPEAT"'; err[$1 FS $2]+=$6 }
+    END { for (s in rps) { split(s, k, FS); if (k[1]!="feedserver") continue; sc=k[2]; n=rps["nginx" FS sc];
+            ratio = n>0 ? rps[s]/n : 0;
+            printf "%s: feedserver/nginx = %.2f (target >= 1.00, errors %d+%d) -> %s\n", sc, ratio, err[s], err["nginx" FS sc],
+                   (ratio>=1.0 && err[s]==0) ? "met" : "not met" } }' "$TSV"
+  echo "load average before/after: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine skews these numbers)"
 }
