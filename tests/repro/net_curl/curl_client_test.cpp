@@ -321,8 +321,11 @@ TEST_P(CurlFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
             plan.lazy = lazy;
             plan.timeout = std::chrono::milliseconds(300);
             const std::string faulty = client::append_query(feed.path, std::string("fault=") + GetParam().fault);
-            const auto out = fetch(endpoint_of(server), {feed.path, faulty, feed.path, faulty, feed.path}, plan);
+            client_totals totals;
+            const auto out = fetch(endpoint_of(server), {feed.path, faulty, feed.path, faulty, feed.path}, plan, &totals);
             ASSERT_EQ(out.size(), 5u);
+            // a failed job never leaves its connection for the next one: 1 + one per fault
+            EXPECT_EQ(totals.connections, 3u);
             for (std::size_t i : {0u, 2u, 4u}) {
                 EXPECT_TRUE(out[i].status.ok()) << i << ": " << out[i].status.error_class << ": " << out[i].status.message;
                 EXPECT_TRUE(out[i].body == feed.body) << i;
