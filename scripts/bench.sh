@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ./run bench: the Google Benchmark suites -> results/<run-id>/bench/ (JSON, TSV, pivots, plots, meta.json).
-#   usage: scripts/bench.sh BUILD_DIR [--full] [--baseline DIR_OR_JSON_DIR] [--filter REGEX]
+#   usage: scripts/bench.sh BUILD_DIR [--full] [--baseline DIR] [--filter REGEX] [--threshold PCT] [--out DIR]
 #   example: ./run bench            (quick: 5 repetitions, min time 0.05 s; about 1-2 minutes)
 #            ./run bench --full --baseline results/20261126T010000Z-abc1234/bench
 # Throughput columns are MB/s with MB = 10^6 bytes. With --baseline, bench_compare runs per suite and
@@ -9,13 +9,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${1:?usage: bench.sh BUILD_DIR [--full] [--baseline DIR] [--filter REGEX]}"; shift
 BUILD="$(cd "$BUILD" && pwd)"
-MODE=quick BASELINE="" FILTER="" THRESHOLD=10
+MODE=quick BASELINE="" FILTER="" THRESHOLD=10 OUT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --full) MODE=full; shift ;;
     --baseline) BASELINE="$2"; shift 2 ;;
     --filter) FILTER="$2"; shift 2 ;;
     --threshold) THRESHOLD="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
     -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
@@ -32,7 +33,7 @@ if [[ -x "$TOOLS/bench_meta" ]]; then
 else
   RUN_ID="${FEEDBENCH_RUN_ID:-$(date -u +%Y%m%dT%H%M%SZ)-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 fi
-OUT="$ROOT/results/$RUN_ID/bench"
+OUT="${OUT:-$ROOT/results/$RUN_ID/bench}"
 mkdir -p "$OUT"
 log "run $RUN_ID ($MODE: $REPS repetitions, min time ${MIN_TIME}s) -> $OUT"
 
