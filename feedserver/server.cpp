@@ -123,6 +123,76 @@ private:
     std::size_t target_size_ = 0;
 };
 
+// Per-session memory for completion handlers (Asio's custom-allocation pattern): every async operation
+// of a steady keep-alive request is allocated from these slots, so serving allocates nothing.
+class handler_memory {
+public:
+    handler_memory() = default;
+    handler_memory(const handler_memory&) = delete;
+    handler_memory& operator=(const handler_memory&) = delete;
+
+    void* allocate(std::size_t size) {
+        for (auto& s : slots_) {
+            bool expected = false;
+            if (size <= sizeof(s.storage) && s.in_use.compare_exchange_strong(expected, true)) return s.storage;
+        }
+        return ::operator new(size);
+    }
+    void deallocate(void* p) {
+        for (auto& s : slots_) {
+            if (p == s.storage) {
+                s.in_use.store(false);
+                return;
+            }
+        }
+        ::operator delete(p);
+    }
+
+private:
+    struct slot {
+        alignas(std::max_align_t) unsigned char storage[1024];
+        std::atomic<bool> in_use{false};
+    };
+    std::array<slot, 4> slots_;
+};
+
+template <class T>
+class handler_allocator {
+public:
+    using value_type = T;
+    explicit handler_allocator(handler_memory& m) noexcept : memory_(&m) {}
+    template <class U>
+    handler_allocator(const handler_allocator<U>& other) noexcept : memory_(other.memory_) {}
+    T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(sizeof(T) * n)); }
+    void deallocate(T* p, std::size_t) { memory_->deallocate(p); }
+    template <class U>
+    bool operator==(const handler_allocator<U>& other) const noexcept { return memory_ == other.memory_; }
+    template <class U>
+    bool operator!=(const handler_allocator<U>& other) const noexcept { return memory_ != other.memory_; }
+
+private:
+    template <class>
+    friend class handler_allocator;
+    handler_memory* memory_;
+};
+
+// A completion handler whose associated allocator draws from a handler_memory.
+template <class Handler>
+class with_memory {
+public:
+    using allocator_type = handler_allocator<Handler>;
+    with_memory(handler_memory& m, Handler h) : memory_(&m), handler_(std::move(h)) {}
+    allocator_type get_allocator() const noexcept { return allocator_type(*memory_); }
+    template <class... Args>
+    void operator()(Args&&... args) {
+        handler_(std::forward<Args>(args)...);
+    }
+
+private:
+    handler_memory* memory_;
+    Handler handler_;
+};
+
 struct atomic_stats {
     std::atomic<std::uint64_t> connections{0}, requests{0}, bytes{0}, bad_request{0}, header_too_large{0},
         method_not_allowed{0}, not_found{0}, bad_query{0}, timeouts{0}, rejected_connections{0}, faults{0},
@@ -260,6 +330,13 @@ private:
     enum class after_write { keep_alive, close, stall };
 
     using ms = std::chrono::milliseconds;
+
+    // A member function as a completion handler that keeps the session alive and allocates from memory_.
+    template <class F>
+    auto bind(F f) {
+        return with_memory(memory_, beast::bind_front_handler(f, shared_from_this()));
+    }
+
     ms idle_timeout() const { return ms(server_->options().idle_timeout_ms); }
 
     void do_read() {
@@ -268,8 +345,7 @@ private:
         head_only_ = false;
         parser_.emplace();
         stream_.expires_after(idle_timeout());
-        http::async_read_header(stream_, buffer_, *parser_,
-                                beast::bind_front_handler(&session::on_read, shared_from_this()));
+        http::async_read_header(stream_, buffer_, *parser_, bind(&session::on_read));
     }
 
     void on_read(error_code ec, std::size_t) {
@@ -376,7 +452,7 @@ private:
             auto span = mode_.delay_max_ms - mode_.delay_min_ms;
             auto delay = mode_.delay_min_ms + (span ? static_cast<unsigned>(next_random() % (span + 1)) : 0u);
             timer_.expires_after(ms(delay));
-            return timer_.async_wait(beast::bind_front_handler(&session::on_delay, shared_from_this()));
+            return timer_.async_wait(bind(&session::on_delay));
         }
         start_modal_write();
     }
@@ -415,7 +491,7 @@ private:
         stream_.expires_after(idle_timeout());
         std::array<net::const_buffer, 2> bufs{net::buffer(pieces_[0].data(), pieces_[0].size()),
                                               net::buffer(pieces_[1].data(), pieces_[1].size())};
-        net::async_write(stream_, bufs, beast::bind_front_handler(&session::on_write_done, shared_from_this()));
+        net::async_write(stream_, bufs, bind(&session::on_write_done));
     }
 
     // Head by send(MSG_MORE), body by sendfile(2); on EAGAIN wait for writability under the idle timeout.
@@ -447,6 +523,7 @@ private:
 
     void wait_writable() {
         timer_.expires_after(idle_timeout());
+        // Not from memory_: this handler does not keep the session alive, so it may outlive it.
         timer_.async_wait([weak = weak_from_this()](error_code ec) {
             if (ec) return;
             if (auto self = weak.lock()) {
@@ -455,7 +532,7 @@ private:
                 self->stream_.socket().cancel(ignored);
             }
         });
-        stream_.socket().async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code ec) {
+        auto on_writable = [self = shared_from_this()](error_code ec) {
             self->timer_.cancel();
             if (self->write_timed_out_) {
                 self->write_timed_out_ = false;
@@ -463,7 +540,8 @@ private:
             }
             if (ec) return self->on_write_error(ec);
             self->do_sendfile();
-        });
+        };
+        stream_.socket().async_wait(tcp::socket::wait_write, with_memory(memory_, std::move(on_writable)));
     }
 
     // Non-default modes: wire bytes assembled into the session's scratch (capacity reused).
@@ -592,7 +670,7 @@ private:
     void write_segment(std::string_view segment) {
         stream_.expires_after(idle_timeout());
         net::async_write(stream_, net::buffer(segment.data(), segment.size()),
-                         beast::bind_front_handler(&session::on_modal_write, shared_from_this()));
+                         bind(&session::on_modal_write));
     }
 
     void on_modal_write(error_code ec, std::size_t n) {
@@ -649,6 +727,7 @@ private:
         stream_.close();
     }
 
+    handler_memory memory_;  // first member: outlives every operation that allocated from it
     beast::tcp_stream stream_;
     std::shared_ptr<feed_server> server_;
     std::uint64_t id_;
