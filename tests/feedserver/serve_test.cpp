@@ -130,3 +130,33 @@ TEST(Serve, LargeBodiesToASlowReader) {
         EXPECT_TRUE(body == f.body) << "sendfile " << sendfile;
     }
 }
+
+TEST(Serve, PipelinedRequestsAnsweredInOrder) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 1}));
+    const auto& f = server.corpus().feeds[0];
+    test::raw_connection raw(server.port());
+    raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET " + f.path + " HTTP/1.1\r\nHost: x\r\n\r\n" +
+             "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    bool closed = false;
+    auto wire = raw.read_until_close(3000, &closed);
+    EXPECT_TRUE(closed);
+    auto first = wire.find("HTTP/1.1 200 OK"), second = wire.find("HTTP/1.1 200 OK", first + 1);
+    auto third = wire.find("HTTP/1.1 200 OK", second + 1), fourth = wire.find("HTTP/1.1 404 Not Found");
+    ASSERT_NE(third, std::string::npos);
+    EXPECT_LT(third, fourth);
+    EXPECT_NE(wire.find("\r\n\r\nok\nHTTP/1.1 200 OK"), std::string::npos);
+    EXPECT_NE(wire.find(f.body + "HTTP/1.1 200 OK"), std::string::npos);  // HEAD follows the feed body
+    EXPECT_EQ(server.stats().requests, 4u);
+}
+
+TEST(Serve, HttpOneZeroClosesAfterTheResponse) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 1}));
+    test::raw_connection raw(server.port());
+    raw.send("GET /healthz HTTP/1.0\r\n\r\n");
+    bool closed = false;
+    auto wire = raw.read_until_close(3000, &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_TRUE(wire.starts_with("HTTP/1.1 200 OK\r\n"));
+    EXPECT_NE(wire.find("Connection: close\r\n"), std::string::npos);
+    EXPECT_TRUE(wire.ends_with("\r\n\r\nok\n"));
+}
