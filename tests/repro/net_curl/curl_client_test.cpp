@@ -357,3 +357,39 @@ TEST(CurlFaultsConnect, RefusedConnectionIsConnect) {
 }
 
 }  // namespace
+
+namespace {
+
+// The server closes the kept-alive connection while the client is idle: the next job opens a new one.
+TEST(CurlKeepAlive, ConnectionTheServerClosedIsReplaced) {
+    feedbench::feedserver::server_options sopt;
+    sopt.idle_timeout_ms = 50;
+    feedbench::feedserver::server_thread server(synthetic(), sopt);
+    const auto& feed = synthetic().feeds.front();
+    std::vector<fetch_outcome> out;
+    std::uint64_t connections = 0;
+    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+        ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
+            client::client_options opt;
+            opt.endpoint = endpoint_of(server);
+            auto c = client::make_curl_client(ctx.io(), opt, meter);
+            fetch_plan plan;
+            out.push_back(run_job(*c, meter, feed.path, plan, yield));
+            out.push_back(run_job(*c, meter, feed.path, plan, yield));   // reuses the connection
+            for (int i = 0; i < 250 && server.stats().open_connections > 0; ++i) {   // until the server's idle timeout closed it
+                net::steady_timer t(ctx.io(), std::chrono::milliseconds(20));
+                t.async_wait(yield);
+            }
+            out.push_back(run_job(*c, meter, feed.path, plan, yield));
+            connections = c->connections();
+        });
+    });
+    ASSERT_EQ(out.size(), 3u);
+    for (const auto& o : out) {
+        EXPECT_TRUE(o.status.ok()) << o.status.error_class << ": " << o.status.message;
+        EXPECT_TRUE(o.body == feed.body);
+    }
+    EXPECT_EQ(connections, 2u);
+}
+
+}  // namespace
