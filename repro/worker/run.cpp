@@ -187,12 +187,9 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                     meter.enter(stage::ack);
                     source->ack(*j, yield);
                     meter.end_job();
-                    std::size_t done = 0;
-                    {
-                        std::lock_guard lock(mutex);
-                        records.push_back(std::move(rec));
-                        done = records.size();
-                    }
+                    std::lock_guard lock(mutex);   // progress is called under it too: never concurrently
+                    records.push_back(std::move(rec));
+                    const std::size_t done = records.size();
                     if (progress && (done % progress_every == 0 || done == total)) progress(done, total);
                 }
             });

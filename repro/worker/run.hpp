@@ -17,7 +17,8 @@ struct run_output {
 
 // Starts an embedded feedserver when cfg.server_url is empty. Never throws for a bad job;
 // throws std::runtime_error for a bad configuration or an unreachable manifest.
-// progress (optional) is called with (jobs done, jobs total) now and then.
+// progress (optional) is called with (jobs done, jobs total) now and then, from a worker thread, never
+// concurrently (total is 0 when the intake does not know it).
 run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace feedbench::worker

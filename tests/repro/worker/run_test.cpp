@@ -23,19 +23,21 @@ struct outcome {
 };
 
 worker::worker_config config(const std::string& url, const char* reads, worker::consume_mode consume, const char* pool,
-                             worker::yield_policy yield = worker::yield_policy::would_block) {
+                             worker::yield_policy yield = worker::yield_policy::would_block,
+                             worker::client_kind client = worker::client_kind::beast) {
     worker::worker_config cfg;
     cfg.server_url = url;
     cfg.formats = "all";
     cfg.reads = worker::read_size::parse(reads);
     cfg.consume = consume;
     cfg.pool = worker::pool_spec::parse(pool);
+    cfg.client = client;
     cfg.yield = yield;
     return cfg;
 }
 
 std::string describe(const worker::worker_config& c) {
-    return "read size " + c.reads.to_string() + ", " + std::string(worker::to_string(c.consume)) + ", pool " + c.pool.to_string() +
+    return std::string(worker::to_string(c.client)) + ", read size " + c.reads.to_string() + ", " + std::string(worker::to_string(c.consume)) + ", pool " + c.pool.to_string() +
            ", " + std::string(worker::to_string(c.yield));
 }
 
@@ -90,7 +92,7 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
     const auto url = server.base_url();
     using worker::consume_mode;
     using worker::yield_policy;
-    const std::vector<worker::worker_config> configs{
+    std::vector<worker::worker_config> configs{
         config(url, "whole", consume_mode::eager, "1"),
         config(url, "whole", consume_mode::lazy, "1"),
         config(url, "whole", consume_mode::eager, "20"),
@@ -99,6 +101,10 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
         config(url, "500k", consume_mode::eager, "5", yield_policy::always),
         config(url, "1k", consume_mode::lazy, "3", yield_policy::always),
     };
+#ifdef FEEDBENCH_HAVE_CURL_CLIENT
+    configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, worker::client_kind::curl));
+    configs.push_back(config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, worker::client_kind::curl));
+#endif
     const std::size_t n = server.corpus().feeds.size();
     const auto first = worker::run(configs[0]);
     const std::size_t failed = first.summary.failed;
@@ -119,7 +125,11 @@ TEST(Run, RealFeeds2012SameItemsEverywhere) {
                       {config(url, "whole", consume_mode::eager, "1"), config(url, "1k", consume_mode::lazy, "20"),
                        config(url, "whole", consume_mode::lazy, "threads:2"),
                        config(url, "10k", consume_mode::eager, "4", yield_policy::always),
-                       config(url, "64", consume_mode::lazy, "8")},
+                       config(url, "64", consume_mode::lazy, "8"),
+#ifdef FEEDBENCH_HAVE_CURL_CLIENT
+                       config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, worker::client_kind::curl),
+#endif
+                      },
                       366, 22);
 }
 
