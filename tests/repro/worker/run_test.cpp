@@ -3,10 +3,15 @@
 #include "repro/worker/run.hpp"
 
 #include "feedserver/server.hpp"
+#include "repro/decode/charset.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <regex>
 #include <filesystem>
 #include <map>
 
@@ -188,6 +193,50 @@ TEST(Run, WritesCsvAndMeta) {
 TEST(Run, UnreachableServerIsAnError) {
     auto cfg = config("http://127.0.0.1:1", "whole", worker::consume_mode::eager, "1");
     EXPECT_THROW(worker::run(cfg), std::runtime_error);
+}
+
+}  // namespace
+
+namespace {
+
+// shared/corpus/encodings through the worker: each file served with its Header: line as Content-Type,
+// fetched in charset text mode, must end with the encoding its Expect: line names.
+std::optional<std::string> expected_encoding(const std::string& body) {
+    std::string head = body.substr(0, 4096);
+    head.erase(std::remove(head.begin(), head.end(), '\0'), head.end());   // UTF-16/32: ASCII comments
+    static const std::regex expect_re(R"(Expect:[^\n]*encoding == '([^']+)')");
+    std::smatch m;
+    if (!std::regex_search(head, m, expect_re)) return std::nullopt;
+    return m[1].str();
+}
+
+TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
+    const char* shared = std::getenv("FEEDBENCH_SHARED_CORPUS");
+    const std::filesystem::path dir = shared ? std::filesystem::path(shared) / "encodings" : std::filesystem::path();
+    if (dir.empty() || !std::filesystem::is_directory(dir)) GTEST_SKIP() << "shared corpus not found";
+    feedserver::server_thread server(data::load_directory(dir));
+    std::map<std::string, std::string> want;
+    for (const auto& f : server.corpus().feeds)
+        if (auto e = expected_encoding(f.body)) want[f.id] = decode::canonical_charset(*e);
+    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+        auto cfg = config(server.base_url(), "1k", consume, "4");
+        cfg.charset = worker::charset_mode::text;
+        const auto out = worker::run(cfg);
+        EXPECT_EQ(out.summary.ok + out.summary.failed, out.summary.jobs);
+        std::size_t matched = 0;
+        std::vector<std::string> misses;
+        for (const auto& r : out.records) {
+            auto it = want.find(r.feed);
+            if (it == want.end()) continue;
+            if (!r.charset.empty() && decode::canonical_charset(r.charset) == it->second) ++matched;
+            else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + r.error);
+        }
+        std::cout << "encodings through the worker (" << worker::to_string(consume) << "): " << matched << " of " << want.size()
+                  << " end with the expected charset\n";
+        for (const auto& m : misses) std::cout << "  miss: " << m << "\n";
+        EXPECT_EQ(want.size(), 70u);
+        EXPECT_EQ(matched, want.size());
+    }
 }
 
 }  // namespace
