@@ -123,7 +123,7 @@ struct amqp_source_impl {
     tcp::endpoint endpoint_;
     amqp_connection_state_t conn_ = nullptr;
     net::posix::stream_descriptor socket_wait_;  // the connection's fd, only to wait for readability
-    net::steady_timer wakeup_;                   // never expires: cancel() wakes every coroutine waiting for a delivery
+    std::deque<net::steady_timer*> waiters_;     // coroutines waiting for a delivery, each on its own never-expiring timer
     net::steady_timer deadline_;
     net::steady_timer pause_;
 
@@ -154,8 +154,7 @@ struct amqp_source_impl {
     amqp_extra_counters extra_;
 
     amqp_source_impl(net::io_context& io, const amqp_options& opt)
-        : io_(io), opt_(opt), socket_wait_(io), wakeup_(io), deadline_(io), pause_(io) {
-        wakeup_.expires_at(steady::time_point::max());
+        : io_(io), opt_(opt), socket_wait_(io), deadline_(io), pause_(io) {
         if (opt_.mode != "get" && opt_.mode != "consume")
             throw std::invalid_argument(fmt::format("AMQP mode must be get or consume, got '{}'", opt_.mode));
         if (opt_.mode == "consume" && (opt_.prefetch == 0 || opt_.prefetch > 65535))
@@ -455,7 +454,7 @@ struct amqp_source_impl {
                 pause_.async_wait(yield[ec]);
                 continue;
             }
-            if (get_mode() && ready_.empty() && !get_outstanding_) {
+            if (get_mode() && ready_.empty() && !get_outstanding_ && !partial_active_) {
                 send_get();
                 continue;
             }
@@ -507,16 +506,19 @@ struct amqp_source_impl {
 
     std::optional<job> next(net::yield_context yield) {
         for (;;) {
-            if (quota_reached()) return std::nullopt;
+            if (quota_reached() || (finished_ && ready_.empty())) {
+                wake(waiters_.size());  // no more jobs for anyone
+                return std::nullopt;
+            }
             if (!ready_.empty()) {
                 delivery d = std::move(ready_.front());
                 ready_.pop_front();
-                return hand_out(std::move(d));
+                job j = hand_out(std::move(d));
+                if (quota_reached()) wake(waiters_.size());
+                return j;
             }
-            if (finished_) return std::nullopt;
             if (driving_) {
-                error_code ec;
-                wakeup_.async_wait(yield[ec]);
+                wait_for_delivery(yield);
                 continue;
             }
             driving_ = true;
@@ -524,11 +526,26 @@ struct amqp_source_impl {
                 pump(yield);
             } catch (...) {
                 driving_ = false;
-                wakeup_.cancel();
+                wake(waiters_.size());
                 throw;
             }
             driving_ = false;
-            wakeup_.cancel();
+            // One waiter per delivery beyond the driver's own, plus one to drive next; everyone when finished.
+            wake(finished_ || quota_reached() ? waiters_.size() : ready_.size());
+        }
+    }
+
+    void wait_for_delivery(net::yield_context yield) {
+        net::steady_timer me(io_, steady::time_point::max());
+        waiters_.push_back(&me);
+        error_code ec;
+        me.async_wait(yield[ec]);  // completes only through wake()
+    }
+
+    void wake(std::size_t n) {
+        while (n-- > 0 && !waiters_.empty()) {
+            waiters_.front()->cancel();
+            waiters_.pop_front();
         }
     }
 

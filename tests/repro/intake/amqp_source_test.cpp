@@ -157,6 +157,17 @@ TEST_F(amqp_consume_quota, max_jobs_stops_after_that_many_deliveries) {
     for (auto& [id, n] : seen) total += n;
     EXPECT_EQ(total, 12u);
     EXPECT_EQ(source.counters().acks, 12u);
+
+    // More coroutines than jobs left, in get mode: every one of them is told "no more", none hangs.
+    net::io_context io2;
+    auto get_opt = options("get");
+    get_opt.max_jobs = 7;
+    amqp_source getter(io2, get_opt);
+    auto got = drain(io2, getter, 20);
+    total = 0;
+    for (auto& [id, n] : got) total += n;
+    EXPECT_EQ(total, 7u);
+    EXPECT_EQ(getter.counters().gets, 7u) << "empty gets " << getter.counters().empty_gets << ", deliveries " << getter.counters().deliveries;
 }
 
 TEST_F(amqp_get, polling_counts_every_get_and_every_empty_answer) {
