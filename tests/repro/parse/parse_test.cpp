@@ -322,3 +322,19 @@ TEST(parser_variants, agree_on_item_counts)
     EXPECT_EQ(v::count_jsonfeed_ondemand(jsonfeed), 2u);
     EXPECT_FALSE(v::count_json_dom("{"));
 }
+
+TEST(parse_lazy, utf16_with_bom_matches_eager_in_one_byte_pieces)
+{
+    // The RSS document in UTF-16LE with a BOM (the sample is ASCII, so each byte gains a NUL).
+    std::string const ascii = rss.substr(rss.find("<rss"));
+    std::string doc = "\xFF\xFE";
+    for (char c : ascii) {
+        doc += c;
+        doc += '\0';
+    }
+    auto const eager = fp::parse_eager(doc);
+    ASSERT_TRUE(eager.ok) << eager.message;
+    EXPECT_EQ(eager.item_list, fp::parse_eager(rss).item_list);
+    for (std::size_t piece : {1u, 3u, 4096u})
+        EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list) << piece;
+}
