@@ -2,6 +2,7 @@
 //   read_path/recv/N      one recv of at most N bytes per read, steady state: ns per read, MB/s
 //   read_path/body_50k/N  a 50 000-byte body (the median feed) read at read size N (whole = all at once)
 //   read_path/stream_<yield policy>/N  the same body through the client stream (read_limited_stream)
+//   read_path/sender_thread/N  the same body while a sender thread streams from another core (wall, UseRealTime)
 // Manual time (wall): only the recv calls are timed; the sender refills between timed batches.
 // cpu_ns_per_read is the thread CPU time of the same calls (kernel included), robust to preemption.
 #include "bench/common/socket_pair.hpp"
@@ -18,8 +19,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -102,6 +105,51 @@ void run(benchmark::State& state, std::size_t cap, std::size_t batch_bytes)
     state.counters["reads_per_iteration"] = total_reads / static_cast<double>(state.iterations());
 }
 
+
+
+// A 50 000-byte body read at read size N while a sender thread streams continuously (blocking
+// sends of 64 KiB): the data arrives from another core, cache-cold, and a read may wait for it.
+void run_sender_thread(benchmark::State& state, std::size_t cap)
+{
+    fb::tcp_pair pair;
+    if (!pair.ok()) {
+        state.SkipWithError(pair.error.c_str());
+        return;
+    }
+    std::atomic<bool> stop{false};
+    std::thread sender([&] {
+        std::vector<char> block(65536, 'x');
+        while (!stop.load(std::memory_order_relaxed))
+            if (send(pair.sender, block.data(), block.size(), MSG_NOSIGNAL) <= 0)
+                break;
+    });
+    std::vector<char> in(std::max<std::size_t>(cap, body_bytes));
+    double total_reads = 0, total_cpu = 0;
+    bool failed = false;
+    double const c0 = thread_cpu_seconds();
+    auto const t0 = std::chrono::steady_clock::now();
+    for (auto _ : state) {
+        long const reads = read_waiting(pair.receiver, in, body_bytes, cap);
+        if (reads < 0) {
+            failed = true;
+            state.SkipWithError("recv failed");
+            break;
+        }
+        total_reads += static_cast<double>(reads);
+    }
+    total_cpu = thread_cpu_seconds() - c0;
+    double const total_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stop = true;
+    shutdown(pair.receiver, SHUT_RDWR);  // unblocks the sender
+    sender.join();
+    if (failed || total_reads == 0)
+        return;
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(body_bytes));
+    state.counters["ns_per_read"] = total_wall * 1e9 / total_reads;
+    state.counters["cpu_ns_per_read"] = total_cpu * 1e9 / total_reads;
+    state.counters["bytes_per_read"] = static_cast<double>(state.iterations()) * static_cast<double>(body_bytes) / total_reads;
+    state.counters["reads_per_iteration"] = total_reads / static_cast<double>(state.iterations());
+}
 
 #ifdef FEEDBENCH_HAVE_NET
 // The project's client stream (read_limited_stream under a yield policy) reading the same 50 000-byte
@@ -189,6 +237,10 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark(("read_path/body_50k/" + size_name(n)).c_str(),
             [n](benchmark::State& s) { run(s, static_cast<std::size_t>(n), body_bytes); })
             ->UseManualTime()->Unit(benchmark::kMicrosecond);
+    for (std::int64_t n : {std::int64_t{1}, std::int64_t{64}, std::int64_t{1024}, std::int64_t{10240}, std::int64_t{65536}, whole})
+        benchmark::RegisterBenchmark(("read_path/sender_thread/" + size_name(n)).c_str(),
+            [n](benchmark::State& s) { run_sender_thread(s, static_cast<std::size_t>(n)); })
+            ->UseRealTime()->Unit(benchmark::kMicrosecond);
 #ifdef FEEDBENCH_HAVE_NET
     for (auto policy : {feedbench::worker::yield_policy::would_block, feedbench::worker::yield_policy::always})
         for (std::int64_t n : {std::int64_t{1}, std::int64_t{64}, std::int64_t{1024}, std::int64_t{10240}, std::int64_t{65536}, std::int64_t{512000}, whole})
