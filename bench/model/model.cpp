@@ -98,7 +98,8 @@ double find(const std::map<std::string, double>& m, const std::string& suite, co
 
 }  // namespace
 
-constants constants_from_bench(const std::string& dir, const std::string& policy, const std::string& parse_input)
+constants constants_from_bench(const std::string& dir, const std::string& policy, const std::string& parse_input,
+    const std::string& read_family)
 {
     namespace fs = std::filesystem;
     auto load = [&](const char* name) {
@@ -114,7 +115,7 @@ constants constants_from_bench(const std::string& dir, const std::string& policy
     auto const read_file = load("read_path.json");
     auto const per_read = medians(read_file, "cpu_ns_per_read");
     auto const bytes_per_read = medians(read_file, "bytes_per_read");
-    std::string family = "stream_" + policy;
+    std::string family = read_family.empty() ? "stream_" + policy : read_family;
     bool have_stream = false;
     for (auto const& [name, v] : per_read) {
         bt::bench_run probe;
@@ -122,8 +123,10 @@ constants constants_from_bench(const std::string& dir, const std::string& policy
         if (probe.part(1) == family)
             have_stream = true;
     }
+    if (!have_stream && !read_family.empty())
+        throw std::runtime_error("model: no read_path/" + read_family + " measurements in " + dir);
     if (!have_stream)
-        family = "body_50k";
+        family = "body_50k";  // no client-stream runs (bench_read_path built without feedbench_net)
     std::map<double, double> table;
     for (auto const& [name, ns] : per_read) {
         bt::bench_run probe;

@@ -54,8 +54,10 @@ prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_
 // policy: "would-block" or "always" (which client-stream family to use; falls back to the bare recv family).
 // Uses the median aggregates (or the mean of repetitions) of CPU-time measures. Throws std::runtime_error
 // naming what is missing.
+// read_family overrides which read_path family gives the per-read costs (e.g. "sender_thread": data
+// streamed from another core, as when the server runs on the other core; "" = stream_<policy>).
 constants constants_from_bench(const std::string& bench_dir, const std::string& policy = "would-block",
-                               const std::string& parse_input = "synthetic-rss");
+                               const std::string& parse_input = "synthetic-rss", const std::string& read_family = "");
 
 std::string predictions_tsv(const std::vector<prediction>& p);
 

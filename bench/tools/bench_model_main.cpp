@@ -11,7 +11,7 @@ int main(int argc, char** argv)
     namespace bm = feedbench::bench_model;
     CLI::App app{"Predict the worker's jobs/s for each read size and pool from measured costs (bench JSON).\n"
                  "example: bench_model results/latest/bench --body-bytes 54000 --read-sizes 1,10240,512000,whole --pools 1,20"};
-    std::string dir, policy = "would-block", input = "synthetic-rss";
+    std::string dir, policy = "would-block", input = "synthetic-rss", family;
     std::size_t body = 50'000;
     std::vector<std::string> sizes = {"1", "10240", "512000", "whole"}, modes = {"lazy", "eager"};
     std::vector<std::size_t> pools = {1, 20};
@@ -21,10 +21,11 @@ int main(int argc, char** argv)
     app.add_option("--pools", pools, "pool sizes")->delimiter(',');
     app.add_option("--consume", modes, "eager and/or lazy")->delimiter(',');
     app.add_option("--yield", policy, "would-block | always")->capture_default_str();
+    app.add_option("--read-family", family, "read_path family for per-read costs (default stream_<yield>; e.g. sender_thread)");
     app.add_option("--parse-input", input, "parse benchmark input whose cost per byte to use")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     try {
-        auto const c = bm::constants_from_bench(dir, policy, input);
+        auto const c = bm::constants_from_bench(dir, policy, input, family);
         std::vector<bm::prediction> out;
         for (auto const& m : modes)
             for (auto const& s : sizes)
