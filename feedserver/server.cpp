@@ -1,6 +1,8 @@
 // The feed server: prebuilt responses, a listener and keep-alive sessions on Boost.Beast, and the
 // server_thread wrapper that runs it on its own thread(s).
 #include "feedserver/server.hpp"
+#include "feedserver/handler_memory.hpp"
+#include "feedserver/request.hpp"
 #include "feedserver/response_mode.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -48,7 +50,7 @@ void fail(error_code ec, const char* what) {
 // One servable thing (a feed, the manifest, /healthz): head and body built once at start.
 struct resource {
     std::string content_type;
-    std::string body;
+    std::string_view body;        // into the corpus or the server's own storage (never copied)
     std::string head_keep_alive;  // status line + headers, Content-Length, keep-alive
     std::string head_close;       // same with "Connection: close"
     std::int64_t file_offset = -1;  // where the body sits in the server's body file (-1: not there)
@@ -60,10 +62,10 @@ std::string make_head(int status, std::string_view reason, std::string_view cont
                        status, reason, content_type, length, extra, close ? "Connection: close\r\n" : "");
 }
 
-resource make_resource(std::string content_type, std::string body) {
+resource make_resource(std::string content_type, std::string_view body) {
     resource r;
     r.content_type = std::move(content_type);
-    r.body = std::move(body);
+    r.body = body;
     r.head_keep_alive = make_head(200, "OK", r.content_type, r.body.size(), false);
     r.head_close = make_head(200, "OK", r.content_type, r.body.size(), true);
     return r;
@@ -83,115 +85,7 @@ constexpr std::string_view html_page =
     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not a feed</title></head>\n"
     "<body><h1>Welcome</h1><p>This page is HTML, not a feed.</p></body></html>\n";
 
-// Request-line and header parse without per-request allocation: only what the server needs is kept.
-class request_head_parser : public http::basic_parser<true> {
-public:
-    request_head_parser() {
-        header_limit(8 * 1024);
-        body_limit(1024 * 1024);
-    }
-    http::verb method() const { return method_; }
-    std::string_view target() const { return {target_.data(), target_size_}; }
-    int version() const { return version_; }
 
-private:
-    void on_request_impl(http::verb method, beast::string_view, beast::string_view target, int version,
-                         error_code& ec) override {
-        method_ = method;
-        version_ = version;
-        if (target.size() > target_.size()) {
-            ec = http::error::header_limit;
-            return;
-        }
-        std::copy(target.begin(), target.end(), target_.begin());
-        target_size_ = target.size();
-    }
-    void on_response_impl(int, beast::string_view, int, error_code&) override {}
-    void on_field_impl(http::field, beast::string_view, beast::string_view, error_code&) override {}
-    void on_header_impl(error_code&) override {}
-    void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
-    std::size_t on_body_impl(beast::string_view body, error_code&) override { return body.size(); }
-    void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
-        return body.size();
-    }
-    void on_finish_impl(error_code&) override {}
-
-    http::verb method_ = http::verb::unknown;
-    int version_ = 11;
-    std::array<char, 8 * 1024> target_{};
-    std::size_t target_size_ = 0;
-};
-
-// Per-session memory for completion handlers (Asio's custom-allocation pattern): every async operation
-// of a steady keep-alive request is allocated from these slots, so serving allocates nothing.
-class handler_memory {
-public:
-    handler_memory() = default;
-    handler_memory(const handler_memory&) = delete;
-    handler_memory& operator=(const handler_memory&) = delete;
-
-    void* allocate(std::size_t size) {
-        for (auto& s : slots_) {
-            bool expected = false;
-            if (size <= sizeof(s.storage) && s.in_use.compare_exchange_strong(expected, true)) return s.storage;
-        }
-        return ::operator new(size);
-    }
-    void deallocate(void* p) {
-        for (auto& s : slots_) {
-            if (p == s.storage) {
-                s.in_use.store(false);
-                return;
-            }
-        }
-        ::operator delete(p);
-    }
-
-private:
-    struct slot {
-        alignas(std::max_align_t) unsigned char storage[1024];
-        std::atomic<bool> in_use{false};
-    };
-    std::array<slot, 4> slots_;
-};
-
-template <class T>
-class handler_allocator {
-public:
-    using value_type = T;
-    explicit handler_allocator(handler_memory& m) noexcept : memory_(&m) {}
-    template <class U>
-    handler_allocator(const handler_allocator<U>& other) noexcept : memory_(other.memory_) {}
-    T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(sizeof(T) * n)); }
-    void deallocate(T* p, std::size_t) { memory_->deallocate(p); }
-    template <class U>
-    bool operator==(const handler_allocator<U>& other) const noexcept { return memory_ == other.memory_; }
-    template <class U>
-    bool operator!=(const handler_allocator<U>& other) const noexcept { return memory_ != other.memory_; }
-
-private:
-    template <class>
-    friend class handler_allocator;
-    handler_memory* memory_;
-};
-
-// A completion handler whose associated allocator draws from a handler_memory.
-template <class Handler>
-class with_memory {
-public:
-    using allocator_type = handler_allocator<Handler>;
-    with_memory(handler_memory& m, Handler h) : memory_(&m), handler_(std::move(h)) {}
-    allocator_type get_allocator() const noexcept { return allocator_type(*memory_); }
-    template <class... Args>
-    void operator()(Args&&... args) {
-        handler_(std::forward<Args>(args)...);
-    }
-
-private:
-    handler_memory* memory_;
-    Handler handler_;
-};
 
 struct atomic_stats {
     std::atomic<std::uint64_t> connections{0}, requests{0}, bytes{0}, bad_request{0}, header_too_large{0},
@@ -200,44 +94,6 @@ struct atomic_stats {
 };
 
 void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
-
-// Percent-decodes a URL path into `out`; false on a malformed escape or an encoded NUL.
-bool percent_decode(std::string_view in, std::array<char, 8 * 1024>& out, std::size_t& size) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    size = 0;
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (c == '%') {
-            if (i + 2 >= in.size()) return false;
-            int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
-            if (hi < 0 || lo < 0) return false;
-            c = static_cast<char>(hi * 16 + lo);
-            if (c == '\0') return false;
-            i += 2;
-        }
-        out[size++] = c;
-    }
-    return true;
-}
-
-// "/.." or "/./" segments, backslashes: a traversal attempt, never served.
-bool is_traversal(std::string_view path) {
-    if (path.find('\\') != std::string_view::npos) return true;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        auto slash = path.find('/', start);
-        auto seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-        if (seg == ".." || seg == ".") return true;
-        if (slash == std::string_view::npos) break;
-        start = slash + 1;
-    }
-    return false;
-}
 
 }  // namespace
 
@@ -282,6 +138,7 @@ private:
     net::io_context& ioc_;
     data::corpus corpus_;
     server_options opt_;
+    std::string manifest_;
     std::vector<resource> resources_;
     std::unordered_map<std::string_view, std::size_t> routes_;
     canned bad_request_, header_too_large_, method_not_allowed_, not_found_, service_unavailable_, internal_error_;
@@ -427,7 +284,8 @@ private:
             nodelay_ = mode_.nodelay;
         }
         if (stats_route) {
-            dynamic_ = make_resource("application/json", server_->stats_json());
+            dynamic_body_ = server_->stats_json();
+            dynamic_ = make_resource("application/json", dynamic_body_);
             res = &dynamic_;
         }
         then_ = keep_alive ? after_write::keep_alive : after_write::close;
@@ -744,6 +602,7 @@ private:
     std::int64_t file_offset_ = 0;
     std::size_t file_left_ = 0;
     bool write_timed_out_ = false;
+    std::string dynamic_body_;
     resource dynamic_;
     after_write then_ = after_write::keep_alive;
     state state_ = state::reading;
@@ -758,7 +617,8 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     : ioc_(ioc), corpus_(std::move(corpus)), opt_(std::move(opt)), acceptor_(net::make_strand(ioc)) {
     resources_.reserve(corpus_.feeds.size() + 2);
     for (const auto& f : corpus_.feeds) resources_.push_back(make_resource(f.content_type, f.body));
-    resources_.push_back(make_resource("text/tab-separated-values; charset=utf-8", data::manifest_tsv(corpus_)));
+    manifest_ = data::manifest_tsv(corpus_);
+    resources_.push_back(make_resource("text/tab-separated-values; charset=utf-8", manifest_));
     resources_.push_back(make_resource("text/plain; charset=utf-8", "ok\n"));
     for (std::size_t i = 0; i < corpus_.feeds.size(); ++i) routes_.emplace(corpus_.feeds[i].path, i);
     routes_.emplace("/manifest", corpus_.feeds.size());
