@@ -200,6 +200,8 @@ inline constexpr double stage_share_threshold = 0.05;
 inline constexpr double suspended_share_threshold = 0.50;
 // A stage is called CPU-bound when its cpu is at least this share of its wall.
 inline constexpr double cpu_bound_threshold = 0.80;
+// A stage is called preempted when this share of its wall was neither its CPU nor suspended.
+inline constexpr double unaccounted_threshold = 0.30;
 // A thread is called saturated when it ran at least this share of the run.
 inline constexpr double saturated_thread_threshold = 0.90;
 
@@ -237,7 +239,7 @@ std::string profiler_view(const run_summary& s) {
             } else if (name == "intake") {
                 line += ": jobs wait for the intake (" + grouped(st.yields) + " yields)";
             } else if (name == "connect") {
-                line += ": waiting for connections to open";
+                line += ": waiting for connections to open, or for other jobs' CPU";
             } else {
                 line += " (" + grouped(st.yields) + " yields): waiting on the loop, not working";
             }
@@ -246,6 +248,11 @@ std::string profiler_view(const run_summary& s) {
             diagnosis.push_back(name + ": cpu is " + num(100 * st.cpu_total_us / st.wall_total_us, 0) + "% of wall: CPU-bound work (" +
                                 num(100 * st.wall_total_us / all_wall, 0) + "% of the jobs' wall)");
         }
+        const double unaccounted = (st.wall_total_us - st.suspended_total_us - st.cpu_total_us) / std::max(1e-9, st.wall_total_us);
+        if (unaccounted >= unaccounted_threshold)
+            diagnosis.push_back(name + ": " + num(100 * unaccounted, 0) +
+                                "% of wall was neither this job's CPU nor suspended: the thread was preempted or waited in the "
+                                "kernel (other processes on the core, softirq work charged elsewhere)");
     }
     const std::uint64_t total_reads = [&] {
         std::uint64_t n = 0;
