@@ -72,7 +72,7 @@ constexpr int tag_bits = 40;                              // job.delivery_tag = 
 constexpr std::uint64_t tag_mask = (std::uint64_t{1} << tag_bits) - 1;
 constexpr auto connect_timeout = std::chrono::seconds(5);
 constexpr auto liveness_timeout = std::chrono::seconds(30);  // get mode: no answer to basic.get this long = dead
-constexpr auto reconnect_budget = std::chrono::seconds(60);
+constexpr auto reconnect_budget = std::chrono::seconds(120);  // a broker restart on a loaded 2-core box can take a minute
 constexpr auto backoff_first = std::chrono::milliseconds(100);
 constexpr auto backoff_max = std::chrono::milliseconds(2000);
 
