@@ -114,15 +114,19 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
     } else if (p.kind == "stage_wall_cpu") {
         std::ostringstream csv;
         csv << "label,stage,wall_p50_us,cpu_p50_us,suspended_p50_us\n";
-        for (auto* c : rows)
+        for (auto* c : rows) {
+            // Stages under 10 us of wall (intake, request, ack: bookkeeping) are left out to keep the bars readable.
+            std::string values;
+            for (auto& term : split(c->config.label, ';')) values += (values.empty() ? "" : " ") + term.substr(term.find('=') + 1);
             for (auto st : stage_words) {
                 std::string base(st);
                 double wall = c->median(base + "_wall_p50_us");
-                if (std::isnan(wall) || wall < 0.5) continue;
+                if (std::isnan(wall) || wall < 10) continue;
                 auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
-                csv << label_text(c->config.label) << ' ' << st << ',' << st << ',' << num(wall) << ','
+                csv << st << " (" << values << ")" << ',' << st << ',' << num(wall) << ','
                     << num(c->median(base + "_cpu_p50_us")) << ',' << num(c->median(base + "_suspended_p50_us")) << '\n';
             }
+        }
         write_text(data_path, csv.str());
     } else if (p.kind == "latency_cdf" || p.kind == "request_latency") {
         std::vector<latency_series> subset;

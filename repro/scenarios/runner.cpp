@@ -261,6 +261,16 @@ private:
     std::string text_;
 };
 
+// The 1-minute load average (/proc/loadavg), or NaN.
+double load_average() {
+    std::FILE* f = std::fopen("/proc/loadavg", "r");
+    if (!f) return no_value;
+    double v = no_value;
+    if (std::fscanf(f, "%lf", &v) != 1) v = no_value;
+    std::fclose(f);
+    return v;
+}
+
 void update_latest(const fs::path& results_root, const fs::path& dir) {
     std::error_code ec;
     auto root = fs::weakly_canonical(results_root, ec);
@@ -357,6 +367,7 @@ run_result run_reproduction(const runner_options& opt) {
         return slot->base_url();
     };
 
+    double load_start = load_average();
     auto plots = detect_gnuplot(opt.scripts_dir);
     progress_meter meter(opt.progress, planned_cost);
     auto run_start = clock_type::now();
@@ -374,10 +385,15 @@ run_result run_reproduction(const runner_options& opt) {
                 std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
                           << repeat << "\n";
             }
-            for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
-                auto& c = p.configs[ci];
-                latency_series lat{c.label, {}};
-                for (int k = 1; k <= repeat; ++k) {
+            // Repetitions interleave (every configuration once, then again), so a change in machine load
+            // spreads over all configurations instead of biasing the ones that happened to run during it.
+            for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
+            std::vector<bool> not_applicable(p.configs.size(), false);
+            for (int k = 1; k <= repeat; ++k) {
+                for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
+                    if (not_applicable[ci]) continue;  // no point repeating
+                    auto& c = p.configs[ci];
+                    auto& lat = o.latencies[ci];
                     rep_result r;
                     r.config = c;
                     r.rep = k;
@@ -417,10 +433,9 @@ run_result run_reproduction(const runner_options& opt) {
                     }
                     if (opt.predict) r.metrics["predicted_jobs_per_s"] = opt.predict(c, r);
                     meter.end_run();
+                    not_applicable[ci] = r.status.rfind("n/a", 0) == 0;
                     o.reps.push_back(std::move(r));
-                    if (o.reps.back().status.rfind("n/a", 0) == 0) break;  // not applicable: no point repeating
                 }
-                o.latencies.push_back(std::move(lat));
             }
         }
         o.seconds = seconds_since(scenario_start);
@@ -435,11 +450,18 @@ run_result run_reproduction(const runner_options& opt) {
     servers.clear();
     rep.seconds = seconds_since(run_start);
     if (!opt.server_url.empty()) rep.notes.push_back("Measured against an external server: " + opt.server_url);
+    double load_end = load_average();
+    rep.notes.push_back("Load average (1 min) " + format_number(load_start) + " at the start, " + format_number(load_end) +
+                        " at the end, on " + std::to_string(cores) + " cores" +
+                        (std::max(load_start, load_end) > double(cores) * 0.75
+                             ? ": other processes competed for the cores, so expect noisier numbers (see the min–max ranges)."
+                             : "."));
 
     std::vector<std::pair<std::string, std::string>> config{
         {"matrix", opt.full ? "full" : "quick"}, {"repeat", std::to_string(repeat)},
         {"server", rep.server}, {"pinning", rep.pinning}, {"shared_corpus", shared.string()},
-        {"run_seconds", format_number(rep.seconds)}};
+        {"run_seconds", format_number(rep.seconds)}, {"load_average_start", format_number(load_start)},
+        {"load_average_end", format_number(load_end)}};
     std::string ids;
     for (auto& o : rep.scenarios) ids += (ids.empty() ? "" : ",") + o.def.id;
     config.emplace_back("scenarios", ids);
