@@ -140,7 +140,7 @@ void run_sender_thread(benchmark::State& state, std::size_t cap)
     total_cpu = thread_cpu_seconds() - c0;
     double const total_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     stop = true;
-    shutdown(pair.receiver, SHUT_RDWR);  // unblocks the sender
+    shutdown(pair.sender, SHUT_RDWR);  // wakes a send() blocked on a full window (EPIPE)
     sender.join();
     if (failed || total_reads == 0)
         return;
