@@ -18,7 +18,7 @@ int main(int argc, char** argv)
     app.add_option("new", next, "new JSON")->required();
     app.add_option("--threshold", threshold_percent, "slowdown that matters, percent")->capture_default_str();
     app.add_option("--alpha", opt.alpha, "significance level")->capture_default_str();
-    app.add_option("--metric", opt.metric, "real_ns | cpu_ns | instructions | a counter (lower is better)")->capture_default_str();
+    app.add_option("--metric", opt.metric, "auto (cpu_ns; real_ns for real/manual-time benchmarks) | real_ns | cpu_ns | instructions | a counter (lower is better)")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     opt.threshold = threshold_percent / 100;
     try {

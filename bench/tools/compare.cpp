@@ -117,6 +117,14 @@ mann_whitney_result mann_whitney(const std::vector<double>& a, const std::vector
     return r;
 }
 
+std::string metric_for(const bench_run& r, const std::string& metric)
+{
+    if (metric != "auto")
+        return metric;
+    bool const wall = r.run_name.find("/real_time") != std::string::npos || r.run_name.find("/manual_time") != std::string::npos;
+    return wall ? "real_ns" : "cpu_ns";
+}
+
 comparison compare(const bench_file& base, const bench_file& next, const compare_options& opt)
 {
     struct samples {
@@ -129,7 +137,7 @@ comparison compare(const bench_file& base, const bench_file& next, const compare
         for (auto const& r : f.runs) {
             if (r.error || r.run_type != "iteration")
                 continue;
-            double const v = value_of(r, opt.metric);
+            double const v = value_of(r, metric_for(r, opt.metric));
             if (std::isnan(v))
                 continue;
             auto [it, inserted] = out.try_emplace(r.run_name);

@@ -27,7 +27,10 @@ double smallest_exact_p(std::size_t n1, std::size_t n2);
 struct compare_options {
     double threshold = 0.10;          // relative slowdown that matters (0.10 = 10%)
     double alpha = 0.05;              // significance level
-    std::string metric = "real_ns";   // real_ns | cpu_ns | instructions | any counter; lower is better
+    // auto: cpu_ns, except real_ns for benchmarks timed on the wall clock (UseRealTime / UseManualTime,
+    // i.e. names with /real_time or /manual_time): CPU time is far steadier on a shared machine.
+    // Else real_ns | cpu_ns | instructions | any counter; lower is better.
+    std::string metric = "auto";
 };
 
 struct comparison_row {
@@ -47,6 +50,9 @@ struct comparison {
     std::vector<std::string> only_in_base, only_in_new;
     bool instructions_measured = false;
 };
+
+// The measure `metric` means for this run ("auto" resolved per run).
+std::string metric_for(const bench_run& r, const std::string& metric);
 
 comparison compare(const bench_file& base, const bench_file& next, const compare_options& opt);
 std::string format_comparison(const comparison& c, const compare_options& opt);
