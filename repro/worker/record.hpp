@@ -36,6 +36,7 @@ struct job_record {
     std::string message;
     std::uint64_t bytes = 0;        // body bytes
     std::size_t items = 0;
+    std::uint64_t items_digest = 0; // FNV-1a over every item's title, link and date: equal digests = identical items
     bool redelivered = false;
     std::string charset;            // charset used in text mode
     std::int64_t start_ns = 0, end_ns = 0;  // steady clock, relative to run start

@@ -39,6 +39,12 @@ std::string us(std::int64_t ns) {
     return buf;
 }
 
+std::string hex64(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
 std::string num(double v, int decimals = 3) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -134,7 +140,7 @@ void write_jobs_csv(const std::string& path, const worker_config& cfg, const std
     f << "job,feed,client,read_size,consume,yield,pool,charset,ok,error,bytes,items";
     for (auto name : stage_names)
         f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name << "_reads";
-    f << ",max_read_request,redelivered,charset_used,start_us,end_us";
+    f << ",max_read_request,redelivered,charset_used,start_us,end_us,items_digest";
     for (auto name : stage_names) f << ',' << name << "_bytes," << name << "_eagains";
     f << ",message\n";
     const std::string fixed = "," + std::string(to_string(cfg.client)) + "," + cfg.reads.to_string() + "," +
@@ -146,7 +152,7 @@ void write_jobs_csv(const std::string& path, const worker_config& cfg, const std
         for (const auto& m : r.stages)
             f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
         f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
-          << ',' << us(r.end_ns);
+          << ',' << us(r.end_ns) << ',' << hex64(r.items_digest);
         for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
         f << ',' << csv_field(r.message) << '\n';
     }

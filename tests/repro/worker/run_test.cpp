@@ -24,6 +24,7 @@ struct outcome {
     bool ok = false;
     std::string error;
     std::size_t items = 0;
+    std::uint64_t digest = 0;
     bool operator==(const outcome&) const = default;
 };
 
@@ -48,7 +49,7 @@ std::string describe(const worker::worker_config& c) {
 
 std::map<std::string, outcome> by_feed(const worker::run_output& out) {
     std::map<std::string, outcome> m;
-    for (const auto& r : out.records) m[r.feed] = {r.ok, r.error, r.items};
+    for (const auto& r : out.records) m[r.feed] = {r.ok, r.error, r.items, r.items_digest};
     return m;
 }
 
@@ -84,6 +85,7 @@ void expect_same_items(const feedserver::server_thread& server, const std::vecto
         for (const auto& [feed, o] : baseline) {
             EXPECT_EQ(m[feed].ok, o.ok) << feed;
             EXPECT_EQ(m[feed].items, o.items) << feed;
+            EXPECT_EQ(m[feed].digest, o.digest) << feed << ": the item lists differ";
             EXPECT_EQ(m[feed].error, o.error) << feed;
         }
     }
