@@ -216,6 +216,43 @@ echo
 echo "medians over $repeat repetitions (every run: $raw_tsv)"
 column -t -s $'\t' "$summary_tsv"
 
+# Plots: S9 jobs/s against the prefetch window (get drawn as a flat line), and round trips per job.
+if command -v gnuplot >/dev/null; then
+  for pool in $pools; do
+    awk -F'\t' -v p="$pool" '$1=="S9" && $2=="consume" && $4==p {print $3, $10}' "$summary_tsv" > "$out/s9_consume_pool$pool.dat"
+    awk -F'\t' -v p="$pool" '$1=="S9" && $2=="get" && $4==p {print 1, $10; print 300, $10}' "$summary_tsv" > "$out/s9_get_pool$pool.dat"
+  done
+  # A basic.get is one request/answer round trip; consume has none (deliveries are pushed, acks are one-way).
+  awk -F'\t' 'NR > 1 && $1 ~ /^S9/ { printf "\"%s %s k=%s pool %s\" %s\n", $1, $2, $3, $4, $14 }' "$summary_tsv" \
+    > "$out/s9_round_trips.dat"
+  gnuplot <<GNUPLOT || echo "intake-demo: gnuplot failed (plots skipped)" >&2
+set terminal svg size 900,500 dynamic font "sans,11"
+set output "$out/S9_jobs_vs_prefetch.svg"
+set title "S9 intake-bound: jobs/s against the prefetch window (median of $repeat)"
+set logscale x
+set xlabel "prefetch (basic.qos)"
+set ylabel "jobs/s"
+set key outside right
+set grid
+plot "$out/s9_consume_pool1.dat" using 1:2 with linespoints title "consume, pool 1", \
+     "$out/s9_consume_pool20.dat" using 1:2 with linespoints title "consume, pool 20", \
+     "$out/s9_get_pool1.dat" using 1:2 with lines dashtype 2 title "get, pool 1", \
+     "$out/s9_get_pool20.dat" using 1:2 with lines dashtype 2 title "get, pool 20"
+set output "$out/S9_round_trips_per_job.svg"
+set title "S9: broker round trips per delivered job (basic.get -> get-ok / get-empty)"
+unset logscale x
+unset key
+set xlabel ""
+set ylabel "round trips per job"
+set style fill solid 0.6
+set boxwidth 0.7
+set xtics rotate by -35 font ",8"
+set bmargin 9
+set rmargin 12
+plot "$out/s9_round_trips.dat" using 0:2:xtic(1) with boxes
+GNUPLOT
+fi
+
 # Verdicts, each with its threshold (issue 6): gets per delivered job > 1 with polling (the trickle, as in
 # 2012), and consume at least 5x the jobs/s of get at pool 20 when intake-bound.
 get20=$(awk -F'\t' '$1=="S9" && $2=="get" && $4==20 {print $10}' "$summary_tsv")
