@@ -61,7 +61,7 @@ TEST(Faults, EachFaultIsItsClassAndTheNextJobSucceeds) {
                 cfg.reads = worker::read_size::parse(reads);
                 cfg.consume = consume;
                 cfg.yield = yield;
-                cfg.read_timeout_ms = 150;
+                cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
                 std::vector<std::string> targets;
                 for (const auto& fc : content_faults) {
                     targets.push_back(feed->path + "?fault=" + fc.fault);
@@ -88,7 +88,7 @@ TEST(Faults, TextModeClasses) {
     ASSERT_NE(feed, nullptr);
     worker::worker_config cfg;
     cfg.charset = worker::charset_mode::text;
-    cfg.read_timeout_ms = 150;
+    cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
     for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
         cfg.consume = consume;
         const auto recs = run_jobs(server, cfg,
@@ -124,7 +124,7 @@ TEST(Faults, RunAccountsForEveryJob) {
         cfg.jobs = 12;
         cfg.formats = "rss,atom";
         cfg.pool = worker::pool_spec::parse("4");
-        cfg.read_timeout_ms = 150;
+        cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
         const auto out = worker::run(cfg);
         SCOPED_TRACE(fc.fault);
         EXPECT_EQ(out.summary.jobs, 12u);
