@@ -41,7 +41,14 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     bool quiet = false;
     app.add_flag("--quiet", quiet, "print the summary only, not the profiler view");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {   // --help
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;   // bad arguments
+    }
 
     try {
         auto flag = [](const char* name, auto parse) {
