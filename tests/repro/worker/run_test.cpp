@@ -242,3 +242,30 @@ TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
 }
 
 }  // namespace
+
+namespace {
+
+// Eager and lazy differ only in where the body is read: with a paced body, lazy's reads, EAGAINs and
+// yields land in the parse stage and eager's in the body stage; eager's parse never reads or yields.
+TEST(Run, LazyPullsThePacedBodyInsideTheParse) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 2}));
+    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+        auto cfg = config(server.base_url(), "1k", consume, "2");
+        cfg.formats = "rss";
+        cfg.jobs = 4;
+        cfg.query = "rate=400000";   // ~50 kB in ~125 ms: the socket runs dry while the body is read
+        const auto out = worker::run(cfg);
+        ASSERT_EQ(out.summary.ok, 4u);
+        const bool lazy = consume == worker::consume_mode::lazy;
+        const auto& reading = out.summary.stages[std::size_t(lazy ? stage::parse : stage::body)];
+        const auto& other = out.summary.stages[std::size_t(lazy ? stage::body : stage::parse)];
+        EXPECT_GT(reading.reads, 0u);
+        EXPECT_GT(reading.eagains, 0u);
+        EXPECT_EQ(reading.yields, reading.eagains);   // would-block: one suspension per dry recv
+        EXPECT_GT(reading.suspended_us.max, 0.0);
+        EXPECT_EQ(other.reads, 0u);
+        EXPECT_EQ(other.yields, 0u);
+    }
+}
+
+}  // namespace
