@@ -66,7 +66,7 @@ publish() { "$FEEDPUBLISH" --amqp "$AMQP" --server "$SERVER" --purge --jobs "$1"
 # One row per repetition (raw), then the medians over repetitions (the table).
 raw_tsv="$out/intake_runs.tsv"
 summary_tsv="$out/intake.tsv"
-printf 'scenario\tmode\tprefetch\tpool\tworkers\trep\tjobs\tok\tfailed\tjobs_per_s\tcpu_util\tgets\tempty_gets\tgets_per_job\tdeliveries\tredeliveries\tbroker_cpu_s\n' > "$raw_tsv"
+printf 'scenario\tmode\tprefetch\tpool\tworkers\trep\tjobs\tok\tfailed\tjobs_per_s\tcpu_util\tgets\tempty_gets\tgets_per_job\tdeliveries\tredeliveries\tbroker_cpu_s\tworker_cpu_us_per_job\tbroker_cpu_us_per_job\n' > "$raw_tsv"
 medians() {
   awk 'BEGIN { FS = OFS = "\t" }
     function med(key, c, m,    a, i, j, t, cnt) {
@@ -91,10 +91,13 @@ run_worker() {  # scenario mode prefetch pool jobs dir rep -> one raw row
   b1=$(beam_cpu_s)
   local s="$dir/summary.csv" d g
   d=$(col "$s" intake_deliveries); g=$(col "$s" intake_gets)
-  printf '%s\t%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$mode" "$prefetch" "$pool" "$rep" \
-    "$(col "$s" jobs)" "$(col "$s" ok)" "$(col "$s" failed)" "$(col "$s" jobs_per_s)" "$(col "$s" cpu_util)" "$g" \
+  local n_done; n_done=$(col "$s" jobs)
+  printf '%s\t%s\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$mode" "$prefetch" "$pool" "$rep" \
+    "$n_done" "$(col "$s" ok)" "$(col "$s" failed)" "$(col "$s" jobs_per_s)" "$(col "$s" cpu_util)" "$g" \
     "$(col "$s" intake_empty_gets)" "$(awk -v g="$g" -v d="$d" 'BEGIN{printf "%.2f", (d > 0) ? g / d : 0}')" "$d" \
-    "$(col "$s" intake_redeliveries)" "$(awk -v a="$b0" -v b="$b1" 'BEGIN{printf "%.2f", b - a}')" >> "$raw_tsv"
+    "$(col "$s" intake_redeliveries)" "$(awk -v a="$b0" -v b="$b1" 'BEGIN{printf "%.2f", b - a}')" \
+    "$(awk -v c="$(col "$s" cpu_s)" -v n="$n_done" 'BEGIN{printf "%.1f", (n > 0) ? 1e6 * c / n : 0}')" \
+    "$(awk -v a="$b0" -v b="$b1" -v n="$n_done" 'BEGIN{printf "%.1f", (n > 0) ? 1e6 * (b - a) / n : 0}')" >> "$raw_tsv"
 }
 
 echo "S9 intake-bound: $jobs jobs per configuration, a full queue, $repeat repetitions"
@@ -159,9 +162,10 @@ for w in $fleet; do
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "$rep" "$i" "$(col "$s" jobs)" "$(col "$s" jobs_per_s)" "$(col "$s" cpu_util)" >> "$out/s10_processes.tsv"
   done
   left=$("$FEEDPUBLISH" --amqp "$AMQP" --purge | awk '/purged/{print $2}')
-  printf 'S10\tconsume\t10\t20\t%s\t%s\t%s\t%s\t%s\t%s\t\t\t\t\t\t%s\t%s\n' "$w" "$rep" "$total" "$ok" "$failed" \
+  printf 'S10\tconsume\t10\t20\t%s\t%s\t%s\t%s\t%s\t%s\t\t\t\t\t\t%s\t%s\t%s\t%s\n' "$w" "$rep" "$total" "$ok" "$failed" \
     "$(awk -v n="$total" -v t="$wall" 'BEGIN{printf "%.1f", n/t}')" "$redel" \
-    "$(awk -v a="$b0" -v b="$b1" 'BEGIN{printf "%.2f", b-a}')" >> "$raw_tsv"
+    "$(awk -v a="$b0" -v b="$b1" 'BEGIN{printf "%.2f", b-a}')" "" \
+    "$(awk -v a="$b0" -v b="$b1" -v n="$total" 'BEGIN{printf "%.1f", (n > 0) ? 1e6 * (b - a) / n : 0}')" >> "$raw_tsv"
   echo "  rep $rep, $w worker(s): $total jobs recorded of $fleet_jobs published (ok $ok, failed $failed), $redel redelivered," \
        "$left left on the queue, aggregate $(awk -v n="$total" -v t="$wall" 'BEGIN{printf "%.0f", n/t}') jobs/s over ${wall} s;" \
        "per process jobs/s:$per"
