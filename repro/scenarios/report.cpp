@@ -213,16 +213,44 @@ table scenario_table(const scenario_outcome& o) {
     return t;
 }
 
-std::string measured_text(const verdict& v) {
-    std::string s;
-    for (auto& c : v.checks) s += (s.empty() ? "" : "; ") + (c.has_data ? format_number(c.value) : std::string("no data"));
-    return s.empty() ? "-" : s;
+bool has_threshold(const scenario& s) {
+    return std::any_of(s.checks.begin(), s.checks.end(), [](auto& c) { return c.op != check_op::measure; });
+}
+
+// The values the verdict rests on (the thresholded checks; every check when none has a threshold).
+std::string measured_text(const scenario& s, const verdict& v) {
+    std::string t;
+    bool thresholds = has_threshold(s);
+    for (auto& c : v.checks) {
+        if (thresholds && c.rule.op == check_op::measure) continue;
+        t += (t.empty() ? "" : "; ") + (c.has_data ? format_number(c.value) : std::string("no data"));
+    }
+    return t.empty() ? "-" : t;
 }
 
 std::string threshold_summary(const scenario& s) {
     std::string t;
-    for (auto& c : s.checks) t += (t.empty() ? "" : "; ") + threshold_text(c);
-    return t;
+    for (auto& c : s.checks)
+        if (c.op != check_op::measure) t += (t.empty() ? "" : "; ") + threshold_text(c);
+    return t.empty() ? "no threshold" : t;
+}
+
+// "parse 69 (feed-015-rss-windows-1252, ...)" over every repetition, or "".
+std::string failures_text(const scenario_outcome& o) {
+    std::map<std::string, std::size_t> errors;
+    std::vector<std::string> feeds;
+    for (auto& r : o.reps) {
+        for (auto& [k, n] : r.errors) errors[k] += n;
+        for (auto& f : r.failed_feeds)
+            if (feeds.size() < 4 && std::find(feeds.begin(), feeds.end(), f) == feeds.end()) feeds.push_back(f);
+    }
+    std::string t;
+    for (auto& [k, n] : errors)
+        if (n) t += (t.empty() ? "" : ", ") + k + " " + std::to_string(n);
+    if (t.empty()) return t;
+    std::string f;
+    for (auto& x : feeds) f += (f.empty() ? "" : ", ") + x;
+    return t + (f.empty() ? "" : " (e.g. " + f + ")");
 }
 
 std::string verdict_word(const scenario_outcome& o) { return std::string(to_string(o.result.kind)); }
@@ -292,7 +320,7 @@ std::string report_markdown(const run_report& r) {
     md << "## Verdicts\n\n| scenario | title | verdict | measured | threshold | must reproduce |\n|---|---|---|---|---|---|\n";
     for (auto& o : r.scenarios)
         md << "| [" << o.def.id << "](#" << o.def.id << ") | " << md_escape(o.def.title) << " | **" << verdict_word(o) << "** | "
-           << (o.ran ? measured_text(o.result) : "-") << " | " << md_escape(threshold_summary(o.def)) << " | "
+           << (o.ran ? measured_text(o.def, o.result) : "-") << " | " << md_escape(threshold_summary(o.def)) << " | "
            << (o.def.must_reproduce ? "yes" : "no") << " |\n";
     md << "\nREPRODUCED: every check of the rule passes; NOT REPRODUCED: a check fails (a legitimate outcome: the "
           "numbers are reported as measured); NO DATA: a configuration or value the rule needs is missing; "
@@ -323,6 +351,7 @@ std::string report_markdown(const run_report& r) {
             md << "\n";
         }
         md << "\n";
+        if (auto f = failures_text(o); !f.empty()) md << "Failed jobs by error class, all repetitions: " << f << ".\n\n";
         for (auto& p : o.plots) {
             if (!p.png.empty()) md << "![" << md_escape(p.title) << "](" << p.png.string() << ")\n";
             if (!p.svg.empty()) md << "[SVG](" << p.svg.string() << ") · ";
@@ -362,7 +391,7 @@ std::string report_html(const run_report& r) {
     for (auto& o : r.scenarios) {
         auto w = verdict_word(o);
         h << "<tr><td><a href=\"#" << e(o.def.id) << "\">" << e(o.def.id) << "</a></td><td>" << e(o.def.title)
-          << "</td><td class=\"" << cls(w) << "\">" << e(w) << "</td><td>" << e(o.ran ? measured_text(o.result) : "-")
+          << "</td><td class=\"" << cls(w) << "\">" << e(w) << "</td><td>" << e(o.ran ? measured_text(o.def, o.result) : "-")
           << "</td><td>" << e(threshold_summary(o.def)) << "</td><td>" << (o.def.must_reproduce ? "yes" : "no")
           << "</td></tr>\n";
     }
@@ -391,6 +420,7 @@ std::string report_html(const run_report& r) {
             h << "</tr>\n";
         }
         h << "</table>\n";
+        if (auto f = failures_text(o); !f.empty()) h << "<p>Failed jobs by error class, all repetitions: " << e(f) << ".</p>\n";
         for (auto& p : o.plots) {
             h << "<figure>";
             if (!p.png.empty()) h << "<img src=\"" << e(p.png.string()) << "\" alt=\"" << e(p.title) << "\">";
@@ -423,7 +453,7 @@ void write_report(const run_report& r, const fs::path& dir) {
     for (auto& o : r.scenarios) {
         auto missing = std::count_if(o.plots.begin(), o.plots.end(), [](auto& p) { return !p.ok; });
         csv << o.def.id << ',' << verdict_word(o) << ',' << (o.def.must_reproduce ? "yes" : "no") << ','
-            << clean(o.ran ? measured_text(o.result) : "-") << ',' << clean(threshold_summary(o.def)) << ',' << missing << '\n';
+            << clean(o.ran ? measured_text(o.def, o.result) : "-") << ',' << clean(threshold_summary(o.def)) << ',' << missing << '\n';
     }
     write_text(dir / "verdicts.csv", csv.str());
 }

@@ -420,6 +420,11 @@ run_result run_reproduction(const runner_options& opt) {
                                              {"cpu_s", s.cpu_s},             {"jobs_per_s", s.jobs_per_s},
                                              {"cpu_pct", 100 * s.cpu_util}};
                                 fill_job_metrics(r, result.records, lat);
+                                r.errors = s.errors;
+                                for (auto& j : result.records)
+                                    if (!j.ok && r.failed_feeds.size() < 3 &&
+                                        std::find(r.failed_feeds.begin(), r.failed_feeds.end(), j.feed) == r.failed_feeds.end())
+                                        r.failed_feeds.push_back(j.feed);
                                 if (s.ok == 0) r.status = "error: no job succeeded";
                                 if (k == 1)
                                     worker::write_jobs_csv((out.dir / "jobs" / (p.def.id + "-" + std::to_string(ci + 1) + ".csv")).string(),
