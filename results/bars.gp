@@ -19,5 +19,5 @@ set xtics rotate by -20 noenhanced font ",9"
 set bmargin 7
 set ylabel ylabel_text noenhanced
 plot data using 0:"median":xtic(strcol("label")) with boxes lc rgb "#4477aa", \
-     '' using 0:"median":"min":"max" with yerrorbars lc rgb "black" pt 0 lw 1.5, \
-     '' using 0:"median":(sprintf("%.3g", column("median"))) with labels offset 0,0.8 font ",9"
+     '' using 0:"median":"min":"max" with yerrorbars lc rgb "black" pt 0 ps 0 lw 1.5, \
+     '' using 0:"median":(sprintf(column("median") >= 100 ? "%.0f" : "%.3g", column("median"))) with labels offset 0,0.8 font ",9"

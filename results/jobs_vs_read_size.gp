@@ -19,5 +19,6 @@ set xtics ("1" 1, "64" 64, "1k" 1024, "4k" 4096, "10k" 10240, "64k" 65536, "500k
 set xlabel "read size (most bytes per recv)"
 set ylabel "jobs/s (median; bars: min-max over repetitions)"
 # Series names join axis=value terms with ";"; the key shows them with spaces.
+dash(i) = 1 + (i - 1) / 8  # past 8 series, colours repeat: vary the dash
 spaced(s) = strstrt(s, ";") > 0 ? s[1:strstrt(s, ";") - 1]." ".spaced(s[strstrt(s, ";") + 1:]) : s
-plot for [i=1:words(series)] data using "read_x":(strcol("series") eq word(series, i) ? column("jobs_per_s_median") : NaN):(column("jobs_per_s_min")):(column("jobs_per_s_max")) with yerrorlines lw 2 pt 7 title spaced(word(series, i))
+plot for [i=1:words(series)] data using "read_x":(strcol("series") eq word(series, i) ? column("jobs_per_s_median") : NaN):(column("jobs_per_s_min")):(column("jobs_per_s_max")) with yerrorlines lw 2 pt 7 lc i dt dash(i) title spaced(word(series, i))

@@ -17,5 +17,6 @@ set yrange [0:1.02]
 set xlabel "job latency (ms, log)"
 set ylabel "fraction of jobs at or under"
 # Series names join axis=value terms with ";"; the key shows them with spaces.
+dash(i) = 1 + (i - 1) / 8  # past 8 series, colours repeat: vary the dash
 spaced(s) = strstrt(s, ";") > 0 ? s[1:strstrt(s, ";") - 1]." ".spaced(s[strstrt(s, ";") + 1:]) : s
-plot for [i=1:words(series)] data using (strcol("series") eq word(series, i) ? column("latency_ms") : NaN):"fraction" with steps lw 2 title spaced(word(series, i))
+plot for [i=1:words(series)] data using (strcol("series") eq word(series, i) ? column("latency_ms") : NaN):"fraction" with steps lw 2 lc i dt dash(i) title spaced(word(series, i))

@@ -18,5 +18,6 @@ set xlabel "request (serial, keep-alive; all repetitions in order)"
 set ylabel "latency (ms, log)"
 if (exists("mark_ms")) { mark = mark_ms + 0; set arrow from graph 0, first mark to graph 1, first mark nohead dt 2 lc rgb "red"; set label sprintf("%g ms", mark) at graph 0.01, first mark * 1.1 tc rgb "red" }
 # Series names join axis=value terms with ";"; the key shows them with spaces.
+dash(i) = 1 + (i - 1) / 8  # past 8 series, colours repeat: vary the dash
 spaced(s) = strstrt(s, ";") > 0 ? s[1:strstrt(s, ";") - 1]." ".spaced(s[strstrt(s, ";") + 1:]) : s
-plot for [i=1:words(series)] data using "request":(strcol("series") eq word(series, i) ? column("latency_ms") : NaN) with linespoints pt 7 ps 0.6 title spaced(word(series, i))
+plot for [i=1:words(series)] data using "request":(strcol("series") eq word(series, i) ? column("latency_ms") : NaN) with linespoints pt 7 ps 0.6 lc i dt dash(i) title spaced(word(series, i))
