@@ -84,8 +84,8 @@ if command -v gnuplot >/dev/null; then
   }
   plot bench_parse.gp "$OUT/parse_mbps.tsv" "$OUT/parse_mbps.png" "parse MB/s per parser and input"
   plot bench_parse.gp "$OUT/charset_mbps.tsv" "$OUT/charset_mbps.png" "charset detection and transcoding MB/s"
-  plot bench_read_path.gp "$OUT/read_path_ns_per_read.tsv" "$OUT/read_path_ns_per_read.png" "ns per read (wall) vs read size (loopback TCP, data waiting)"
-  plot bench_read_path.gp "$OUT/read_path_cpu_ns_per_read.tsv" "$OUT/read_path_cpu_ns_per_read.png" "thread CPU ns per read vs read size (loopback TCP, data waiting)"
+  plot bench_read_path.gp "$OUT/read_path_ns_per_read.tsv" "$OUT/read_path_ns_per_read.png" "ns per read (wall) vs read size (loopback TCP)"
+  plot bench_read_path.gp "$OUT/read_path_cpu_ns_per_read.tsv" "$OUT/read_path_cpu_ns_per_read.png" "thread CPU ns per read vs read size (loopback TCP)"
   plot bench_sched.gp "$OUT/sched_ns.tsv" "$OUT/sched_ns.png" "switch, post and 1-byte read costs (thread CPU ns)"
 else
   log "gnuplot not installed: no plots"
