@@ -320,8 +320,9 @@ run_result run_reproduction(const runner_options& opt) {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     bool pin = cores >= 2;
     int worker_cpu = pin ? 1 : -1;
-    rep.pinning = pin ? "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores)."
-                      : "One core: server and worker share it (no pinning).";
+    if (!pin) rep.pinning = "One core: server and worker share it (no pinning).";
+    else if (opt.server_url.empty()) rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
+    else rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) + " cores); the external server is not pinned by feedrepro.";
     rep.server = opt.server_url.empty() ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
                                         : opt.server_url + " (external; the corpus axis is ignored)";
 
