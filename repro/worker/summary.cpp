@@ -267,9 +267,16 @@ std::string profiler_view(const run_summary& s) {
     }();
     std::uint64_t total_bytes = 0;
     for (const auto& st : s.stages) total_bytes += st.bytes;
-    if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64)
+    if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64) {
+        std::size_t busiest = 0;   // the stage doing most of the reads
+        for (std::size_t i = 1; i < stage_count; ++i)
+            if (s.stages[i].reads > s.stages[busiest].reads) busiest = i;
+        const auto& b = s.stages[busiest];
         diagnosis.push_back(grouped(std::uint64_t(double(total_reads) / jobs)) + " recv calls per job averaging " +
-                            num(double(total_bytes) / double(total_reads), 1) + " B: per-read cost grows with the body size");
+                            num(double(total_bytes) / double(total_reads), 1) + " B: per-read cost grows with the body size (" +
+                            std::string(stage_names[busiest]) + ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
+                            " ns of CPU per read, the stage's own work included)");
+    }
     const double threads = s.config.pool.threads ? double(s.config.pool.size) : 1.0;
     if (s.wall_s > 0 && s.cpu_util / threads >= saturated_thread_threshold && !s.config.pool.threads && s.config.pool.size > 1)
         diagnosis.push_back("the worker thread ran " + num(100 * s.cpu_util / threads, 0) +
