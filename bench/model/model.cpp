@@ -34,7 +34,8 @@ double read_ns_at(const constants& c, double bytes)
     return t.back().second;
 }
 
-prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_size, std::size_t pool, consume mode)
+prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_size, std::size_t pool, consume mode,
+    const scenario& s)
 {
     prediction p;
     p.read_size = read_size;
@@ -46,8 +47,8 @@ prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_
     p.read_us = p.reads * read_ns_at(c, r) / 1e3;
     p.parse_us = (mode == consume::eager ? b * c.eager_ns_per_byte : b * c.lazy_base_ns_per_byte + p.reads * c.lazy_chunk_ns) / 1e3;
     p.request_us = c.request_cpu_ns / 1e3;
-    p.wait_us = c.wait_ns / 1e3;
-    p.cpu_us = p.read_us + p.parse_us + p.request_us;
+    p.wait_us = c.wait_ns / 1e3 + s.delay_mean_ms * 1e3 + (s.rate_bytes_per_s > 0 ? b / s.rate_bytes_per_s * 1e6 : 0);
+    p.cpu_us = p.read_us + p.parse_us + p.request_us + s.yields_per_job * c.yield_ns / 1e3;
     double const cpu_bound = 1e6 / p.cpu_us;
     double const latency_bound = static_cast<double>(p.pool) * 1e6 / (p.cpu_us + p.wait_us);
     p.jobs_per_s = std::min(cpu_bound, latency_bound);
@@ -164,6 +165,12 @@ constants constants_from_bench(const std::string& dir, const std::string& policy
         c.source += " request=http/beast/tiny";
     } catch (const std::runtime_error&) {
         c.source += " request=unmeasured(0)";
+    }
+    try {
+        auto const sched_file = load("sched.json");
+        c.yield_ns = find(medians(sched_file, "cpu_ns"), "sched", "switch", "spawn_post_yield", "yield cost");
+    } catch (const std::runtime_error&) {
+        c.source += " yield=unmeasured(0)";
     }
     return c;
 }

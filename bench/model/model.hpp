@@ -7,8 +7,9 @@
 //   read_cpu      = reads * read_ns(min(r, B))            read_ns interpolated over the measured sizes
 //   parse_cpu     = eager: B * eager_ns_per_byte
 //                   lazy:  B * lazy_base_ns_per_byte + reads * lazy_chunk_ns   (push-parser cost per chunk)
-//   cpu_job       = request_cpu_ns + read_cpu + parse_cpu
-//   jobs/s        = min(1 / cpu_job, pool / (cpu_job + wait_ns))   one OS thread, server on another core
+//   cpu_job       = request_cpu_ns + read_cpu + parse_cpu + yields * yield_ns
+//   wait          = wait_ns + delay_mean + B / rate (paced server)
+//   jobs/s        = min(1 / cpu_job, pool / (cpu_job + wait))   one OS thread, server on another core
 //
 // The read constants already contain the yield policy's own cost (the `always` stream measurements
 // include the loop round trip per read); would-block yields (dry socket) are assumed rare with the
@@ -31,10 +32,18 @@ struct constants {
     double lazy_chunk_ns = 0;           // extra cost per pushed chunk (one read = one chunk)
     double request_cpu_ns = 0;          // client CPU per request beyond the body reads (connect reuse, request, head)
     double wait_ns = 0;                 // per request, time the client waits on the server (not CPU)
+    double yield_ns = 0;                // one suspension and resumption through the loop (asio::spawn post+yield)
     std::string source;                 // which measurements these came from
 };
 
 enum class consume { eager, lazy };
+
+// What the scenario adds beyond an unpaced in-memory server (all optional).
+struct scenario {
+    double yields_per_job = 0;          // suspensions on a dry socket per job (a paced server makes them)
+    double rate_bytes_per_s = 0;        // server pacing per connection (0 = unpaced): the body takes B / rate
+    double delay_mean_ms = 0;           // mean first-byte delay of the server
+};
 
 struct prediction {
     std::size_t read_size = 0;          // 0 = whole
@@ -48,7 +57,8 @@ struct prediction {
 };
 
 double read_ns_at(const constants& c, double bytes_per_read);
-prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_size, std::size_t pool, consume mode);
+prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_size, std::size_t pool, consume mode,
+                   const scenario& s = {});
 
 // Constants from a bench run folder (parse.json, read_path.json, http.json as written by scripts/bench.sh).
 // policy: "would-block" or "always" (which client-stream family to use; falls back to the bare recv family).

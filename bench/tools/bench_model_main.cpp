@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     std::size_t body = 50'000;
     std::vector<std::string> sizes = {"1", "10240", "512000", "whole"}, modes = {"lazy", "eager"};
     std::vector<std::size_t> pools = {1, 20};
+    bm::scenario extra;
     app.add_option("bench_dir", dir, "folder with parse.json, read_path.json, http.json")->required();
     app.add_option("--body-bytes", body, "body size of a job")->capture_default_str();
     app.add_option("--read-sizes", sizes, "read sizes (bytes or whole)")->delimiter(',');
@@ -22,6 +23,9 @@ int main(int argc, char** argv)
     app.add_option("--consume", modes, "eager and/or lazy")->delimiter(',');
     app.add_option("--yield", policy, "would-block | always")->capture_default_str();
     app.add_option("--read-family", family, "read_path family for per-read costs (default stream_<yield>; e.g. sender_thread)");
+    app.add_option("--yields-per-job", extra.yields_per_job, "suspensions on a dry socket per job (0 for an unpaced server)");
+    app.add_option("--rate", extra.rate_bytes_per_s, "server pacing, bytes/s per connection (0 = unpaced)");
+    app.add_option("--delay-ms", extra.delay_mean_ms, "mean first-byte delay of the server, ms");
     app.add_option("--parse-input", input, "parse benchmark input whose cost per byte to use")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     try {
@@ -31,10 +35,10 @@ int main(int argc, char** argv)
             for (auto const& s : sizes)
                 for (std::size_t pool : pools) {
                     std::size_t const r = s == "whole" ? 0 : std::stoul(s);
-                    out.push_back(bm::predict(c, body, r, pool, m == "lazy" ? bm::consume::lazy : bm::consume::eager));
+                    out.push_back(bm::predict(c, body, r, pool, m == "lazy" ? bm::consume::lazy : bm::consume::eager, extra));
                 }
         std::cout << "# constants: " << c.source << "; eager " << c.eager_ns_per_byte << " ns/B, lazy " << c.lazy_base_ns_per_byte
-                  << " ns/B + " << c.lazy_chunk_ns << " ns/chunk, request " << c.request_cpu_ns << " ns CPU + " << c.wait_ns << " ns wait\n";
+                  << " ns/B + " << c.lazy_chunk_ns << " ns/chunk, request " << c.request_cpu_ns << " ns CPU + " << c.wait_ns << " ns wait, yield " << c.yield_ns << " ns\n";
         std::cout << bm::predictions_tsv(out);
         return 0;
     } catch (const std::exception& e) {

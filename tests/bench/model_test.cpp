@@ -68,3 +68,19 @@ TEST(model, missing_bench_folder_is_an_error)
 {
     EXPECT_THROW(bm::constants_from_bench("/nonexistent/bench"), std::runtime_error);
 }
+
+TEST(model, paced_server_and_yields_add_wait_and_cpu)
+{
+    auto c = fixed();
+    c.yield_ns = 500;
+    bm::scenario s;
+    s.yields_per_job = 100;
+    s.rate_bytes_per_s = 1e6;   // 50 kB at 1 MB/s = 50 ms
+    s.delay_mean_ms = 10;
+    auto const plain = bm::predict(c, 50'000, 0, 20, bm::consume::eager);
+    auto const paced = bm::predict(c, 50'000, 0, 20, bm::consume::eager, s);
+    EXPECT_NEAR(paced.cpu_us - plain.cpu_us, 100 * 0.5, 1e-9);
+    EXPECT_NEAR(paced.wait_us, 40 + 10'000 + 50'000, 1e-9);
+    EXPECT_EQ(paced.bound, "latency");
+    EXPECT_NEAR(paced.jobs_per_s, 20 * 1e6 / (paced.cpu_us + paced.wait_us), 1e-9);
+}
