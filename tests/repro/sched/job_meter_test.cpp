@@ -73,3 +73,34 @@ TEST(JobMeter, CpuOfASuspendedJobIsItsOwn) {
 }
 
 }  // namespace
+
+namespace {
+
+// A handler of job B run inside job A's segment (a nested dispatch): B's CPU is B's, A's clock pauses
+// and no yield is counted for A.
+TEST(JobMeter, NestedSegmentOfAnotherJobIsNotTheOuterJobs) {
+    worker::job_record a, b;
+    sched::job_meter ma(0), mb(0);
+    {
+        sched::run_segment outer(&ma);
+        ma.begin_job(a);
+        ma.enter(stage::parse);
+        {
+            sched::run_segment inner(&mb);
+            EXPECT_EQ(sched::running_meter(), &mb);
+            mb.begin_job(b);
+            mb.enter(stage::parse);
+            spin_cpu(20'000'000);
+            mb.end_job();
+        }
+        EXPECT_EQ(sched::running_meter(), &ma);
+        ma.end_job();
+    }
+    EXPECT_EQ(sched::running_meter(), nullptr);
+    EXPECT_GE(b.at(stage::parse).cpu_ns, 20'000'000);
+    EXPECT_LT(a.at(stage::parse).cpu_ns, 10'000'000);
+    EXPECT_EQ(a.at(stage::parse).yields, 0u);
+    EXPECT_GE(a.at(stage::parse).wall_ns, 20'000'000);
+}
+
+}  // namespace
