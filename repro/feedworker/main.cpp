@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")->capture_default_str();
     app.add_option("--seed", cfg.corpus_seed, "synthetic corpus: seed")->capture_default_str();
     app.add_option("--cpu", cfg.cpu, "pin the worker thread(s) to this core, then the next (-1 = no pinning)")->capture_default_str();
+    app.add_option("--server-cpu", cfg.server_cpu, "pin the embedded feed server to this core (-1 = no pinning)")->capture_default_str();
     app.add_option("--intake", cfg.intake, "embedded or amqp://HOST:PORT/QUEUE")->capture_default_str();
     app.add_option("--amqp", cfg.amqp_mode, "AMQP intake: get (basic.get polling) or consume (basic.qos prefetch)")
         ->check(CLI::IsMember({"get", "consume"}))

@@ -59,6 +59,7 @@ struct worker_config {
     std::size_t prefetch = 10;
     unsigned read_timeout_ms = 10'000;
     int cpu = -1;                      // pin the worker thread(s) to this core (-1 = no pinning)
+    int server_cpu = -1;               // pin the embedded feedserver's thread to this core (-1 = no pinning)
     std::filesystem::path out_dir;     // "" = write nothing
 };
 

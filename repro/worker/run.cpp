@@ -105,7 +105,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const worker_con
             {"amqp_mode", cfg.amqp_mode},
             {"prefetch", std::to_string(cfg.prefetch)},
             {"read_timeout_ms", std::to_string(cfg.read_timeout_ms)},
-            {"cpu", std::to_string(cfg.cpu)}};
+            {"cpu", std::to_string(cfg.cpu)},
+            {"server_cpu", std::to_string(cfg.server_cpu)}};
 }
 
 }  // namespace
@@ -121,7 +122,9 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         data::synthetic_options syn;
         syn.feeds = cfg.corpus_feeds;
         syn.seed = cfg.corpus_seed;
-        server.emplace(data::load_corpus(cfg.corpus, syn));
+        feedserver::server_options sopt;
+        sopt.cpu = cfg.server_cpu;
+        server.emplace(data::load_corpus(cfg.corpus, syn), sopt);
         server_url = server->base_url();
         corpus_name = server->corpus().name;
     }
