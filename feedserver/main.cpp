@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
             std::printf("wrote %zu feeds to %s\n", corpus.feeds.size(), dump_dir.c_str());
             return 0;
         }
+        std::signal(SIGPIPE, SIG_IGN);  // a peer closing mid-response is an error code, never a death
         // Block SIGINT/SIGTERM before the server threads start so that only sigwait sees them.
         sigset_t signals;
         sigemptyset(&signals);

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 #include <pthread.h>
+#include <csignal>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -770,6 +771,11 @@ server_thread::server_thread(data::corpus corpus, server_options opt) : impl_(st
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) {
         impl_->threads.emplace_back([this, i, cpu, cores] {
+            // sendfile(2) has no MSG_NOSIGNAL: a peer that resets mid-body must not kill the process.
+            sigset_t pipe;
+            sigemptyset(&pipe);
+            sigaddset(&pipe, SIGPIPE);
+            pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
             if (cpu >= 0) {
                 cpu_set_t set;
                 CPU_ZERO(&set);

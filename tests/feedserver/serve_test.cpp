@@ -160,3 +160,24 @@ TEST(Serve, HttpOneZeroClosesAfterTheResponse) {
     EXPECT_NE(wire.find("Connection: close\r\n"), std::string::npos);
     EXPECT_TRUE(wire.ends_with("\r\n\r\nok\n"));
 }
+
+TEST(Serve, PeerResetMidBodyDoesNotKillTheProcess) {
+    // sendfile(2) raises SIGPIPE on a reset connection; the server threads must not die of it.
+    for (bool sendfile : {true, false}) {
+        feedserver::server_options opt;
+        opt.sendfile = sendfile;
+        feedserver::server_thread server(
+            data::generate_synthetic({.feeds = 1, .median_bytes = 900'000, .max_bytes = 1'000'000}), opt);
+        const auto& f = server.corpus().feeds[0];
+        for (int i = 0; i < 20; ++i) {
+            test::raw_connection raw(server.port());
+            linger abort_on_close{1, 0};  // close sends RST
+            ::setsockopt(raw.fd(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+            raw.send("GET " + f.path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            char buf[1024];
+            (void)::recv(raw.fd(), buf, sizeof buf, 0);
+        }
+        test::curl_client client;
+        EXPECT_TRUE(client.get(server.base_url() + f.path).body == f.body) << "sendfile " << sendfile;
+    }
+}
