@@ -228,6 +228,12 @@ std::string profiler_view(const run_summary& s) {
           << pad(st.reads ? num(double(st.bytes) / double(st.reads), 1) : std::string("-"), 12) << '\n';
     }
 
+    double jobs_cpu_us = 0;
+    for (const auto& st : s.stages) jobs_cpu_us += st.cpu_total_us;
+    if (s.cpu_s > 0)
+        o << "worker thread CPU " << duration(s.cpu_s * 1e6) << ": in jobs' stages " << duration(jobs_cpu_us) << ", outside any job "
+          << duration(std::max(0.0, s.cpu_s * 1e6 - jobs_cpu_us)) << " (event loop, scheduler, setup)\n";
+
     std::vector<std::string> diagnosis;
     const std::string read_cap = s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
     for (std::size_t i = 0; i < stage_count; ++i) {
