@@ -197,6 +197,9 @@ std::string summary_table(const run_summary& s) {
     o << '\n';
     o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
       << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
+    if (!c.intake.empty() && c.intake != "embedded")
+        o << "  intake " << c.intake << " (" << c.amqp_mode << "): gets " << s.intake_gets << " (empty " << s.intake_empty_gets
+          << "), deliveries " << s.intake_deliveries << ", redeliveries " << s.intake_redeliveries << '\n';
     return o.str();
 }
 
