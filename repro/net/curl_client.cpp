@@ -452,10 +452,24 @@ private:
         if (waiting_ && satisfied()) wake_timer_.cancel();
     }
 
+    // The yield policy, as libcurl allows it. would-block: before suspending, let libcurl try the receive
+    // on the transfer's socket now (a recv that finds the socket dry costs one EAGAIN inside libcurl), so
+    // the job suspends only when the socket is dry. always: every wait goes through the loop.
+    void try_receive() {
+        if (!in_multi_) return;
+        for (const auto& [fd, entry] : sockets_) {
+            if (entry->open && (entry->what & CURL_POLL_IN)) {
+                act(fd, CURL_CSELECT_IN);
+                return;
+            }
+        }
+    }
+
     // Suspends the coroutine (one yield per wake) until `w` holds. Idle timeout: when a whole read_timeout
     // passes with no byte moved for this transfer, the transfer is aborted and the call reports "timeout".
     fetch_status wait_until(wanted w, net::yield_context& yield, std::string_view during) {
         want_ = w;
+        if (opt_.yield == worker::yield_policy::would_block && !satisfied()) try_receive();
         while (!satisfied()) {
             const std::uint64_t seen = progress_;
             wake_timer_.expires_after(opt_.read_timeout);

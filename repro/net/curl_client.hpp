@@ -33,7 +33,9 @@ std::size_t curl_buffer_size(worker::read_size reads);
 //  - reads = write-callback chunks of the body (raw wire bytes: transfer decoding is off and the client
 //    dechunks itself, so bytes equal what the server sent), asked = CURLOPT_BUFFERSIZE; the response head
 //    counts as one read of its header bytes when its blank line arrives. eagains stay 0.
-//  - the yield policy does not apply: libcurl reads when the io_context reports the socket readable.
+//  - yield policy: libcurl reads when the io_context reports the socket readable (always); under
+//    would-block the job first lets libcurl try the receive on its socket and suspends only if that
+//    made no progress (gevent's rule, as far as libcurl allows: the EAGAIN happens inside libcurl).
 //  - lazy: the write callback returns CURL_WRITEFUNC_PAUSE while body bytes the parser has not taken are
 //    buffered, so the body is pulled from the socket during the parse stage, chunk by chunk.
 //  - errors: COULDNT_CONNECT -> connect; no byte for read_timeout while waiting -> timeout (the transfer
