@@ -2,7 +2,7 @@
 # S9 (intake: basic.get polling vs basic.consume with prefetch) and S10 (a fleet of workers on one queue)
 # against a private RabbitMQ, a feedserver with small bodies, feedpublish and feedworker; prints the tables.
 #   scripts/intake-demo.sh [BUILD_DIR] [--full] [--repeat R] [--port P] [--out DIR]   (or: ./run intake-demo [--full])
-# Example: ./run intake-demo            # quick: 2000 jobs per configuration, about 2 minutes here
+# Example: ./run intake-demo            # quick: 5000 jobs per configuration, 3 repetitions, about 3 minutes here
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
