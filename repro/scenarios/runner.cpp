@@ -104,10 +104,13 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
     r.metrics["latency_p99_ms"] = percentile_sorted(latency, 0.99);
     r.metrics["latency_max_ms"] = latency.empty() ? no_value : latency.back();
     double n = static_cast<double>(records.size());
+    double total_cpu = 0;
+    for (auto& j : records)
+        for (auto& m : j.stages) total_cpu += static_cast<double>(m.cpu_ns) / 1e3;
     for (std::size_t s = 0; s < worker::stage_count; ++s) {
         std::string st(worker::stage_names[s]);
         std::vector<double> wall, cpu, susp;
-        double reads = 0, yields = 0, stage_wall = 0;
+        double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0;
         for (auto& j : records) {
             auto& m = j.stages[s];
             wall.push_back(static_cast<double>(m.wall_ns) / 1e3);
@@ -116,6 +119,7 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
             reads += static_cast<double>(m.reads);
             yields += static_cast<double>(m.yields);
             stage_wall += static_cast<double>(m.wall_ns) / 1e3;
+            stage_cpu += static_cast<double>(m.cpu_ns) / 1e3;
         }
         std::sort(wall.begin(), wall.end());
         std::sort(cpu.begin(), cpu.end());
@@ -127,6 +131,7 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
         r.metrics[st + "_reads_per_job"] = n > 0 ? reads / n : no_value;
         r.metrics[st + "_yields_per_job"] = n > 0 ? yields / n : no_value;
         r.metrics[st + "_share_pct"] = total_wall > 0 ? 100.0 * stage_wall / total_wall : no_value;
+        r.metrics[st + "_cpu_share_pct"] = total_cpu > 0 ? 100.0 * stage_cpu / total_cpu : no_value;
     }
 }
 

@@ -372,7 +372,7 @@ const std::vector<std::string>& metric_names() {
                                    "predicted_jobs_per_s"};
         for (auto st : stage_words)
             for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "reads_per_job", "yields_per_job",
-                           "share_pct"})
+                           "share_pct", "cpu_share_pct"})
                 n.push_back(std::string(st) + "_" + m);
         return n;
     }();
