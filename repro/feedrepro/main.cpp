@@ -1,5 +1,6 @@
 // feedrepro: reproduces the 2012 regression scenario by scenario (S1-S8) and writes results/<run-id>/
 // with CSVs, plots, verdicts, REPORT.md and index.html. Logic lives in repro/scenarios.
+#include "repro/scenarios/predictions.hpp"
 #include "repro/scenarios/runner.hpp"
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 
 namespace sc = feedbench::scenarios;
 
@@ -18,6 +20,7 @@ int main(int argc, char** argv) {
                "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).");
     sc::runner_options opt;
     std::string only;
+    std::string predictions;
     bool list = false, strict = false, quiet = false;
     app.add_flag("--full", opt.full, "the complete matrix (default: the quick matrix, about 5 minutes)");
     app.add_option("--scenarios", only, "comma-separated scenario ids to run (default: all)");
@@ -27,6 +30,8 @@ int main(int argc, char** argv) {
     app.add_option("--scenario-dir", opt.scenario_dir, "folder of *.scn scenario files");
     app.add_option("--scripts", opt.scripts_dir, "folder of the gnuplot scripts (*.gp)");
     app.add_option("--corpus-root", opt.shared_corpus, "the shared corpus folder (feeds-2012 ...)");
+    app.add_option("--predictions", predictions,
+                   "TSV of predicted jobs/s (bench_model output) for the predicted_jobs_per_s column");
     app.add_flag("--list", list, "list the scenarios and their configuration counts, run nothing");
     app.add_flag("--strict", strict, "exit 3 when a must-reproduce scenario does not reproduce or a plot is missing (CI)");
     app.add_flag("--quiet", quiet, "no progress line and no per-scenario log lines");
@@ -43,6 +48,10 @@ int main(int argc, char** argv) {
                           << (s.needs_corpus.empty() ? "" : ", needs " + s.needs_corpus) << "]\n";
             }
             return 0;
+        }
+        if (!predictions.empty()) {
+            auto table = std::make_shared<sc::prediction_table>(sc::load_predictions_tsv(predictions));
+            opt.predict = [table](const sc::configuration& c, const sc::rep_result&) { return table->predict(c); };
         }
         opt.progress = !quiet && ::isatty(STDERR_FILENO);
         opt.log_lines = !quiet;

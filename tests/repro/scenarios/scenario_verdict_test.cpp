@@ -1,4 +1,5 @@
 // Verdict rules on fixed CSV inputs (results/fixtures): reproduced, not reproduced, missing data.
+#include "repro/scenarios/predictions.hpp"
 #include "repro/scenarios/results.hpp"
 #include "repro/scenarios/verdict.hpp"
 
@@ -138,4 +139,22 @@ TEST(scenario_verdict, malformed_csv_names_the_line) {
         EXPECT_THAT(e.what(), HasSubstr(":3: column jobs_per_s: 'twelve' is not a number"));
     }
     std::filesystem::remove(tmp);
+}
+
+TEST(scenario_predictions, model_tsv_fills_matching_configurations_only) {
+    auto t = sc::load_predictions_tsv(fixtures / "predictions.tsv");
+    sc::configuration c;
+    for (std::size_t i = 0; i < sc::axis_count; ++i) c.values[i] = std::string(sc::axis_defaults[i]);
+    c.get(sc::axis::pool) = "20";
+    c.get(sc::axis::consume) = "lazy";
+    c.get(sc::axis::read_size) = "10k";  // 10240 in the TSV
+    EXPECT_DOUBLE_EQ(t.predict(c), 2900);
+    c.get(sc::axis::read_size) = "whole";
+    EXPECT_DOUBLE_EQ(t.predict(c), 3400);
+    c.get(sc::axis::read_size) = "64";
+    EXPECT_TRUE(std::isnan(t.predict(c)));  // not predicted
+    c.get(sc::axis::read_size) = "1";
+    c.get(sc::axis::query) = "rate=100000";  // the model assumes an unpaced server
+    EXPECT_TRUE(std::isnan(t.predict(c)));
+    EXPECT_THROW(sc::load_predictions_tsv(fixtures / "plot_bars.csv"), std::runtime_error);  // no such columns
 }
