@@ -94,9 +94,14 @@ private:
             for (std::size_t at = 0; at < all.size();) {
                 std::size_t n = std::min(piece, all.size() - at);
                 if (response_.split_at) n = at == 0 ? std::min(response_.split_at, all.size()) : all.size() - at;
-                net::async_write(*sock, net::buffer(all.data() + at, n), yield[ec]);
-                if (ec) return;
+                // Counted before the write completes: the client may read the last byte (and the test
+                // compare counts) before this coroutine resumes. A failed write takes back what it did not send.
                 bytes_sent_ += n;
+                const std::size_t written = net::async_write(*sock, net::buffer(all.data() + at, n), yield[ec]);
+                if (ec) {
+                    bytes_sent_ -= n - written;
+                    return;
+                }
                 at += n;
                 if (response_.pause.count() && at < all.size()) {
                     net::steady_timer t(io_, response_.pause);
