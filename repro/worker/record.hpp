@@ -5,6 +5,8 @@
 #include "repro/worker/config.hpp"
 
 #include <array>
+#include <fstream>
+#include <mutex>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -72,6 +74,21 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
 
 // Tidy CSV writers (header row + rows) and the profiler view.
 void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records);
+std::string jobs_csv_header();
+std::string jobs_csv_row(const worker_config& cfg, const job_record& r);
+
+// jobs.journal.csv: each job's row written and flushed BEFORE its ack (broker intake), so a worker killed
+// mid-run leaves a record of every job it acked (at-least-once: the broker redelivers the rest).
+class job_journal {
+public:
+    job_journal(const std::string& path, const worker_config& cfg);
+    void append(const job_record& r);   // thread-safe
+private:
+    worker_config cfg_;
+    std::string path_;
+    std::mutex mutex_;
+    std::ofstream out_;
+};
 void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs);
 std::string profiler_view(const run_summary& s);  // per stage wall beside cpu, with diagnosis lines
 std::string summary_table(const run_summary& s);  // a short table: jobs, ok, failed by class, jobs/s, cpu_util

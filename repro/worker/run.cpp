@@ -151,6 +151,11 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     }
     const std::size_t threads = cfg.pool.threads ? cfg.pool.size : 1;
 
+    std::unique_ptr<job_journal> journal;
+    if (!embedded && !cfg.out_dir.empty()) {
+        std::filesystem::create_directories(cfg.out_dir);
+        journal = std::make_unique<job_journal>((cfg.out_dir / "jobs.journal.csv").string(), cfg);
+    }
     std::mutex mutex;
     std::vector<job_record> records;
     records.reserve(total);
@@ -187,6 +192,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                         path = it != path_of.end() ? it->second : "/feeds/" + j->feed_id;
                     }
                     run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec);
+                    if (journal) journal->append(rec);   // recorded, then acked
                     meter.enter(stage::ack);
                     source->ack(*j, yield);
                     meter.end_job();

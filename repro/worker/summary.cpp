@@ -135,28 +135,48 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
     return s;
 }
 
-void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records) {
-    auto f = open_for_writing(path);
+std::string jobs_csv_header() {
+    std::ostringstream f;
     f << "job,feed,client,read_size,consume,yield,pool,charset,ok,error,bytes,items";
     for (auto name : stage_names)
         f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name << "_reads";
     f << ",max_read_request,redelivered,charset_used,start_us,end_us,items_digest";
     for (auto name : stage_names) f << ',' << name << "_bytes," << name << "_eagains";
     f << ",message\n";
-    const std::string fixed = "," + std::string(to_string(cfg.client)) + "," + cfg.reads.to_string() + "," +
-                              std::string(to_string(cfg.consume)) + "," + std::string(to_string(cfg.yield)) + "," +
-                              cfg.pool.to_string() + "," + std::string(to_string(cfg.charset)) + ",";
-    for (const auto& r : records) {
-        f << r.job << ',' << csv_field(r.feed) << fixed << (r.ok ? 1 : 0) << ',' << csv_field(r.error) << ',' << r.bytes << ','
-          << r.items;
-        for (const auto& m : r.stages)
-            f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
-        f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
-          << ',' << us(r.end_ns) << ',' << hex64(r.items_digest);
-        for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
-        f << ',' << csv_field(r.message) << '\n';
-    }
+    return f.str();
+}
+
+std::string jobs_csv_row(const worker_config& cfg, const job_record& r) {
+    std::ostringstream f;
+    f << r.job << ',' << csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
+      << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
+      << ',' << (r.ok ? 1 : 0) << ',' << csv_field(r.error) << ',' << r.bytes << ',' << r.items;
+    for (const auto& m : r.stages)
+        f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
+    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
+      << ',' << us(r.end_ns) << ',' << hex64(r.items_digest);
+    for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
+    f << ',' << csv_field(r.message) << '\n';
+    return f.str();
+}
+
+void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records) {
+    auto f = open_for_writing(path);
+    f << jobs_csv_header();
+    for (const auto& r : records) f << jobs_csv_row(cfg, r);
     if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+job_journal::job_journal(const std::string& path, const worker_config& cfg) : cfg_(cfg), path_(path) {
+    out_.open(path, std::ios::out | std::ios::trunc);
+    if (!out_) throw std::runtime_error("cannot write " + path);
+    out_ << jobs_csv_header() << std::flush;
+}
+
+void job_journal::append(const job_record& r) {
+    std::lock_guard lock(mutex_);
+    out_ << jobs_csv_row(cfg_, r) << std::flush;   // in the kernel before the ack: survives a SIGKILL of this process
+    if (!out_) throw std::runtime_error("cannot write " + path_);
 }
 
 void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs) {

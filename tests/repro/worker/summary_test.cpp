@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <unistd.h>
 #include <fstream>
 
 namespace {
@@ -92,6 +95,44 @@ TEST(Csv, HeadersAreTheIssues) {
     std::size_t lines = 0;
     for (std::string l; std::getline(f, l);) ++lines;
     EXPECT_EQ(lines, records.size() + 1);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(job_journal, each_row_is_on_disk_as_soon_as_it_is_appended) {
+    const auto dir = std::filesystem::temp_directory_path() / ("feedbench-journal-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = (dir / "jobs.journal.csv").string();
+    worker_config cfg;
+    auto count_lines = [&] {
+        std::ifstream in(path);
+        std::size_t n = 0;
+        for (std::string line; std::getline(in, line);) ++n;
+        return n;
+    };
+    auto count_fields = [](const std::string& line) { return std::count(line.begin(), line.end(), ',') + 1; };
+    {
+        job_journal journal(path, cfg);
+        EXPECT_EQ(count_lines(), 1u);   // the header, before any job
+        job_record a;
+        a.job = 7;
+        a.feed = "feed-007-rss";
+        a.ok = true;
+        journal.append(a);
+        EXPECT_EQ(count_lines(), 2u);   // read back while the journal is still open: nothing buffered
+        job_record b;
+        b.job = 8;
+        b.feed = "feed-008-atom";
+        b.error = "parse";
+        journal.append(b);
+        EXPECT_EQ(count_lines(), 3u);
+    }
+    std::ifstream in(path);
+    std::string header, row;
+    std::getline(in, header);
+    std::getline(in, row);
+    EXPECT_EQ(count_fields(header), count_fields(row));
+    EXPECT_EQ(jobs_csv_header(), header + "\n");
+    EXPECT_EQ(row.rfind("7,feed-007-rss,", 0), 0u);
     std::filesystem::remove_all(dir);
 }
 
