@@ -20,8 +20,8 @@ if "$ROOT/scripts/bench.sh" "$BUILD" --out "$OUT/bench" > "$OUT.bench.log" 2>&1;
   if "$BUILD/bench/bench_model" "$OUT/bench" --body-bytes "$body" --read-sizes 1,64,1024,4096,10240,65536,512000,whole \
        --pools 1,20 --consume eager,lazy > "$OUT.model.tsv" 2> "$OUT.model.log"; then
     grep '^#' "$OUT.model.tsv" >> "$OUT.model.log" || true      # the constants used, for the record
-    grep -v '^#' "$OUT.model.tsv" > "$OUT.predictions.tsv"
-    predict_args=(--predictions "$OUT.predictions.tsv")
+    grep -v '^#' "$OUT.model.tsv" > "$OUT/predictions.tsv"   # feedrepro keeps what is already in its folder
+    predict_args=(--predictions "$OUT/predictions.tsv")
   else
     echo "ci-extra: bench_model failed (see $OUT.model.log); the report has no predictions" >&2
   fi
@@ -31,11 +31,10 @@ else
 fi
 "$REPRO" --out "$OUT" --strict "${predict_args[@]}" "$@" || status=$?
 if [[ ${#predict_args[@]} -gt 0 && -s $OUT/S3.csv ]]; then
-  { echo; "$ROOT/scripts/model-check.sh" "$OUT/S3.csv" "$OUT.predictions.tsv"; } >> "$OUT/REPORT.md" || echo "ci-extra: model check failed" >&2
+  { echo; "$ROOT/scripts/model-check.sh" "$OUT/S3.csv" "$OUT/predictions.tsv"; } >> "$OUT/REPORT.md" || echo "ci-extra: model check failed" >&2
 fi
 mv -f "$OUT.bench.log" "$OUT/bench/bench.log" 2>/dev/null || true
 mv -f "$OUT.model.log" "$OUT/model.log" 2>/dev/null || true
-mv -f "$OUT.predictions.tsv" "$OUT/predictions.tsv" 2>/dev/null || true
 rm -f "$OUT.model.tsv"
 # Check the published files independently of feedrepro's own verdict.
 for f in REPORT.md index.html meta.json verdicts.csv; do
