@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 namespace {
 
 const fs::path results_dir = FEEDBENCH_RESULTS_DIR;
-const fs::path fixtures = results_dir / "fixtures";
+const fs::path fixtures = std::filesystem::path(FEEDBENCH_TEST_SOURCE_DIR) / "tests/repro/scenarios/fixtures";
 
 fs::path fresh_dir(const std::string& name) {
     auto d = fs::temp_directory_path() / ("feedbench-" + name + "-" + std::to_string(::getpid()));

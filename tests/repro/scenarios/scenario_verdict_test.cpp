@@ -1,4 +1,4 @@
-// Verdict rules on fixed CSV inputs (results/fixtures): reproduced, not reproduced, missing data.
+// Verdict rules on fixed CSV inputs (tests/repro/scenarios/fixtures): reproduced, not reproduced, missing data.
 #include "repro/scenarios/predictions.hpp"
 #include "repro/scenarios/results.hpp"
 #include "repro/scenarios/verdict.hpp"
@@ -14,7 +14,7 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const std::filesystem::path fixtures = std::filesystem::path(FEEDBENCH_RESULTS_DIR) / "fixtures";
+const std::filesystem::path fixtures = std::filesystem::path(FEEDBENCH_TEST_SOURCE_DIR) / "tests/repro/scenarios/fixtures";
 
 // S3's rule, over the fixture's four configurations.
 sc::scenario rule() {
