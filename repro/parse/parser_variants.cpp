@@ -2,6 +2,7 @@
 #include "repro/parse/parser_variants.hpp"
 
 #include "repro/parse/json_feed.hpp"
+#include "repro/parse/libxml2_handles.hpp"
 #include "repro/parse/xml_feed.hpp"
 
 #include <libxml/parser.h>
@@ -46,25 +47,9 @@ std::size_t count_in_tree(const xmlNode* root)
     return count;
 }
 
-// Frees a document the parser still holds too (a push parse abandoned on a read error).
-struct ctxt_deleter {
-    void operator()(xmlParserCtxt* c) const
-    {
-        if (c->myDoc != nullptr)
-            xmlFreeDoc(c->myDoc);
-        xmlFreeParserCtxt(c);
-    }
-};
-struct doc_deleter {
-    void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-struct reader_deleter {
-    void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
-};
-
 std::optional<std::size_t> count_doc(xmlParserCtxtPtr ctxt, xmlDocPtr raw)
 {
-    std::unique_ptr<xmlDoc, doc_deleter> doc(raw);
+    detail::doc_ptr doc(raw);
     if (!doc || ctxt->wellFormed == 0)
         return std::nullopt;
     const xmlNode* root = xmlDocGetRootElement(doc.get());
@@ -94,7 +79,7 @@ void sax_error(void* ctx, xmlErrorPtr err)
 std::optional<std::size_t> count_items_dom(std::string_view xml)
 {
     detail::init_libxml2();
-    std::unique_ptr<xmlParserCtxt, ctxt_deleter> ctxt(xmlNewParserCtxt());
+    detail::ctxt_ptr ctxt(xmlNewParserCtxt());
     ctxt->sax->serror = &ignore_structured_error;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt.get(), xml.data(), static_cast<int>(xml.size()), nullptr, nullptr, options);
     return count_doc(ctxt.get(), doc);
@@ -103,7 +88,7 @@ std::optional<std::size_t> count_items_dom(std::string_view xml)
 std::optional<std::size_t> count_items_reader(std::string_view xml)
 {
     detail::init_libxml2();
-    std::unique_ptr<xmlTextReader, reader_deleter> reader(
+    detail::reader_ptr reader(
         xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), nullptr, nullptr, options));
     if (!reader)
         return std::nullopt;
@@ -121,7 +106,7 @@ std::optional<std::size_t> count_items_reader(std::string_view xml)
 std::optional<std::size_t> count_items_push(std::string_view xml, std::size_t chunk)
 {
     detail::init_libxml2();
-    std::unique_ptr<xmlParserCtxt, ctxt_deleter> ctxt(xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, nullptr));
+    detail::ctxt_ptr ctxt(xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, nullptr));
     ctxt->sax->serror = &ignore_structured_error;
     xmlCtxtUseOptions(ctxt.get(), options);
     chunk = std::max<std::size_t>(chunk, 1);

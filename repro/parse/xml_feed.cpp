@@ -1,6 +1,7 @@
 // libxml2 feed parsing: context setup (per-context error sink, root/doctype probe), the eager
 // in-memory parse, the lazy push parse fed from a body_source, and the tree walk that extracts items.
 #include "repro/parse/xml_feed.hpp"
+#include "repro/parse/libxml2_handles.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -19,20 +20,6 @@ namespace feedbench::parse::detail {
 
 namespace {
 
-// Frees a document the parser still holds too (a push parse abandoned on a read error).
-struct ctxt_deleter {
-    void operator()(xmlParserCtxt* c) const
-    {
-        if (c->myDoc != nullptr)
-            xmlFreeDoc(c->myDoc);
-        xmlFreeParserCtxt(c);
-    }
-};
-struct doc_deleter {
-    void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
-};
-using ctxt_ptr = std::unique_ptr<xmlParserCtxt, ctxt_deleter>;
-using doc_ptr = std::unique_ptr<xmlDoc, doc_deleter>;
 
 // What the parser saw before any error: the first element and the DOCTYPE name (to tell HTML apart).
 struct root_probe {
