@@ -82,10 +82,5 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark(("charset/transcode/" + set->name).c_str(),
             [set, headers](benchmark::State& s) { run(s, *set, mode::transcode, *headers); })->Unit(benchmark::kMillisecond);
     }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return fb::run_registered_benchmarks(argc, argv);
 }

@@ -119,10 +119,5 @@ int main(int argc, char** argv)
             benchmark::RegisterBenchmark(("http/" + name + "/" + body).c_str(), [k, p](benchmark::State& s) { run(s, k, p); })
                 ->UseRealTime()->Unit(benchmark::kMicrosecond);
         }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return fb::run_registered_benchmarks(argc, argv);
 }

@@ -158,10 +158,5 @@ int main(int argc, char** argv)
                 ->Unit(benchmark::kMillisecond);
         }
 
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return fb::run_registered_benchmarks(argc, argv);
 }

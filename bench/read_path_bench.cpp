@@ -249,10 +249,5 @@ int main(int argc, char** argv)
                 ->UseManualTime()->Unit(benchmark::kMicrosecond);
 #endif
 
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return fb::run_registered_benchmarks(argc, argv);
 }

@@ -147,10 +147,5 @@ int main(int argc, char** argv)
 {
     fb::print_usage_on_help(argc, argv, "bench_sched", "coroutine switch, io_context post and 1-byte read costs (ns)",
         "bench_sched --benchmark_repetitions=5 --benchmark_out=sched.json");
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return fb::run_registered_benchmarks(argc, argv);
 }

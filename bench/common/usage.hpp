@@ -1,5 +1,7 @@
-// --help for the benchmark programs: a usage line and a concrete example, then Google Benchmark's flags.
+// The benchmark programs' shared driver parts: --help with a usage line and a concrete example, and the run itself.
 #pragma once
+
+#include <benchmark/benchmark.h>
 
 #include <iostream>
 #include <string_view>
@@ -16,6 +18,17 @@ inline void print_usage_on_help(int argc, char** argv, std::string_view program,
             return;
         }
     }
+}
+
+// The driver's tail (what BENCHMARK_MAIN does, after the suite registered its benchmarks).
+inline int run_registered_benchmarks(int argc, char** argv)
+{
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
 }
 
 }  // namespace feedbench::bench
