@@ -18,6 +18,10 @@ public:
     virtual std::string error_class() const { return {}; }
 };
 
+// Appends the rest of the body to out, asking src for at most `ask` bytes per read (buf holds that many).
+// Returns false when a read failed; src.error_class() says why.
+bool read_to_end(body_source& src, std::string& out, char* buf, std::size_t ask);
+
 // A body already in memory, handed out in pieces of at most `piece` bytes (tests, S1).
 class memory_source final : public body_source {
 public:

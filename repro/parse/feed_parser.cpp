@@ -79,14 +79,8 @@ parse_result parse_lazy(body_source& src, std::string_view content_type, bool fo
 
     // JSON (and bodies we will reject): read everything first, so the reads stay in the parse stage.
     std::string body(prefix);
-    while (!at_end) {
-        std::ptrdiff_t const n = src.read(buf.get(), cap);
-        if (n < 0)
-            return read_failed();
-        if (n == 0)
-            break;
-        body.append(buf.get(), static_cast<std::size_t>(n));
-    }
+    if (!at_end && !read_to_end(src, body, buf.get(), cap))
+        return read_failed();
     if (*kind == body_kind::json)
         return detail::parse_json_memory(body);
     return not_a_feed_or_empty(*kind);

@@ -60,12 +60,8 @@ void take(job_record& rec, const parse::parse_result& r) {
 client::fetch_status pull_all(parse::body_source& src, std::string& out) {
     out.clear();
     char buf[64 * 1024];
-    for (;;) {
-        const auto n = src.read(buf, sizeof buf);
-        if (n < 0) return client::fetch_status::failure(src.error_class().empty() ? "read" : src.error_class(), "body read failed");
-        if (n == 0) return {};
-        out.append(buf, std::size_t(n));
-    }
+    if (parse::read_to_end(src, out, buf, sizeof buf)) return {};
+    return client::fetch_status::failure(src.error_class().empty() ? "read" : src.error_class(), "body read failed");
 }
 
 void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,

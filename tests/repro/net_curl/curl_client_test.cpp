@@ -64,15 +64,8 @@ fetch_outcome run_job(client::curl_client& c, sched::job_meter& meter, const std
             meter.enter(stage::parse);
             auto& src = c.body_source(yield);
             std::vector<char> buf(plan.pull);
-            for (;;) {
-                const auto n = src.read(buf.data(), buf.size());
-                if (n < 0) {
-                    o.status = client::fetch_status::failure(src.error_class(), "pull");
-                    break;
-                }
-                if (n == 0) break;
-                o.body.append(buf.data(), std::size_t(n));
-            }
+            if (!parse::read_to_end(src, o.body, buf.data(), buf.size()))
+                o.status = client::fetch_status::failure(src.error_class(), "pull");
             if (o.status.ok()) o.status = c.drain(yield);
         }
     }
