@@ -28,6 +28,7 @@
 #include <limits>
 #include <thread>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -128,7 +129,8 @@ public:
     std::string stats_json() const;
 
     void register_session(std::uint64_t id, std::weak_ptr<class session> s);
-    void unregister_session(std::uint64_t id);
+    void unregister_session(std::uint64_t id);  // the session's last act: wakes wait_for()
+    bool wait_for(const std::function<bool(const server_stats&)>& pred, std::chrono::milliseconds timeout) const;
     bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
 
 private:
@@ -151,6 +153,8 @@ private:
     std::atomic<std::uint64_t> next_session_id_{0};
     std::mutex sessions_mutex_;
     std::unordered_map<std::uint64_t, std::weak_ptr<class session>> sessions_;
+    mutable std::mutex closed_mutex_;
+    mutable std::condition_variable closed_cv_;  // notified whenever a session ends
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -162,8 +166,8 @@ public:
           timer_(stream_.get_executor()), rng_state_(0x2012 + id * 0x9E3779B97F4A7C15ull) {}
 
     ~session() {
-        server_->unregister_session(id_);
         server_->counters().open_connections.fetch_sub(1, std::memory_order_relaxed);
+        server_->unregister_session(id_);
     }
 
     void run() {
@@ -724,8 +728,18 @@ void feed_server::register_session(std::uint64_t id, std::weak_ptr<session> s) {
 }
 
 void feed_server::unregister_session(std::uint64_t id) {
-    std::lock_guard lock(sessions_mutex_);
-    sessions_.erase(id);
+    {
+        std::lock_guard lock(sessions_mutex_);
+        sessions_.erase(id);
+    }
+    // Taking the lock orders this close after any waiter's check of the predicate: no lost wake-up.
+    { std::lock_guard lock(closed_mutex_); }
+    closed_cv_.notify_all();
+}
+
+bool feed_server::wait_for(const std::function<bool(const server_stats&)>& pred, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(closed_mutex_);
+    return closed_cv_.wait_for(lock, timeout, [&] { return pred(stats()); });
 }
 
 server_stats feed_server::stats() const {
@@ -790,9 +804,7 @@ server_thread::server_thread(data::corpus corpus, server_options opt) : impl_(st
 server_thread::~server_thread() {
     impl_->server->stop();
     // Give responses in flight (paced or delayed ones can be long) a bounded grace period.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->server->options().stop_grace_ms);
-    while (impl_->server->stats().open_connections > 0 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    wait_idle(std::chrono::milliseconds(impl_->server->options().stop_grace_ms));
     impl_->ioc.stop();
     for (auto& t : impl_->threads) t.join();
 }
@@ -802,6 +814,12 @@ std::string server_thread::base_url() const {
     return fmt::format("http://{}:{}", impl_->server->options().host, port());
 }
 server_stats server_thread::stats() const { return impl_->server->stats(); }
+bool server_thread::wait_for(const std::function<bool(const server_stats&)>& pred, std::chrono::milliseconds timeout) const {
+    return impl_->server->wait_for(pred, timeout);
+}
+bool server_thread::wait_idle(std::chrono::milliseconds timeout) const {
+    return wait_for([](const server_stats& s) { return s.open_connections == 0; }, timeout);
+}
 const data::corpus& server_thread::corpus() const { return impl_->server->corpus(); }
 
 }  // namespace feedbench::feedserver

@@ -7,6 +7,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -56,6 +58,15 @@ public:
     std::string base_url() const;  // "http://127.0.0.1:PORT"
     server_stats stats() const;
     const data::corpus& corpus() const;
+
+    // Blocks until pred(stats()) holds or the timeout passes; returns the last pred value. The
+    // predicate is evaluated at once and again each time a connection closes: a session's counters
+    // (bytes written, timeouts, faults) are final before it closes, so a test that closes its client
+    // and waits for open_connections == 0 reads counts no write still in flight can change.
+    bool wait_for(const std::function<bool(const server_stats&)>& pred,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    // wait_for(open_connections == 0).
+    bool wait_idle(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
 private:
     std::unique_ptr<struct server_thread_impl> impl_;

@@ -84,7 +84,18 @@ TEST(Program, ListeningLineThenGracefulSigterm) {
         test::curl_client client;
         return client.get("http://127.0.0.1:" + std::to_string(port) + feed.path + "?delay=400");
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    // Wait for the event, not for a while: /stats counts requests before it answers, so the i-th
+    // /stats answer shows more than i requests once the slow request has been read.
+    {
+        test::curl_client poller;
+        bool in_flight_seen = false;
+        for (int i = 1; i <= 2000 && !in_flight_seen; ++i) {
+            auto s = poller.get("http://127.0.0.1:" + std::to_string(port) + "/stats").body;
+            auto at = s.find("\"requests\": ");
+            in_flight_seen = at != std::string::npos && std::stoull(s.substr(at + 12)) > static_cast<unsigned long long>(i);
+        }
+        ASSERT_TRUE(in_flight_seen) << "the slow request never reached the server";
+    }
     ::kill(server.pid, SIGTERM);
     auto r = in_flight.get();
     EXPECT_EQ(r.code, CURLE_OK);

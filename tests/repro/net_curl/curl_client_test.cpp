@@ -204,6 +204,7 @@ TEST_P(CurlCorpus, EveryFeedIsByteIdenticalAndEveryByteCounted) {
     }
     // keep-alive: one connection for every job; bytes counted are the bytes the server sent
     EXPECT_EQ(totals.connections, 1u);
+    ASSERT_TRUE(server.wait_idle());  // the client closed: the server's last write handler has counted its bytes
     EXPECT_EQ(counted, server.stats().bytes);
     // what libcurl's write callback really receives: never more than the buffer size, nor than 16 KiB
     EXPECT_GT(totals.chunks, out.size());
@@ -235,6 +236,7 @@ TEST(CurlChunks, NeverAboveTheBufferSize) {
         EXPECT_TRUE(out[i].body == synthetic().feeds[i].body);
         counted += total(out[i].rec, &worker::stage_metrics::bytes);
     }
+    ASSERT_TRUE(server.wait_idle());
     EXPECT_EQ(counted, server.stats().bytes);
     EXPECT_EQ(totals.largest_chunk, 1024u);
 }
@@ -369,10 +371,8 @@ TEST(CurlKeepAlive, ConnectionTheServerClosedIsReplaced) {
             fetch_plan plan;
             out.push_back(run_job(*c, meter, feed.path, plan, yield));
             out.push_back(run_job(*c, meter, feed.path, plan, yield));   // reuses the connection
-            for (int i = 0; i < 250 && server.stats().open_connections > 0; ++i) {   // until the server's idle timeout closed it
-                net::steady_timer t(ctx.io(), std::chrono::milliseconds(20));
-                t.async_wait(yield);
-            }
+            // Until the server's idle timeout closed it (this thread has nothing else to run meanwhile).
+            EXPECT_TRUE(server.wait_idle());
             out.push_back(run_job(*c, meter, feed.path, plan, yield));
             connections = c->connections();
         });
