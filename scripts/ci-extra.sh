@@ -41,8 +41,10 @@ for f in REPORT.md index.html meta.json verdicts.csv; do
   [[ -s $OUT/$f ]] || { echo "ci-extra: $OUT/$f is missing" >&2; status=1; }
 done
 if [[ -s $OUT/verdicts.csv ]]; then
-  # scenario,verdict,must_reproduce,measured,threshold,plots_missing
-  awk -F, 'NR > 1 && $3 == "yes" && $2 != "REPRODUCED" { print "ci-extra: " $1 " must reproduce but is " $2 > "/dev/stderr"; bad = 1 }
+  # scenario,verdict,must_reproduce,measured,threshold,plots_missing,heavy_load,load
+  # NO DATA under heavy load (load above 2 per core) is the machine's answer, reported but not a failure.
+  awk -F, 'NR > 1 && $3 == "yes" && $2 != "REPRODUCED" && !($2 == "NO DATA" && $7 == "yes") { print "ci-extra: " $1 " must reproduce but is " $2 > "/dev/stderr"; bad = 1 }
+           NR > 1 && $3 == "yes" && $2 == "NO DATA" && $7 == "yes" { print "ci-extra: " $1 " is NO DATA at load " $8 " (heavy): reported, not a failure" > "/dev/stderr" }
            NR > 1 && $6 > 0 { print "ci-extra: " $1 ": " $6 " plot(s) missing" > "/dev/stderr"; bad = 1 }
            END { exit bad }' "$OUT/verdicts.csv" || status=1
   while read -r img; do

@@ -1,5 +1,6 @@
 // feedrepro: reproduces the 2012 regression scenario by scenario (S1-S8) and writes results/<run-id>/
 // with CSVs, plots, verdicts, REPORT.md and index.html. Logic lives in repro/scenarios.
+#include "repro/scenarios/compare.hpp"
 #include "repro/scenarios/predictions.hpp"
 #include "repro/scenarios/runner.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -16,12 +18,14 @@ int main(int argc, char** argv) {
     CLI::App app{"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.\n"
                  "Usage: feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL]"};
     app.footer("Example: feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
+               "         feedrepro --compare results/stress/idle results/stress/both-cores-busy\n"
                "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
                "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).");
     sc::runner_options opt;
     std::string only;
     std::string predictions;
     bool list = false, strict = false, quiet = false;
+    std::vector<std::string> compare;
     app.add_flag("--full", opt.full, "the complete matrix (default: the quick matrix, about 5 minutes)");
     app.add_option("--scenarios", only, "comma-separated scenario ids to run (default: all)");
     app.add_option("--repeat", opt.repeat, "repetitions of each configuration (median, min and max)")->check(CLI::Range(1, 100));
@@ -35,11 +39,31 @@ int main(int argc, char** argv) {
     app.add_flag("--list", list, "list the scenarios and their configuration counts, run nothing");
     app.add_flag("--strict", strict, "exit 3 when a must-reproduce scenario does not reproduce or a plot is missing (CI)");
     app.add_flag("--quiet", quiet, "no progress line and no per-scenario log lines");
+    bool check_spread = false;
+    app.add_option("--compare", compare,
+                   "run nothing: print these run folders' verdicts and checks side by side with the spread of each "
+                   "value; exit 1 when a must scenario failed in one of them (NO DATA under heavy load excepted)")
+        ->check(CLI::ExistingDirectory);
+    app.add_flag("--check-spread", check_spread,
+                 "with --compare: also exit 1 when a thresholded value spreads more than 10% across the runs");
     CLI11_PARSE(app, argc, argv);
 
     try {
         for (auto& id : sc::split(only, ','))
             if (!id.empty()) opt.only.push_back(id);
+        if (!compare.empty()) {
+            std::vector<sc::compared_run> runs;
+            for (auto& d : compare)
+                runs.push_back({std::filesystem::path(d).lexically_normal().filename().string(),
+                                sc::read_checks_tsv(std::filesystem::path(d) / "checks.tsv")});
+            for (auto& r : runs)
+                if (r.label.empty()) r.label = "run";
+            auto c = sc::compare_runs(runs);
+            std::cout << c.text;
+            for (auto& f : c.must_failures) std::cout << "must-reproduce failure: " << f << "\n";
+            for (auto& f : c.wide_spreads) std::cout << "wide spread: " << f << "\n";
+            return c.must_failures.empty() && (!check_spread || c.wide_spreads.empty()) ? 0 : 1;
+        }
         if (list) {
             for (auto& s : sc::load_scenario_dir(opt.scenario_dir)) {
                 if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), s.id) == opt.only.end()) continue;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "repro/meta/meta.hpp"
+#include "repro/scenarios/calibration.hpp"
 #include "repro/scenarios/plots.hpp"
 #include "repro/scenarios/results.hpp"
 #include "repro/scenarios/scenario.hpp"
@@ -30,6 +31,8 @@ struct scenario_outcome {
     std::vector<config_summary> summary;
     std::vector<latency_series> latencies;   // per configuration label, every repetition's jobs
     verdict result;
+    run_conditions conditions;               // load while it ran (heavy load turns failures into NO DATA)
+    calibration cal;                         // measured before it ran, when its queries name calibrated values
     std::vector<plot_result> plots;
     std::vector<std::filesystem::path> files;  // CSVs written, relative to the run folder
     double seconds = 0;

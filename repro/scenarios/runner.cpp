@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -69,7 +70,10 @@ double cost_guess(const scenario& s, const configuration& c) {
     double body = 50'000;
     double reads = rb == 0 ? 2 : std::max(2.0, body / double(rb));
     double per_job = 150e-6 + reads * 0.5e-6;
-    auto& q = c.get(axis::query);
+    // Calibrated values are not known yet: guess what a fast idle machine gives.
+    std::string q = c.get(axis::query);
+    for (auto [name, guess] : {std::pair{"{dry_rate}", "40000"}, std::pair{"{wait_ms}", "20"}})
+        for (auto at = q.find(name); at != std::string::npos; at = q.find(name)) q.replace(at, std::strlen(name), guess);
     double wait = 0;
     if (auto p = q.find("delay="); p != std::string::npos) {
         auto range = split(q.substr(p + 6, q.find('&', p) - p - 6), '-');
@@ -110,7 +114,7 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
     for (std::size_t s = 0; s < worker::stage_count; ++s) {
         std::string st(worker::stage_names[s]);
         std::vector<double> wall, cpu, susp;
-        double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0;
+        double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0, stage_susp = 0;
         for (auto& j : records) {
             auto& m = j.stages[s];
             wall.push_back(static_cast<double>(m.wall_ns) / 1e3);
@@ -120,6 +124,7 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
             yields += static_cast<double>(m.yields);
             stage_wall += static_cast<double>(m.wall_ns) / 1e3;
             stage_cpu += static_cast<double>(m.cpu_ns) / 1e3;
+            stage_susp += static_cast<double>(m.suspended_ns) / 1e3;
         }
         std::sort(wall.begin(), wall.end());
         std::sort(cpu.begin(), cpu.end());
@@ -128,6 +133,9 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
         r.metrics[st + "_wall_p99_us"] = percentile_sorted(wall, 0.99);
         r.metrics[st + "_cpu_p50_us"] = percentile_sorted(cpu, 0.5);
         r.metrics[st + "_suspended_p50_us"] = percentile_sorted(susp, 0.5);
+        // Share of the stage's wall time its jobs spent suspended in the scheduler (summed over jobs). OS
+        // preemption of a running job counts as running, so a loaded machine cannot fake this share.
+        r.metrics[st + "_suspended_pct"] = stage_wall > 0 ? 100.0 * stage_susp / stage_wall : no_value;
         r.metrics[st + "_reads_per_job"] = n > 0 ? reads / n : no_value;
         r.metrics[st + "_yields_per_job"] = n > 0 ? yields / n : no_value;
         r.metrics[st + "_share_pct"] = total_wall > 0 ? 100.0 * stage_wall / total_wall : no_value;
@@ -135,11 +143,17 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
     }
 }
 
-worker::worker_config worker_config_for(const configuration& c, const std::string& url, int cpu) {
+// Throws std::invalid_argument ("n/a") when the query names a calibrated value this machine cannot give.
+worker::worker_config worker_config_for(const configuration& c, const std::string& url, int cpu, const calibration& cal) {
     worker::worker_config cfg;
     cfg.server_url = url;
     cfg.formats = replace_char(c.get(axis::formats), '+', ',');
     cfg.query = c.get(axis::query) == "none" ? "" : c.get(axis::query);
+    if (needs_calibration(cfg.query)) {
+        std::string why;
+        cfg.query = resolve_query(cfg.query, cal, worker::pool_spec::parse(c.get(axis::pool)).size, why);
+        if (!why.empty()) throw std::invalid_argument(why);
+    }
     cfg.client = worker::parse_client(c.get(axis::client));
     cfg.reads = worker::read_size::parse(c.get(axis::read_size));
     cfg.consume = worker::parse_consume(c.get(axis::consume));
@@ -210,7 +224,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
     std::sort(latency.begin(), latency.end());
-    r.metrics = {{"jobs", double(jobs)},
+    r.metrics.insert({{"jobs", double(jobs)},
                  {"ok", ok},
                  {"failed", double(jobs) - ok},
                  {"wall_s", wall_s},
@@ -224,7 +238,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
                  {"latency_p50_ms", percentile_sorted(latency, 0.5)},
                  {"latency_p90_ms", percentile_sorted(latency, 0.9)},
                  {"latency_p99_ms", percentile_sorted(latency, 0.99)},
-                 {"latency_max_ms", latency.empty() ? no_value : latency.back()}};
+                 {"latency_max_ms", latency.empty() ? no_value : latency.back()}});
 }
 
 // The live progress line (a terminal only) and the ETA, calibrated by what has been measured so far.
@@ -274,6 +288,52 @@ double load_average() {
     if (std::fscanf(f, "%lf", &v) != 1) v = no_value;
     std::fclose(f);
     return v;
+}
+
+// Two short worker runs on the scenario's cores against the unpaced server: what {dry_rate} and {wait_ms}
+// are derived from (calibration.hpp). Run A, read size 1 lazy pool 1: the cost of consuming a body one
+// recv at a time inside the parse. Run B, whole eager pool 1: one job's round trip and parse.
+calibration measure_calibration(const std::string& url, int cpu) {
+    calibration cal;
+    cal.measured = true;
+    cal.load_average = load_average();
+    auto start = clock_type::now();
+    try {
+        worker::worker_config a;
+        a.server_url = url;
+        a.reads = worker::read_size::parse("1");
+        a.consume = worker::consume_mode::lazy;
+        a.jobs = 12;
+        a.cpu = cpu;
+        auto ra = worker::run(a);
+        auto& sa = ra.summary;
+        if (sa.ok == 0 || !(sa.cpu_s > 0)) {
+            cal.error = "the calibration run at read size 1 had no successful job";
+        } else {
+            cal.consume_bytes_per_cpu_s = static_cast<double>(sa.body_bytes) / sa.cpu_s;
+            double reads = 0, cpu_us = 0;
+            for (auto st : {worker::stage::body, worker::stage::parse}) {
+                auto& m = sa.stages[static_cast<std::size_t>(st)];
+                reads += static_cast<double>(m.reads);
+                cpu_us += m.cpu_total_us;
+            }
+            cal.read_cpu_ns = reads > 0 ? cpu_us * 1e3 / reads : no_value;
+            cal.body_bytes_mean = static_cast<double>(sa.body_bytes) / static_cast<double>(sa.jobs);
+            for (auto& j : ra.records) cal.body_bytes_max = std::max(cal.body_bytes_max, static_cast<double>(j.bytes));
+        }
+        worker::worker_config b;
+        b.server_url = url;
+        b.jobs = 30;
+        b.cpu = cpu;
+        auto rb = worker::run(b);
+        if (cal.error.empty() && rb.summary.ok == 0) cal.error = "the whole-body calibration run had no successful job";
+        cal.job_wall_us = rb.summary.wall_s * 1e6 / static_cast<double>(std::max<std::size_t>(rb.summary.jobs, 1));
+        cal.job_cpu_us = rb.summary.cpu_s * 1e6 / static_cast<double>(std::max<std::size_t>(rb.summary.jobs, 1));
+    } catch (const std::exception& e) {
+        cal.error = std::string("calibration failed: ") + e.what();
+    }
+    cal.seconds = seconds_since(start);
+    return cal;
 }
 
 void update_latest(const fs::path& results_root, const fs::path& dir) {
@@ -382,6 +442,13 @@ run_result run_reproduction(const runner_options& opt) {
         scenario_outcome o;
         o.def = p.def;
         auto scenario_start = clock_type::now();
+        o.conditions.cores = cores;
+        auto note_load = [&o]() {
+            double l = load_average();
+            if (!std::isnan(l) && !(l <= o.conditions.load_average)) o.conditions.load_average = l;
+            return l;
+        };
+        note_load();
         if (!p.skip.empty()) {
             o.skip_reason = p.skip;
         } else {
@@ -390,6 +457,22 @@ run_result run_reproduction(const runner_options& opt) {
                 meter.clear();
                 std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
                           << repeat << "\n";
+            }
+            // A scenario whose queries name calibrated values measures the machine first, on its own corpus.
+            auto needing = std::find_if(p.configs.begin(), p.configs.end(),
+                                        [](auto& c) { return needs_calibration(c.get(axis::query)); });
+            if (needing != p.configs.end()) {
+                auto url = url_for(needing->get(axis::corpus));
+                if (url.empty()) {
+                    o.cal.measured = true;
+                    o.cal.error = "no server for corpus " + needing->get(axis::corpus);
+                } else {
+                    o.cal = measure_calibration(url, worker_cpu);
+                }
+                if (opt.log_lines) {
+                    meter.clear();
+                    std::cerr << "[repro] " << p.def.id << " calibration: " << describe(o.cal) << "\n";
+                }
             }
             // Repetitions interleave (every configuration once, then again), so a change in machine load
             // spreads over all configurations instead of biasing the ones that happened to run during it.
@@ -403,6 +486,7 @@ run_result run_reproduction(const runner_options& opt) {
                     rep_result r;
                     r.config = c;
                     r.rep = k;
+                    r.metrics["load_average"] = note_load();
                     meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(si + 1) + "/" +
                                                               std::to_string(plan.size()) + "] config " + std::to_string(ci + 1) +
                                                               "/" + std::to_string(p.configs.size()) + " " +
@@ -418,13 +502,19 @@ run_result run_reproduction(const runner_options& opt) {
                             if (url.empty()) {
                                 r.status = "n/a: corpus folder " + (shared / c.get(axis::corpus)).string() + " absent";
                             } else {
-                                auto cfg = worker_config_for(c, url, worker_cpu);
+                                auto cfg = worker_config_for(c, url, worker_cpu, o.cal);
                                 auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { meter.jobs(d, t); });
                                 auto& s = result.summary;
-                                r.metrics = {{"jobs", double(s.jobs)},       {"ok", double(s.ok)},
-                                             {"failed", double(s.failed)},   {"wall_s", s.wall_s},
-                                             {"cpu_s", s.cpu_s},             {"jobs_per_s", s.jobs_per_s},
-                                             {"cpu_pct", 100 * s.cpu_util}};
+                                r.metrics.insert({{"jobs", double(s.jobs)},       {"ok", double(s.ok)},
+                                                  {"failed", double(s.failed)},   {"wall_s", s.wall_s},
+                                                  {"cpu_s", s.cpu_s},             {"jobs_per_s", s.jobs_per_s},
+                                                  {"cpu_pct", 100 * s.cpu_util}});
+                                auto pool = cfg.pool.size;
+                                auto& q = c.get(axis::query);
+                                if (q.find("{dry_rate}") != std::string::npos)
+                                    r.metrics["calibrated_rate"] = calibrated_value(o.cal, "dry_rate", pool).value;
+                                if (q.find("{wait_ms}") != std::string::npos)
+                                    r.metrics["calibrated_wait_ms"] = calibrated_value(o.cal, "wait_ms", pool).value;
                                 fill_job_metrics(r, result.records, lat);
                                 r.errors = s.errors;
                                 for (auto& j : result.records)
@@ -449,6 +539,7 @@ run_result run_reproduction(const runner_options& opt) {
                 }
             }
         }
+        note_load();
         o.seconds = seconds_since(scenario_start);
         finish_scenario(o, out.dir, plots, rep.machine, rep.meta.commit);
         if (opt.log_lines) {

@@ -2,6 +2,8 @@
 // matrix expansion into configurations.
 #include "repro/scenarios/scenario.hpp"
 
+#include "repro/scenarios/calibration.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -105,6 +107,12 @@ void validate_value(axis a, const std::string& v, const place& at) {
             auto eq = kv.find('=');
             if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size() || !keys.count(kv.substr(0, eq)))
                 bad("'none' or key=value pairs joined with '&', keys rate delay nodelay split chunk segment fault");
+            // A calibrated value: {dry_rate} or {wait_ms}, measured on the machine at hand (calibration.hpp).
+            for (auto open = kv.find('{'); open != std::string::npos; open = kv.find('{', open + 1)) {
+                auto close = kv.find('}', open);
+                if (close == std::string::npos || !is_calibrated_name(std::string_view(kv).substr(open + 1, close - open - 1)))
+                    bad("a calibrated value in braces, one of {dry_rate} {wait_ms}");
+            }
         }
         return;
     }
@@ -369,10 +377,10 @@ const std::vector<std::string>& metric_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> n{"jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct",
                                    "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-                                   "predicted_jobs_per_s"};
+                                   "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms", "load_average"};
         for (auto st : stage_words)
-            for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "reads_per_job", "yields_per_job",
-                           "share_pct", "cpu_share_pct"})
+            for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "suspended_pct", "reads_per_job",
+                           "yields_per_job", "share_pct", "cpu_share_pct"})
                 n.push_back(std::string(st) + "_" + m);
         return n;
     }();

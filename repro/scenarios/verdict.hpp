@@ -22,16 +22,29 @@ struct check_result {
     double value = no_value;   // the ratio (or the single metric); NaN when no data
     bool has_data = false;
     bool pass = false;
+    bool excused = false;      // failed under heavy load: counted as no data, not as a failure
     std::string detail;        // "jobs_per_s{...} / jobs_per_s{...} = 37.2 (threshold >= 10): pass"
 };
 
 struct verdict {
     verdict_kind kind = verdict_kind::no_data;
+    bool heavy_load = false;   // the scenario ran under heavy load (run_conditions::heavy)
     std::vector<check_result> checks;
     std::string line;          // "REPRODUCED: ... = 37.2 (threshold >= 10)"
 };
 
-verdict evaluate(const scenario& s, const std::vector<config_summary>& data);
+// The machine while a scenario ran. A check that fails under heavy load cannot be told from the load:
+// it becomes NO DATA with that reason, never a false NOT REPRODUCED. Heavy: the 1-min load average above
+// heavy_load_per_core x cores ("far above the core count"; the run itself keeps up to 2 threads busy).
+inline constexpr double heavy_load_per_core = 2;
+struct run_conditions {
+    double load_average = no_value;  // the highest 1-min load average seen while the scenario ran
+    unsigned cores = 0;
+    bool heavy() const { return cores > 0 && load_average > heavy_load_per_core * cores; }
+    std::string text() const;        // "load 4.6 on 2 cores"
+};
+
+verdict evaluate(const scenario& s, const std::vector<config_summary>& data, const run_conditions& cond = {});
 verdict skipped_verdict(const std::string& reason);
 
 // "threshold >= 10", "threshold <= 1.5", "threshold within 10% of 1", "no threshold".
