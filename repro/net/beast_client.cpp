@@ -87,13 +87,19 @@ public:
             error_code ec;
             const std::size_t n = read_more(whole_header_ask, yield, ec);
             if (ec) {
-                if (reused_ && !retried && response_bytes_ == 0 && is_peer_gone(ec)) {
-                    retried = true;   // the server had closed the kept-alive connection: once more on a new one
+                // Closed before the first response byte: the server had closed the kept-alive connection, or
+                // its idle timer fired on a new one before the request arrived (a starved pool: the other jobs
+                // hog the thread between connect and request). A GET is idempotent (RFC 9110 §9.2.2): once
+                // more on a new connection.
+                if (!retried && response_bytes_ == 0 && is_peer_gone(ec)) {
+                    retried = true;
                     if (auto st = reopen_and_resend(yield); !st.ok()) return st;
                     continue;
                 }
                 if (ec == net::error::eof)
-                    return fetch_status::failure("read", "connection closed before the end of the response headers");
+                    return fetch_status::failure(
+                        "read", "connection closed before the end of the response headers (" + std::to_string(response_bytes_) +
+                                    " bytes in, " + (retried ? "retried on a new connection" : reused_ ? "kept-alive connection" : "new connection") + ")");
                 return io_failure(ec, "read", "reading the response headers");
             }
             (void)n;

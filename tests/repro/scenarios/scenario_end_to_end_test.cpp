@@ -88,7 +88,7 @@ plot bars
     auto dir = root / "run-1";
     for (auto f : {"E1.csv", "E1_summary.csv", "E1_latency.csv", "E1_jobs_vs_read_size.png", "E1_jobs_vs_read_size.svg",
                    "E1_cpu_vs_read_size.png", "E1_latency_cdf.png", "E1_stage_wall_cpu.png", "E2.csv", "E2_bars.png",
-                   "E2_bars.svg", "jobs/E1-1.csv", "meta.json", "REPORT.md", "index.html", "verdicts.csv"}) {
+                   "E2_bars.svg", "jobs/E1-1.csv", "meta.json", "REPORT.md", "index.html", "verdicts.csv", "checks.tsv"}) {
         EXPECT_TRUE(fs::exists(dir / f)) << f;
         if (fs::exists(dir / f)) {
             EXPECT_GT(fs::file_size(dir / f), 0u) << f;
