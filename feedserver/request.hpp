@@ -2,6 +2,7 @@
 // allocation), percent-decoding of URL paths and the traversal check.
 #pragma once
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -38,7 +39,15 @@ private:
         target_size_ = target.size();
     }
     void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
-    void on_field_impl(http::field, beast::string_view, beast::string_view, beast::error_code&) override {}
+    // RFC 9112 §6.3: a transfer coding other than one "chunked" (unknown, or stacked: "chunked, gzip",
+    // "xchunked", a second Transfer-Encoding field) leaves the body length unknown: 400 and close.
+    void on_field_impl(http::field f, beast::string_view, beast::string_view value, beast::error_code& ec) override {
+        if (f != http::field::transfer_encoding) return;
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        if (transfer_encoding_seen_ || !beast::iequals(value, "chunked")) ec = http::error::bad_transfer_encoding;
+        transfer_encoding_seen_ = true;
+    }
     void on_header_impl(beast::error_code&) override {}
     void on_body_init_impl(const boost::optional<std::uint64_t>&, beast::error_code&) override {}
     std::size_t on_body_impl(beast::string_view body, beast::error_code&) override { return body.size(); }
@@ -52,6 +61,7 @@ private:
     int version_ = 11;
     std::array<char, 8 * 1024> target_{};
     std::size_t target_size_ = 0;
+    bool transfer_encoding_seen_ = false;
 };
 
 // Percent-decodes a URL path into `out`; false on a malformed escape or an encoded NUL.

@@ -3,13 +3,14 @@
 
 #include <array>
 #include <charconv>
+#include <string>
 #include <utility>
 
 namespace feedbench::feedserver {
 
 namespace {
 
-constexpr std::array<std::pair<fault_mode, std::string_view>, 9> fault_names{{
+constexpr std::array<std::pair<fault_mode, std::string_view>, 15> fault_names{{
     {fault_mode::none, "none"},
     {fault_mode::close_mid_body, "close-mid-body"},
     {fault_mode::length_long, "length-long"},
@@ -19,6 +20,12 @@ constexpr std::array<std::pair<fault_mode, std::string_view>, 9> fault_names{{
     {fault_mode::html, "html"},
     {fault_mode::bogus_charset, "bogus-charset"},
     {fault_mode::status_500, "status-500"},
+    {fault_mode::length_tib, "length-tib"},
+    {fault_mode::length_2g, "length-2g"},
+    {fault_mode::endless, "endless"},
+    {fault_mode::entities, "entities"},
+    {fault_mode::length_conflict, "length-conflict"},
+    {fault_mode::length_overflow, "length-overflow"},
 }};
 
 bool parse_number(std::string_view s, std::uint64_t& out) {
@@ -32,6 +39,22 @@ std::string out_of_range(std::string_view key, std::string_view value) {
 }
 
 }  // namespace
+
+std::string_view entity_amplification_document() {
+    static const std::string doc = [] {
+        std::string d = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE rss [\n<!ENTITY e \"";
+        d.append(10 * 1024, 'A');
+        d += "\">\n]>\n<rss version=\"2.0\"><channel><title>entities</title><link>http://example.com/</link>\n";
+        for (int item = 0; item < 10; ++item) {
+            d += "<item><title>";
+            for (int ref = 0; ref < 2000; ++ref) d += "&e;";
+            d += "</title><link>http://example.com/" + std::to_string(item) + "</link></item>\n";
+        }
+        d += "</channel></rss>\n";
+        return d;
+    }();
+    return doc;
+}
 
 std::string_view to_string(fault_mode f) {
     for (auto& [mode, name] : fault_names)
@@ -106,7 +129,13 @@ std::string_view query_help() {
            "     stall           headers, then nothing until the client gives up (idle timeout bound)\n"
            "     html            a small HTML page (text/html) instead of the feed\n"
            "     bogus-charset   the feed with Content-Type: application/xml; charset=x-bogus-42\n"
-           "     status-500      500 Internal Server Error\n";
+           "     status-500      500 Internal Server Error\n"
+           "     length-tib      Content-Length 1099511627775 (1 TiB), the body, then close\n"
+           "     length-2g       Content-Length 2147483648 (2 GiB), 100 bytes of the body, then close\n"
+           "     endless         no Content-Length: the body again and again until the client closes (at most 1 GiB)\n"
+           "     entities        an RSS document naming a 10 kB internal entity 20000 times (200 MB expanded)\n"
+           "     length-conflict two Content-Length fields that disagree, the body, then close\n"
+           "     length-overflow Content-Length 99999999999999999999999 (past 64 bits), the body, then close\n";
 }
 
 }  // namespace feedbench::feedserver

@@ -19,7 +19,21 @@ enum class fault_mode {
     html,            // a small HTML page as text/html instead of the feed
     bogus_charset,   // the feed with "Content-Type: application/xml; charset=x-bogus-42"
     status_500,      // 500 Internal Server Error
+    // Hostile responses (a client must bound what it believes and what it keeps):
+    length_tib,      // Content-Length 1099511627775 (1 TiB - 1), the feed body, then close
+    length_2g,       // Content-Length 2147483648 (2 GiB), 100 bytes of the body, then close
+    endless,         // no Content-Length, not chunked: the feed body again and again until the client
+                     // closes (bounded: endless_fault_bytes), then close
+    entities,        // a 70 kB RSS document whose titles name a 10 kB internal entity 20000 times (200 MB expanded)
+    length_conflict, // two Content-Length fields that disagree (the body's size and 100 more), the body, then close
+    length_overflow, // Content-Length 99999999999999999999999 (past 64 bits), the body, then close
 };
+
+// What fault=endless sends at most before it closes (so a client that never stops still ends).
+inline constexpr std::size_t endless_fault_bytes = std::size_t{1} << 30;
+
+// The fault=entities document (built once).
+std::string_view entity_amplification_document();
 
 std::string_view to_string(fault_mode f);
 std::optional<fault_mode> parse_fault_mode(std::string_view s);

@@ -189,7 +189,7 @@ public:
 
 private:
     enum class state { reading, responding, stalled, closing };
-    enum class after_write { keep_alive, close, stall };
+    enum class after_write { keep_alive, close, stall, endless };
 
     using ms = std::chrono::milliseconds;
 
@@ -463,6 +463,38 @@ private:
             const auto& wire = keep_alive ? server_->internal_error().keep_alive : server_->internal_error().close;
             return set_pieces(wire, {});
         }
+        case fault_mode::length_tib:
+            close_after();
+            scratch_head_ = make_head(200, "OK", res.content_type, std::size_t{1099511627775ull}, true);
+            return set_pieces(scratch_head_, body);
+        case fault_mode::length_2g:
+            close_after();
+            scratch_head_ = make_head(200, "OK", res.content_type, std::size_t{2147483648ull}, true);
+            return set_pieces(scratch_head_, body.substr(0, 100));
+        case fault_mode::endless:
+            endless_body_ = head_only_ ? std::string_view{} : std::string_view(res.body);
+            endless_sent_ = body.size();
+            then_ = endless_body_.empty() ? after_write::close : after_write::endless;
+            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nConnection: close\r\n\r\n",
+                                        res.content_type);
+            return set_pieces(scratch_head_, body);
+        case fault_mode::entities: {
+            const auto doc = entity_amplification_document();
+            scratch_head_ = make_head(200, "OK", "application/rss+xml; charset=utf-8", doc.size(), !keep_alive);
+            return set_pieces(scratch_head_, head_only_ ? std::string_view{} : doc);
+        }
+        case fault_mode::length_conflict:
+            close_after();
+            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
+                                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                                        res.content_type, res.body.size(), res.body.size() + 100);
+            return set_pieces(scratch_head_, body);
+        case fault_mode::length_overflow:
+            close_after();
+            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
+                                        "Content-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n",
+                                        res.content_type);
+            return set_pieces(scratch_head_, body);
         }
     }
 
@@ -556,7 +588,19 @@ private:
         case after_write::keep_alive: return do_read();
         case after_write::close: return do_linger();
         case after_write::stall: return do_stall();
+        case after_write::endless: return do_endless();
         }
+    }
+
+    // fault=endless: the body once more, until the client closes (a write error) or the bound is reached.
+    void do_endless() {
+        if (stopping_ || endless_sent_ >= endless_fault_bytes || endless_body_.empty()) return do_linger();
+        endless_sent_ += endless_body_.size();
+        then_ = after_write::endless;
+        pieces_[0] = endless_body_;
+        pieces_[1] = {};
+        piece_count_ = 1;
+        start_modal_write();
     }
 
     // Headers sent, nothing more: wait for the client to give up (or the idle timeout).
@@ -603,6 +647,8 @@ private:
     std::size_t piece_count_ = 0, piece_index_ = 0, piece_offset_ = 0, sent_ = 0;
     std::chrono::steady_clock::time_point pace_start_{};
     std::string scratch_head_, scratch_body_;
+    std::string_view endless_body_;
+    std::size_t endless_sent_ = 0;
     std::string_view head_left_;
     std::int64_t file_offset_ = 0;
     std::size_t file_left_ = 0;

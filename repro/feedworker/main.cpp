@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
     CLI::App app{"feedworker: fetch and parse feeds with exact read sizes on a cooperative pool, and profile every stage.\n"
                  "Usage: feedworker [--server URL | --corpus synthetic|DIR] [--client beast|curl] [--read-size N]\n"
                  "  [--consume eager|lazy] [--yield would-block|always] [--pool N|threads:N] [--charset content|text]\n"
-                 "  [--jobs N] [--out DIR]\n"
+                 "  [--jobs N] [--out DIR] [--read-timeout-ms MS] [--max-body BYTES] [--job-deadline-ms MS]\n"
+                 "Limits, each a job failure with its own error class: --max-body (too-large), --job-deadline-ms\n"
+                 "  (deadline), entity expansion past 10x the document + 1 MiB (amplification, fixed).\n"
                  "Example: feedworker --pool 20 --consume lazy --read-size 1 --jobs 500 --out results/lazy1"};
     w::worker_config cfg;
     std::string client = "beast", read_size = "whole", consume = "eager", yield = "would-block", pool = "1", charset = "content";
@@ -39,6 +41,15 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--prefetch", cfg.prefetch, "AMQP consume: prefetch window")->capture_default_str();
     app.add_option("--read-timeout-ms", cfg.read_timeout_ms, "no byte for this long while waiting -> error class timeout")
+        ->capture_default_str();
+    app.add_option("--max-body", cfg.max_body,
+                   "limit: body bytes, as declared by Content-Length or as received (67108864 = 64 MiB; "
+                   "suffixes k, m, g = KiB, MiB, GiB) -> error class too-large")
+        ->transform(CLI::AsSizeValue(false))
+        ->capture_default_str();
+    app.add_option("--job-deadline-ms", cfg.job_deadline_ms,
+                   "limit: a job still connecting, waiting or reading this long after its connect began -> error class "
+                   "deadline (0 = none)")
         ->capture_default_str();
     bool quiet = false;
     app.add_flag("--quiet", quiet, "print the summary only, not the profiler view");

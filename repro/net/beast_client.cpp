@@ -1,5 +1,8 @@
 // The Beast client: one kept-alive connection, a wire buffer allocated up front (grown to the
-// largest response once), and a response_parser fed by hand so the read size stays exact.
+// largest response once), and a response_parser fed by hand so the read size stays exact. Limits:
+// the parser's body limit is --max-body (declared, chunked and read-until-close bodies alike), and no
+// buffer is sized from a header: the body grows by doubling with what arrives, the wire buffer's pages
+// are written only by recv.
 #include "repro/net/beast_client.hpp"
 
 #include "repro/net/read_limited_stream.hpp"
@@ -9,7 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <cstring>
-#include <vector>
+#include <memory>
 
 namespace feedbench::client {
 
@@ -27,9 +30,12 @@ std::string append_query(std::string_view path, std::string_view query) {
 namespace {
 
 constexpr std::size_t initial_wire_bytes = 64 * 1024;
+constexpr std::size_t initial_body_bytes = 64 * 1024;
+constexpr std::size_t kept_wire_bytes = 4 * 1024 * 1024;
 constexpr std::uint32_t header_limit_bytes = 64 * 1024;
 
 bool is_timeout(const error_code& ec) { return ec == sched::timed_out_error(); }
+bool is_deadline(const error_code& ec) { return ec == sched::deadline_error(); }
 
 bool is_peer_gone(const error_code& ec) {
     return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe;
@@ -37,19 +43,27 @@ bool is_peer_gone(const error_code& ec) {
 
 fetch_status io_failure(const error_code& ec, std::string_view cls, std::string_view during) {
     if (is_timeout(ec)) return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
+    if (is_deadline(ec)) return fetch_status::failure("deadline", std::string(during) + ": past the job deadline");
     return fetch_status::failure(std::string(cls), std::string(during) + ": " + ec.message());
+}
+
+fetch_status too_large(std::uint64_t max_body) {
+    return fetch_status::failure("too-large", "body longer than --max-body " + std::to_string(max_body));
 }
 
 class beast_client final : public http_client, private parse::body_source {
 public:
     beast_client(net::io_context& io, const client_options& opt, sched::job_meter& meter)
-        : opt_(opt), stream_(io, opt.reads, opt.yield, meter, opt.read_timeout), wire_(initial_wire_bytes) {}
+        : opt_(opt), stream_(io, opt.reads, opt.yield, meter, opt.read_timeout),
+          wire_(new char[initial_wire_bytes]), wire_size_(initial_wire_bytes) {}
 
     std::string_view name() const override { return "beast"; }
 
     fetch_status connect(net::yield_context yield) override {
         parser_.reset();
         begin_ = end_ = 0;
+        stream_.deadline(opt_.job_deadline.count() > 0 ? sched::watchdog::clock::now() + opt_.job_deadline
+                                                       : sched::watchdog::clock::time_point::max());
         if (stream_.is_open() && stream_.idle_connection_usable()) {
             reused_ = true;
             return {};
@@ -72,14 +86,15 @@ public:
     fetch_status read_head(net::yield_context yield, response_head& head) override {
         parser_.emplace();
         parser_->header_limit(header_limit_bytes);
-        parser_->body_limit(std::uint64_t(1) << 40);   // not boost::none: Beast 1.74 compares the Content-Length against it as "exceeded"
+        parser_->body_limit(opt_.max_body);   // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
         response_bytes_ = 0;
         bool retried = false;
         for (;;) {
             if (end_ > begin_) {
                 error_code ec;
-                const std::size_t used = parser_->put(net::buffer(wire_.data() + begin_, end_ - begin_), ec);
+                const std::size_t used = parser_->put(net::buffer(wire_.get() + begin_, end_ - begin_), ec);
                 begin_ += used;
+                if (ec == http::error::body_limit) return too_large(opt_.max_body);   // the declared length
                 if (ec && ec != http::error::need_more)
                     return fetch_status::failure("read", "bad response header: " + ec.message());
                 if (parser_->is_header_done()) break;
@@ -118,11 +133,16 @@ public:
         yield_.emplace(yield);
         body.clear();
         std::size_t filled = 0;
-        if (parser_->content_length()) body.resize(std::size_t(*parser_->content_length()));
+        // Never sized from the header: start small, double with what arrives, up to the declared length
+        // (or --max-body; one byte more lets the parser say the body went past it).
+        const std::uint64_t most = parser_->content_length() ? *parser_->content_length() : opt_.max_body;
+        body.resize(std::size_t(std::min<std::uint64_t>(most, initial_body_bytes)));
         for (;;) {
             if (filled == body.size()) {
                 if (parser_->is_done()) break;
-                body.resize(std::max<std::size_t>(body.size() * 2, 64 * 1024));
+                const std::uint64_t next = std::min<std::uint64_t>(std::max<std::size_t>(body.size() * 2, initial_body_bytes),
+                                                                   std::max<std::uint64_t>(most, filled + 1));
+                body.resize(std::size_t(next));
             }
             fetch_status st;
             const std::size_t n = body_some(body.data() + filled, body.size() - filled, st);
@@ -155,9 +175,14 @@ public:
     void finish(bool reuse) override {
         const bool complete = parser_ && parser_->is_done() && parser_->keep_alive() && begin_ == end_;
         if (!(reuse && complete)) stream_.close();
+        stream_.deadline(sched::watchdog::clock::time_point::max());
         parser_.reset();
         yield_.reset();
         begin_ = end_ = 0;
+        if (wire_size_ > kept_wire_bytes) {   // a large response's buffer goes back; typical ones keep theirs
+            wire_.reset(new char[initial_wire_bytes]);
+            wire_size_ = initial_wire_bytes;
+        }
     }
 
     std::uint64_t max_read_request() const override { return stream_.stream_totals().max_request; }
@@ -193,17 +218,24 @@ private:
         return {};
     }
 
-    // One recv into the wire buffer of at most `want` bytes (the stream caps it at the read size).
+    // One recv into the wire buffer of at most `want` bytes (the stream caps it at the read size). At
+    // `whole` want is the rest of the Content-Length, which --max-body bounds; the buffer is not
+    // initialised, so its pages cost memory only once recv writes bytes into them.
     std::size_t read_more(std::size_t want, net::yield_context& yield, error_code& ec) {
         if (begin_ == end_) begin_ = end_ = 0;
         const std::size_t ask = stream_.limit(want);
-        if (wire_.size() - end_ < ask) {
-            std::memmove(wire_.data(), wire_.data() + begin_, end_ - begin_);
+        if (wire_size_ - end_ < ask) {
+            std::memmove(wire_.get(), wire_.get() + begin_, end_ - begin_);
             end_ -= begin_;
             begin_ = 0;
-            if (wire_.size() - end_ < ask) wire_.resize(end_ + ask);
+            if (wire_size_ - end_ < ask) {
+                std::unique_ptr<char[]> bigger(new char[end_ + ask]);
+                std::memcpy(bigger.get(), wire_.get(), end_);
+                wire_ = std::move(bigger);
+                wire_size_ = end_ + ask;
+            }
         }
-        const std::size_t n = stream_.read_some(wire_.data() + end_, ask, yield, ec);
+        const std::size_t n = stream_.read_some(wire_.get() + end_, ask, yield, ec);
         end_ += n;
         response_bytes_ += n;
         return n;
@@ -230,11 +262,15 @@ private:
                 b.size = n;
                 b.more = true;
                 error_code ec;
-                const std::size_t used = parser_->put(net::buffer(wire_.data() + begin_, end_ - begin_), ec);
+                const std::size_t used = parser_->put(net::buffer(wire_.get() + begin_, end_ - begin_), ec);
                 begin_ += used;
                 const std::size_t got = n - b.size;
                 b.data = nullptr;
                 if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
+                if (ec == http::error::body_limit) {
+                    st = too_large(opt_.max_body);
+                    return 0;
+                }
                 if (ec) {
                     st = fetch_status::failure("truncated", "broken body framing: " + ec.message());
                     return 0;
@@ -250,6 +286,10 @@ private:
                     error_code eof_ec;
                     parser_->put_eof(eof_ec);
                     if (!eof_ec) return 0;
+                    if (eof_ec == http::error::body_limit) {
+                        st = too_large(opt_.max_body);
+                        return 0;
+                    }
                 }
                 st = fetch_status::failure("truncated", "connection closed before the end of the body");
                 return 0;
@@ -263,7 +303,8 @@ private:
 
     client_options opt_;
     read_limited_stream stream_;
-    std::vector<char> wire_;
+    std::unique_ptr<char[]> wire_;
+    std::size_t wire_size_ = 0;
     std::size_t begin_ = 0, end_ = 0;        // unconsumed bytes of the wire buffer
     std::optional<http::response_parser<http::buffer_body>> parser_;
     std::optional<net::yield_context> yield_;

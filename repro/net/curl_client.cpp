@@ -11,11 +11,13 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace feedbench::client {
@@ -35,6 +37,8 @@ std::size_t curl_buffer_size(worker::read_size reads) {
 namespace {
 
 using error_code = boost::system::error_code;
+using clock = std::chrono::steady_clock;
+constexpr std::size_t kept_buffer_bytes = 1 << 20;   // a body buffer larger than this is freed after its job
 
 void global_init_once() {
     static std::once_flag once;
@@ -51,6 +55,25 @@ bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
+}
+
+// A Content-Length field value merged into what earlier fields said, with Beast's rules (RFC 9110
+// §8.6): a comma list of equal decimal values is one value; a value that differs from another, is not
+// a decimal number or overflows 64 bits is a bad header. Returns false for a bad header.
+bool merge_content_length(std::string_view value, std::optional<std::uint64_t>& length) {
+    bool any = false;
+    while (!value.empty()) {
+        const auto comma = value.find(',');
+        const std::string_view token = trim(value.substr(0, comma));
+        value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+        std::uint64_t v = 0;
+        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+        if (token.empty() || ec != std::errc{} || end != token.data() + token.size()) return false;
+        if (length && *length != v) return false;
+        length = v;
+        any = true;
+    }
+    return any;
 }
 
 // "Name: value" -> value when the name matches (case-insensitive).
@@ -70,8 +93,11 @@ public:
         state_ = state::size;
         remaining_ = 0;
         digits_ = 0;
+        decoded_ = 0;
     }
     bool done() const { return state_ == state::done; }
+
+    std::uint64_t decoded() const { return decoded_; }   // body bytes decoded so far (this response)
 
     bool feed(const char* p, std::size_t n, std::string* out) {
         const char* const end = p + n;
@@ -106,6 +132,7 @@ public:
             case state::data: {
                 const std::size_t take = std::size_t(std::min<std::uint64_t>(remaining_, std::uint64_t(end - p)));
                 if (out) out->append(p, take);
+                decoded_ += take;
                 p += take;
                 remaining_ -= take;
                 if (remaining_ == 0) state_ = state::data_cr;
@@ -162,6 +189,7 @@ private:
 
     state state_ = state::size;
     std::uint64_t remaining_ = 0;
+    std::uint64_t decoded_ = 0;
     int digits_ = 0;
 };
 
@@ -213,6 +241,7 @@ public:
         count_deferred_reads();
         if (in_multi_) abandon_transfer();
         reset_job();
+        deadline_ = opt_.job_deadline.count() > 0 ? clock::now() + opt_.job_deadline : clock::time_point::max();
         return {};
     }
 
@@ -238,6 +267,9 @@ public:
             if (result_ != CURLE_OK) return transfer_failure();
             return fetch_status::failure("read", "connection closed before the end of the response headers");
         }
+        if (content_length_ && chunked_)   // RFC 9112 §6.3: framing in doubt; Beast's parser refuses it too
+            return fetch_status::failure("read", "bad response header: Content-Length with Transfer-Encoding chunked");
+        if (content_length_ && *content_length_ > opt_.max_body) return too_large();   // before any buffer is sized
         head.status = status_;
         head.content_type = content_type_;
         head.content_length = content_length_;
@@ -248,7 +280,8 @@ public:
 
     fetch_status read_body(std::string& body, net::yield_context yield) override {
         mode_ = body_mode::eager;
-        if (content_length_ && decoded_.capacity() < *content_length_) decoded_.reserve(std::size_t(*content_length_));
+        // Never sized from the header beyond a first 64 KiB: the string grows with what arrives.
+        if (content_length_) decoded_.reserve(std::size_t(std::min<std::uint64_t>(*content_length_, 64 * 1024)));
         resume_transfer();
         auto st = wait_until(wanted::done, yield, "reading the body");
         if (st.ok() && result_ != CURLE_OK) st = transfer_failure();
@@ -289,7 +322,9 @@ public:
         mode_ = body_mode::hold;
         yield_.reset();
         decoded_.clear();
+        if (decoded_.capacity() > kept_buffer_bytes) std::string().swap(decoded_);   // a large body's memory goes back
         consumed_ = 0;
+        callback_failure_ = nullptr;
     }
 
     std::uint64_t max_read_request() const override { return max_request_; }
@@ -301,6 +336,7 @@ public:
     // parse::body_source: buffered bytes first; else let the paused transfer go on, or wait for the next chunk.
     std::ptrdiff_t read(char* dst, std::size_t n) override {
         for (;;) {
+            rethrow_callback_failure();
             if (consumed_ < decoded_.size()) {
                 const std::size_t k = std::min(n, decoded_.size() - consumed_);
                 std::memcpy(dst, decoded_.data() + consumed_, k);
@@ -318,6 +354,10 @@ public:
                 return -1;
             }
             if (paused_) {
+                if (clock::now() >= deadline_) {   // the body flows without a wait: the deadline is checked here
+                    source_error_ = expire(true, "reading the body").error_class;
+                    return -1;
+                }
                 resume_transfer();
                 continue;
             }
@@ -369,7 +409,10 @@ private:
     }
 
     void reset_job() {
-        prereq_ = head_done_ = done_ = paused_ = framing_error_ = timed_out_ = false;
+        prereq_ = head_done_ = done_ = paused_ = framing_error_ = timed_out_ = too_large_ = deadline_hit_ = false;
+        header_error_.clear();
+        body_bytes_ = 0;
+        deadline_ = clock::time_point::max();
         result_ = CURLE_OK;
         status_ = 0;
         content_type_.clear();
@@ -465,33 +508,56 @@ private:
         }
     }
 
-    // Suspends the coroutine (one yield per wake) until `w` holds. Idle timeout: when a whole read_timeout
-    // passes with no byte moved for this transfer, the transfer is aborted and the call reports "timeout".
+    // Suspends the coroutine (one yield per wake) until `w` holds. Idle timeout: when this wait has gone a
+    // whole read_timeout with no byte moved for this transfer (counted from the later of the wait's start
+    // and the last progress), the transfer is aborted and the call reports "timeout"; past the job's
+    // deadline, "deadline". The wake timer is set for the exact moment either would run out.
     fetch_status wait_until(wanted w, net::yield_context& yield, std::string_view during) {
         want_ = w;
         if (opt_.yield == worker::yield_policy::would_block && !satisfied()) try_receive();
+        const auto wait_start = clock::now();
         while (!satisfied()) {
-            const std::uint64_t seen = progress_;
-            wake_timer_.expires_after(opt_.read_timeout);
+            const auto now = clock::now();
+            if (now >= deadline_) return expire(true, during);
+            const auto idle_from = std::max(wait_start, last_progress_at_);
+            if (now - idle_from >= opt_.read_timeout) return expire(false, during);
+            wake_timer_.expires_at(std::min(idle_from + opt_.read_timeout, deadline_));
             waiting_ = true;
             error_code ec;
             wake_timer_.async_wait(yield[ec]);
             waiting_ = false;
-            if (satisfied()) break;
-            if (ec == net::error::operation_aborted || progress_ != seen) continue;
-            want_ = wanted::nothing;
-            if (in_multi_) abandon_transfer();
-            timed_out_ = true;
-            done_ = true;
-            result_ = CURLE_OPERATION_TIMEDOUT;
-            return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
         }
         want_ = wanted::nothing;
+        rethrow_callback_failure();
         return {};
+    }
+
+    // Ends the transfer for the idle timeout (deadline false) or the job deadline.
+    fetch_status expire(bool deadline, std::string_view during) {
+        want_ = wanted::nothing;
+        if (in_multi_) abandon_transfer();
+        (deadline ? deadline_hit_ : timed_out_) = true;
+        done_ = true;
+        result_ = CURLE_OPERATION_TIMEDOUT;
+        if (deadline) return fetch_status::failure("deadline", std::string(during) + ": past the job deadline");
+        return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
+    }
+
+    fetch_status too_large() const {
+        return fetch_status::failure("too-large", "body longer than --max-body " + std::to_string(opt_.max_body));
+    }
+
+    // A byte moved for this transfer (header line, body chunk, connection ready).
+    void note_progress() {
+        ++progress_;
+        last_progress_at_ = clock::now();
     }
 
     fetch_status transfer_failure() const {
         const std::string detail = error_[0] ? std::string(error_) : std::string(curl_easy_strerror(result_));
+        if (deadline_hit_) return fetch_status::failure("deadline", "past the job deadline");
+        if (too_large_) return too_large();
+        if (!header_error_.empty()) return fetch_status::failure("read", "bad response header: " + header_error_);
         if (timed_out_ || result_ == CURLE_OPERATION_TIMEDOUT)
             return fetch_status::failure("timeout", "no byte for the read timeout");
         switch (result_) {
@@ -541,15 +607,24 @@ private:
         ++chunks_;
         largest_chunk_ = std::max<std::uint64_t>(largest_chunk_, n);
         count_read(n);
-        ++progress_;
+        note_progress();
         std::string* out = mode_ == body_mode::discard ? nullptr : &decoded_;
         if (chunked_) {
             if (!dechunk_.feed(p, n, out)) {
                 framing_error_ = true;
                 return CURL_WRITEFUNC_ERROR;
             }
-        } else if (out) {
-            out->append(p, n);
+            if (dechunk_.decoded() > opt_.max_body) {   // at most one chunk past the limit was kept
+                too_large_ = true;
+                return CURL_WRITEFUNC_ERROR;
+            }
+        } else {
+            body_bytes_ += n;
+            if (body_bytes_ > opt_.max_body) {
+                too_large_ = true;
+                return CURL_WRITEFUNC_ERROR;
+            }
+            if (out) out->append(p, n);
         }
         maybe_wake();
         return n;
@@ -558,7 +633,7 @@ private:
     std::size_t on_header(const char* p, std::size_t n) {
         if (head_done_) return n;   // trailers: not passed on while transfer decoding is off
         const std::string_view line(p, n);
-        ++progress_;
+        note_progress();
         if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {   // a (new) status line: 1xx heads come first
             status_ = 0;
             content_type_.clear();
@@ -583,8 +658,10 @@ private:
         if (header_value(field, "Content-Type", value)) {
             content_type_.assign(value);
         } else if (header_value(field, "Content-Length", value)) {
-            std::uint64_t v = 0;
-            if (std::from_chars(value.data(), value.data() + value.size(), v).ec == std::errc{}) content_length_ = v;
+            if (!merge_content_length(value, content_length_)) {
+                header_error_ = "conflicting or invalid Content-Length: " + std::string(value);
+                return 0;   // aborts the transfer (CURLE_WRITE_ERROR), as Beast's parser rejects it
+            }
         } else if (header_value(field, "Transfer-Encoding", value)) {
             std::string lower(value);
             for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -668,16 +745,34 @@ private:
 
     int on_prereq() {
         prereq_ = true;
-        ++progress_;
+        note_progress();
         maybe_wake();
         return CURL_PREREQFUNC_OK;
     }
 
+    // No exception may unwind through libcurl's frames: the data callbacks keep it (std::bad_alloc from
+    // a growing buffer) and fail the transfer; the waiting coroutine rethrows it (rethrow_callback_failure).
     static std::size_t on_write_cb(char* p, std::size_t size, std::size_t n, void* self) {
-        return static_cast<curl_client_impl*>(self)->on_body(p, size * n);
+        auto* c = static_cast<curl_client_impl*>(self);
+        try {
+            return c->on_body(p, size * n);
+        } catch (...) {
+            c->callback_failure_ = std::current_exception();
+            return CURL_WRITEFUNC_ERROR;
+        }
     }
     static std::size_t on_header_cb(char* p, std::size_t size, std::size_t n, void* self) {
-        return static_cast<curl_client_impl*>(self)->on_header(p, size * n);
+        auto* c = static_cast<curl_client_impl*>(self);
+        try {
+            return c->on_header(p, size * n);
+        } catch (...) {
+            c->callback_failure_ = std::current_exception();
+            return 0;
+        }
+    }
+
+    void rethrow_callback_failure() {
+        if (callback_failure_) std::rethrow_exception(std::exchange(callback_failure_, nullptr));
     }
     static curl_socket_t on_open_cb(void* self, curlsocktype purpose, curl_sockaddr* address) {
         return static_cast<curl_client_impl*>(self)->on_open(purpose, address);
@@ -707,7 +802,12 @@ private:
 
     // the running job
     bool in_multi_ = false, prereq_ = false, head_done_ = false, done_ = false, paused_ = false;
-    bool framing_error_ = false, timed_out_ = false;
+    bool framing_error_ = false, timed_out_ = false, too_large_ = false, deadline_hit_ = false;
+    std::string header_error_;       // a header the client refused (conflicting Content-Length)
+    std::exception_ptr callback_failure_;   // thrown inside a libcurl callback, rethrown in the coroutine
+    std::uint64_t body_bytes_ = 0;   // body bytes received (not chunked)
+    clock::time_point deadline_ = clock::time_point::max();
+    clock::time_point last_progress_at_{};
     CURLcode result_ = CURLE_OK;
     unsigned status_ = 0;
     std::string content_type_;

@@ -29,6 +29,11 @@ struct client_options {
     worker::read_size reads{};         // whole
     worker::yield_policy yield = worker::yield_policy::would_block;
     std::chrono::milliseconds read_timeout{10'000};  // idle: no byte moved while waiting this long -> "timeout"
+    // Limits (DESIGN.md §2): a body longer than max_body, declared or received -> "too-large" (checked
+    // against the Content-Length before any buffer is sized; buffers grow with the bytes that arrive);
+    // a job still waiting job_deadline after connect() began -> "deadline" (0 = no deadline).
+    std::uint64_t max_body = std::uint64_t{64} << 20;
+    std::chrono::milliseconds job_deadline{60'000};
 };
 
 struct response_head {
@@ -39,7 +44,8 @@ struct response_head {
     std::uint64_t header_bytes = 0;              // bytes of the status line + header fields
 };
 
-// Ok, or a failure with its error class (connect read status truncated parse decode timeout not-a-feed).
+// Ok, or a failure with its error class (connect read status truncated parse decode timeout not-a-feed
+// too-large deadline).
 struct fetch_status {
     std::string error_class;
     std::string message;
@@ -67,7 +73,8 @@ public:
     virtual ~http_client() = default;
     virtual std::string_view name() const = 0;
 
-    // connect stage: reuse the kept-alive connection when it is still good, else open a new one.
+    // connect stage: reuse the kept-alive connection when it is still good, else open a new one. The job's
+    // deadline (client_options::job_deadline) starts here and holds until finish().
     virtual fetch_status connect(net::yield_context yield) = 0;
     // request stage: send GET target (path + query).
     virtual fetch_status send_request(std::string_view target, net::yield_context yield) = 0;
@@ -77,7 +84,7 @@ public:
     // body stage (eager): the whole decoded (dechunked) body.
     virtual fetch_status read_body(std::string& body, net::yield_context yield) = 0;
     // lazy: a source the parser pulls from; each read() may recv and suspend the coroutine through yield.
-    // After a failed read(), error_class() says why ("read", "truncated", "timeout").
+    // After a failed read(), error_class() says why ("read", "truncated", "timeout", "too-large", "deadline").
     virtual parse::body_source& body_source(net::yield_context yield) = 0;
     // lazy, after the parse: read what the parser left of the body, so the connection can be reused.
     virtual fetch_status drain(net::yield_context yield) = 0;

@@ -53,6 +53,8 @@ public:
     // Exactly one successful recv (plus any EAGAINs before it) of at most limit(want) bytes.
     std::size_t read_some(char* dst, std::size_t want, net::yield_context yield, error_code& ec);
     void write_all(std::string_view data, net::yield_context yield, error_code& ec);
+    // The running job's deadline (time_point::max() = none): a wait past it fails with sched::deadline_error().
+    void deadline(sched::watchdog::clock::time_point at) { dog_.deadline(at); }
 
     worker::read_size read_size() const { return reads_; }
     worker::yield_policy policy() const { return policy_; }

@@ -17,7 +17,7 @@ struct feed_item {
 
 struct parse_result {
     bool ok = false;
-    std::string error_class;          // "" when ok; "parse", "not-a-feed", or the source's class ("read", "truncated", ...)
+    std::string error_class;          // "" when ok; "parse", "not-a-feed", "amplification", or the source's class ("read", "truncated", ...)
     std::string message;              // human-readable detail
     std::string format;               // "rss", "atom", "rdf", "jsonfeed", "json"
     std::size_t items = 0;            // item/entry count (for plain JSON: element count of the document)
@@ -33,6 +33,12 @@ struct parse_result {
 // that is an RSS text link or an Atom href with rel absent / "alternate", date = pubDate, dc:date,
 // updated, published (first present, in that order). Identical for parse_eager and parse_lazy.
 // force_utf8: the body was already transcoded (charset text), so ignore any encoding it declares.
+// Limit (DESIGN.md §2): the item text the XML walk extracts (titles, links, dates, entity references
+// expanded) may not exceed max_amplification x the document's bytes + amplification_slack_bytes; past
+// it the parse fails with "amplification". Without entities the item text is part of the document, so
+// only entity expansion can reach it. (Expansion during the parse is libxml2's own limits' business.)
+inline constexpr std::size_t max_amplification = 10;
+inline constexpr std::size_t amplification_slack_bytes = std::size_t{1} << 20;
 parse_result parse_eager(std::string_view body, std::string_view content_type = {}, bool force_utf8 = false);
 // Pulls the body from src while parsing: libxml2 push parser fed from src.read (each read asks for
 // up to request_bytes, default lazy_request_bytes; the source caps it at the read size), so every read

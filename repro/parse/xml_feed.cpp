@@ -6,6 +6,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <libxml/entities.h>
 #include <libxml/tree.h>
 
 #include <cctype>
@@ -89,26 +90,96 @@ parse_result failure(std::string error_class, std::string message)
 
 std::string_view name_of(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
 
-std::string trimmed_content(const xmlNode* n)
+// The text the item walk may extract from one document. The tree keeps entity references as
+// references and this walk expands them (as xmlNodeGetContent would, without its lack of a bound), so a
+// small document naming a large entity many times is stopped here (limit: max_amplification).
+struct text_budget {
+    std::size_t left;
+    bool exceeded = false;
+    bool take(std::size_t n)
+    {
+        if (exceeded || n > left) {
+            exceeded = true;
+            return false;
+        }
+        left -= n;
+        return true;
+    }
+};
+
+void push_children_reversed(const xmlNode* first, std::vector<const xmlNode*>& stack)
 {
-    xmlChar* raw = xmlNodeGetContent(n);
-    if (raw == nullptr)
-        return {};
-    std::string_view s(reinterpret_cast<const char*>(raw));
-    auto const ws = " \t\r\n";
-    auto const b = s.find_first_not_of(ws);
-    std::string out = b == std::string_view::npos ? std::string{} : std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
-    xmlFree(raw);
-    return out;
+    const xmlNode* last = first;
+    while (last != nullptr && last->next != nullptr)
+        last = last->next;
+    for (const xmlNode* c = last; c != nullptr; c = c->prev)
+        stack.push_back(c);
 }
 
-std::string attribute(const xmlNode* n, const char* name)
+// Appends the text of the nodes from `first` on and their subtrees (text, CDATA, entity references
+// expanded), in document order, as xmlNodeGetContent / xmlGetProp do; an explicit stack, so deep
+// nesting never grows the coroutine's stack. Stops when the budget runs out.
+void append_text(const xmlNode* first, text_budget& budget, std::string& out)
 {
-    xmlChar* raw = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+    std::vector<const xmlNode*> stack;
+    push_children_reversed(first, stack);
+    while (!stack.empty() && !budget.exceeded) {
+        const xmlNode* c = stack.back();
+        stack.pop_back();
+        switch (c->type) {
+        case XML_TEXT_NODE:
+        case XML_CDATA_SECTION_NODE:
+            if (c->content != nullptr) {
+                std::size_t const len = std::strlen(reinterpret_cast<const char*>(c->content));
+                if (budget.take(len))
+                    out.append(reinterpret_cast<const char*>(c->content), len);
+            }
+            break;
+        case XML_ENTITY_REF_NODE:
+            if (const xmlEntity* ent = xmlGetDocEntity(c->doc, c->name); ent != nullptr)
+                push_children_reversed(ent->children, stack);
+            break;
+        case XML_ELEMENT_NODE:
+            push_children_reversed(c->children, stack);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+std::string trimmed(std::string_view s)
+{
+    auto const ws = " \t\r\n";
+    auto const b = s.find_first_not_of(ws);
+    return b == std::string_view::npos ? std::string{} : std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
+}
+
+std::string trimmed_content(const xmlNode* n, text_budget& budget)
+{
+    std::string raw;
+    append_text(n->children, budget, raw);
+    return trimmed(raw);
+}
+
+// xmlGetProp's value (the attribute in no namespace, else a DTD default), entity references expanded
+// under the budget.
+std::string attribute(const xmlNode* n, const char* name, text_budget& budget)
+{
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        if (a->ns == nullptr && std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0) {
+            std::string out;
+            append_text(a->children, budget, out);
+            return out;
+        }
+    }
+    xmlChar* raw = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));   // a DTD default (bounded by libxml2)
     if (raw == nullptr)
         return {};
     std::string out(reinterpret_cast<const char*>(raw));
     xmlFree(raw);
+    if (!budget.take(out.size()))
+        return {};
     return out;
 }
 
@@ -120,7 +191,7 @@ bool has_attribute(const xmlNode* n, const char* name)
 // title: first <title> child; link: first <link> child that is either an RSS text link (no href)
 // or an Atom link with href and rel absent or "alternate"; date: pubDate, then date (dc:date),
 // then updated, then published (first child of each name).
-feed_item extract_item(const xmlNode* item)
+feed_item extract_item(const xmlNode* item, text_budget& budget)
 {
     feed_item out;
     bool have_title = false, have_link = false;
@@ -131,17 +202,17 @@ feed_item extract_item(const xmlNode* item)
             continue;
         std::string_view const name = name_of(c);
         if (!have_title && name == "title") {
-            out.title = trimmed_content(c);
+            out.title = trimmed_content(c, budget);
             have_title = true;
         } else if (!have_link && name == "link") {
             if (has_attribute(c, "href")) {
-                std::string const rel = attribute(c, "rel");
+                std::string const rel = attribute(c, "rel", budget);
                 if (rel.empty() || rel == "alternate") {
-                    out.link = attribute(c, "href");
+                    out.link = attribute(c, "href", budget);
                     have_link = true;
                 }
             } else {
-                out.link = trimmed_content(c);
+                out.link = trimmed_content(c, budget);
                 have_link = true;
             }
         } else {
@@ -152,21 +223,21 @@ feed_item extract_item(const xmlNode* item)
     }
     for (const xmlNode* d : dates)
         if (d != nullptr) {
-            out.date = trimmed_content(d);
+            out.date = trimmed_content(d, budget);
             break;
         }
     return out;
 }
 
 // Every element named item or entry (any namespace), in document order.
-void collect_items(const xmlNode* root, std::vector<feed_item>& out)
+void collect_items(const xmlNode* root, text_budget& budget, std::vector<feed_item>& out)
 {
     std::vector<const xmlNode*> stack{root};
-    while (!stack.empty()) {
+    while (!stack.empty() && !budget.exceeded) {
         const xmlNode* n = stack.back();
         stack.pop_back();
         if (name_of(n) == "item" || name_of(n) == "entry")
-            out.push_back(extract_item(n));
+            out.push_back(extract_item(n, budget));
         // push children in reverse so they pop in document order
         const xmlNode* last = n->last;
         for (const xmlNode* c = last; c != nullptr; c = c->prev)
@@ -188,7 +259,7 @@ std::string error_text(xmlParserCtxtPtr ctxt)
 
 // HTML pages (first element or DOCTYPE named html) are "not-a-feed" whether or not they are
 // well-formed XML; any other document that is not well-formed is "parse".
-parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe)
+parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe, std::size_t document_bytes)
 {
     bool const looks_html = iequals(probe.root, "html") || iequals(probe.doctype, "html");
     if (ctxt->wellFormed == 0 || doc == nullptr) {
@@ -209,7 +280,11 @@ parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe)
         r.format = "rdf";
     else
         return failure("not-a-feed", "well-formed XML whose root element is <" + std::string(root_name) + ">");
-    collect_items(root, r.item_list);
+    text_budget budget{max_amplification * document_bytes + amplification_slack_bytes};
+    collect_items(root, budget, r.item_list);
+    if (budget.exceeded)
+        return failure("amplification", "entity references expand the item text past " + std::to_string(max_amplification) +
+            " x the document's " + std::to_string(document_bytes) + " bytes");
     r.items = r.item_list.size();
     r.ok = true;
     return r;
@@ -235,7 +310,7 @@ parse_result parse_xml_memory(std::string_view body, bool force_utf8)
     install_probe(ctxt.get(), probe);
     doc_ptr doc(xmlCtxtReadMemory(ctxt.get(), body.data(), static_cast<int>(body.size()), nullptr,
         force_utf8 ? "UTF-8" : nullptr, parse_options(force_utf8)));
-    return finish(ctxt.get(), std::move(doc), probe);
+    return finish(ctxt.get(), std::move(doc), probe, body.size());
 }
 
 parse_result parse_xml_pull(body_source& src, std::string_view prefix, bool force_utf8, char* buf, std::size_t cap)
@@ -251,9 +326,11 @@ parse_result parse_xml_pull(body_source& src, std::string_view prefix, bool forc
         xmlSwitchEncoding(ctxt.get(), XML_CHAR_ENCODING_UTF8);
 
     bool failed = false;  // libxml2 hit a fatal error: stop feeding it, keep draining the body
+    std::size_t pushed = 0;
     auto push = [&](const char* data, std::size_t size, bool terminate) {
         if (failed)
             return;
+        pushed += size;
         xmlParseChunk(ctxt.get(), data, static_cast<int>(size), terminate ? 1 : 0);
         if (ctxt->wellFormed == 0 || ctxt->disableSAX != 0)
             failed = true;
@@ -274,7 +351,7 @@ parse_result parse_xml_pull(body_source& src, std::string_view prefix, bool forc
     push(nullptr, 0, true);
     doc_ptr doc(ctxt->myDoc);
     ctxt->myDoc = nullptr;
-    return finish(ctxt.get(), std::move(doc), probe);
+    return finish(ctxt.get(), std::move(doc), probe, pushed);
 }
 
 }  // namespace feedbench::parse::detail

@@ -10,12 +10,16 @@ namespace feedbench::sched {
 
 struct watchdog::state {
     explicit state(net::io_context& io, std::chrono::milliseconds t) : timer(io), timeout(t) {}
+    enum class cause { none, idle, deadline };
     net::steady_timer timer;
     std::chrono::milliseconds timeout;
     tcp::socket* socket = nullptr;
     std::uint64_t generation = 0;
-    std::uint64_t progress = 0, seen = 0;
-    bool active = false, waiting = false, fired = false;
+    std::uint64_t progress = 0;
+    clock::time_point wait_start{};
+    clock::time_point deadline = clock::time_point::max();
+    bool active = false, waiting = false;
+    cause fired = cause::none;
 };
 
 watchdog::watchdog(net::io_context& io, std::chrono::milliseconds idle_timeout)
@@ -27,8 +31,7 @@ void watchdog::watch(tcp::socket& socket) {
     stop();
     state_->socket = &socket;
     state_->active = true;
-    state_->fired = false;
-    state_->seen = state_->progress;
+    state_->fired = state::cause::none;
     arm(state_, state_->generation);
 }
 
@@ -41,22 +44,53 @@ void watchdog::stop() {
 }
 
 void watchdog::progress() { ++state_->progress; }
-void watchdog::waiting(bool w) { state_->waiting = w; }
-bool watchdog::fired() const { return state_->fired; }
+
+void watchdog::waiting(bool w) {
+    state_->waiting = w;
+    if (w) state_->wait_start = clock::now();
+}
+
+void watchdog::deadline(clock::time_point at) {
+    state_->deadline = at;
+    if (state_->fired == state::cause::deadline) state_->fired = state::cause::none;
+    if (!state_->active) return;
+    ++state_->generation;   // re-arm for the earlier of the two moments
+    state_->timer.cancel();
+    arm(state_, state_->generation);
+}
+
+bool watchdog::fired() const { return state_->fired != state::cause::none; }
+
+error_code watchdog::error() const {
+    switch (state_->fired) {
+    case state::cause::none: return {};
+    case state::cause::idle: return timed_out_error();
+    case state::cause::deadline: return deadline_error();
+    }
+    return {};
+}
 
 void watchdog::arm(const std::shared_ptr<state>& st, std::uint64_t generation) {
-    st->timer.expires_after(st->timeout);
+    // Expire when the current wait would have lasted the whole idle timeout (not waiting: a period
+    // from now, when the next check is due anyway), or at the deadline if that comes first.
+    const auto now = clock::now();
+    auto at = (st->waiting ? st->wait_start : now) + st->timeout;
+    if (st->deadline < at) at = st->deadline;
+    st->timer.expires_at(at);
     // Bound to the plain io_context executor: the watchdog is not any job's work.
     st->timer.async_wait([st, generation](const error_code& ec) {
         if (ec || !st->active || generation != st->generation) return;
-        if (st->progress != st->seen || !st->waiting) {
-            st->seen = st->progress;
+        const auto now = clock::now();
+        if (now >= st->deadline) {
+            st->fired = state::cause::deadline;   // waiting or not: the job's next wait is refused
+        } else if (st->waiting && now - st->wait_start >= st->timeout) {
+            st->fired = state::cause::idle;
+        } else {
             arm(st, generation);
             return;
         }
-        st->fired = true;
         error_code ignored;
-        if (st->socket) st->socket->cancel(ignored);
+        if (st->socket && st->waiting) st->socket->cancel(ignored);
     });
 }
 
@@ -65,13 +99,13 @@ namespace {
 // Suspends until the socket is ready for `what`; the metered executor counts the yield.
 void wait_ready(tcp::socket& socket, tcp::socket::wait_type what, net::yield_context& yield, watchdog& dog, error_code& ec) {
     if (dog.fired()) {
-        ec = timed_out_error();
+        ec = dog.error();
         return;
     }
     dog.waiting(true);
     socket.async_wait(what, yield[ec]);
     dog.waiting(false);
-    if (dog.fired()) ec = timed_out_error();
+    if (dog.fired()) ec = dog.error();
 }
 
 }  // namespace
@@ -80,16 +114,16 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, worker::y
                       net::yield_context yield, job_meter& meter, watchdog& dog, error_code& ec,
                       std::uint64_t* eagains) {
     ec = {};
+    if (dog.fired()) {   // a deadline passed while the job was busy elsewhere (one load per read)
+        ec = dog.error();
+        return 0;
+    }
     if (policy == worker::yield_policy::always) {
-        if (dog.fired()) {
-            ec = timed_out_error();
-            return 0;
-        }
         dog.waiting(true);
         const std::size_t n = socket.async_read_some(net::buffer(dst, ask), yield[ec]);
         dog.waiting(false);
         if (dog.fired()) {
-            ec = timed_out_error();
+            ec = dog.error();
             return 0;
         }
         if (!ec || ec == net::error::eof) {
@@ -126,11 +160,15 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, worker::y
 void write_all(tcp::socket& socket, std::string_view data, worker::yield_policy policy,
                net::yield_context yield, watchdog& dog, error_code& ec) {
     ec = {};
+    if (dog.fired()) {
+        ec = dog.error();
+        return;
+    }
     if (policy == worker::yield_policy::always) {
         dog.waiting(true);
         net::async_write(socket, net::buffer(data.data(), data.size()), yield[ec]);
         dog.waiting(false);
-        if (dog.fired()) ec = timed_out_error();
+        if (dog.fired()) ec = dog.error();
         if (!ec) dog.progress();
         return;
     }
@@ -160,7 +198,7 @@ void connect(tcp::socket& socket, const tcp::endpoint& endpoint, net::yield_cont
     dog.waiting(true);
     socket.async_connect(endpoint, yield[ec]);
     dog.waiting(false);
-    if (dog.fired()) ec = timed_out_error();
+    if (dog.fired()) ec = dog.error();
     if (!ec) dog.progress();
 }
 

@@ -52,11 +52,15 @@ void thread_context::spawn(coroutine_body body) {
     net::spawn(
         net::bind_executor(ex, &coroutine_done),
         [body = std::move(body), &meter, failures](net::yield_context yield) {
+            // Whatever escaped the body unwound the frames the meter's job record lived in: forget it
+            // before the executor's bracket closes this run segment (it would write through it).
             try {
                 body(yield, meter);
             } catch (const boost::coroutines::detail::forced_unwind&) {
+                meter.abandon_job();
                 throw;   // the coroutine is being destroyed: let Boost.Coroutine unwind it
             } catch (...) {
+                meter.abandon_job();
                 if (failures) failures->set(std::current_exception());
             }
         },

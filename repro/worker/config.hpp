@@ -58,6 +58,8 @@ struct worker_config {
     std::string amqp_mode = "consume"; // "get" | "consume"
     std::size_t prefetch = 10;
     unsigned read_timeout_ms = 10'000;
+    std::uint64_t max_body = std::uint64_t{64} << 20;   // limit: body bytes, declared or received -> "too-large"
+    unsigned job_deadline_ms = 60'000; // limit: connect to end of parse, whatever moves -> "deadline" (0 = none)
     int cpu = -1;                      // pin the worker thread(s) to this core (-1 = no pinning)
     int server_cpu = -1;               // pin the embedded feedserver's thread to this core (-1 = no pinning)
     std::filesystem::path out_dir;     // "" = write nothing

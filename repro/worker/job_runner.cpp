@@ -4,6 +4,11 @@
 #include "repro/decode/charset.hpp"
 #include "repro/parse/feed_parser.hpp"
 
+#include <boost/coroutine/exceptions.hpp>
+
+#include <new>
+#include <stdexcept>
+
 namespace feedbench::worker {
 namespace {
 
@@ -65,12 +70,16 @@ client::fetch_status pull_all(parse::body_source& src, std::string& out) {
 }
 
 void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-                boost::asio::yield_context yield, job_record& rec) {
-    meter.enter(stage::connect);
+                boost::asio::yield_context yield, job_record& rec, const stage_hook& hook) {
+    auto enter = [&](stage s) {
+        meter.enter(s);
+        if (hook) hook(s);
+    };
+    enter(stage::connect);
     if (fail(rec, http.connect(yield))) return;
-    meter.enter(stage::request);
+    enter(stage::request);
     if (fail(rec, http.send_request(target, yield))) return;
-    meter.enter(stage::headers);
+    enter(stage::headers);
     client::response_head head;
     if (fail(rec, http.read_head(yield, head))) return;
     if (head.status < 200 || head.status > 299) {
@@ -81,7 +90,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
     const bool lazy = cfg.consume == consume_mode::lazy;
     const bool text = cfg.charset == charset_mode::text;
 
-    meter.enter(stage::body);
+    enter(stage::body);
     std::string body;
     if (!lazy) {
         if (fail(rec, http.read_body(body, yield))) return;
@@ -89,7 +98,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
     }
 
     if (text) {
-        meter.enter(stage::decode);
+        enter(stage::decode);
         if (lazy) {
             auto& src = http.body_source(yield);
             if (fail(rec, pull_all(src, body))) return;
@@ -101,12 +110,12 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
             fail(rec, client::fetch_status::failure(decoded.error_class.empty() ? "decode" : decoded.error_class, decoded.message));
             return;
         }
-        meter.enter(stage::parse);
+        enter(stage::parse);
         take(rec, parse::parse_eager(decoded.utf8, ct, true));
         return;
     }
 
-    meter.enter(stage::parse);
+    enter(stage::parse);
     if (!lazy) {
         take(rec, parse::parse_eager(body, ct));
         return;
@@ -123,10 +132,40 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
 
 }  // namespace
 
-void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-             boost::asio::yield_context yield, job_record& rec) {
+void rethrow_if_unwinding() {
+    try {
+        throw;
+    } catch (const boost::coroutines::detail::forced_unwind&) {
+        throw;
+    } catch (...) {
+    }
+}
+
+void fail_with(job_record& rec, const std::exception_ptr& e) {
     rec.ok = false;
-    run_stages(cfg, http, target, meter, yield, rec);
+    rec.error = "exception";
+    rec.items = 0;
+    rec.items_digest = 0;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+        rec.message = "out of memory (std::bad_alloc)";
+    } catch (const std::exception& ex) {
+        rec.message = ex.what();
+    } catch (...) {
+        rec.message = "unknown exception";
+    }
+}
+
+void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
+             boost::asio::yield_context yield, job_record& rec, const stage_hook& hook) {
+    rec.ok = false;
+    try {
+        run_stages(cfg, http, target, meter, yield, rec, hook);
+    } catch (...) {
+        rethrow_if_unwinding();
+        fail_with(rec, std::current_exception());
+    }
     http.finish(rec.ok);
 }
 

@@ -34,7 +34,7 @@ struct job_record {
     std::uint64_t job = 0;
     std::string feed;               // manifest id
     bool ok = false;
-    std::string error;              // error class: connect read status truncated parse decode timeout not-a-feed; "" when ok
+    std::string error;              // error class: connect read status truncated parse decode timeout not-a-feed too-large deadline amplification exception; "" when ok
     std::string message;
     std::uint64_t bytes = 0;        // body bytes
     std::size_t items = 0;

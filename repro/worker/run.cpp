@@ -105,13 +105,16 @@ std::vector<std::pair<std::string, std::string>> config_entries(const worker_con
             {"amqp_mode", cfg.amqp_mode},
             {"prefetch", std::to_string(cfg.prefetch)},
             {"read_timeout_ms", std::to_string(cfg.read_timeout_ms)},
+            {"max_body", std::to_string(cfg.max_body)},
+            {"job_deadline_ms", std::to_string(cfg.job_deadline_ms)},
             {"cpu", std::to_string(cfg.cpu)},
             {"server_cpu", std::to_string(cfg.server_cpu)}};
 }
 
 }  // namespace
 
-run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress) {
+run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress,
+               const stage_hook& hook) {
     check_config(cfg);
 
     // The feed server: the one given, or an embedded one on an ephemeral port.
@@ -135,6 +138,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     copt.reads = cfg.reads;
     copt.yield = cfg.yield;
     copt.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
+    copt.max_body = cfg.max_body;
+    copt.job_deadline = std::chrono::milliseconds(cfg.job_deadline_ms);
 
     const auto entries = data::parse_manifest(intake::fetch_manifest(copt.endpoint, copt.host));
     std::unordered_map<std::string, std::string> path_of;
@@ -164,46 +169,72 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     const std::size_t progress_every = std::max<std::size_t>(1, total / 100);
 
     const std::int64_t origin = sched::steady_now_ns();
-    const auto pool = sched::run_pool(cfg.pool, cfg.cpu, origin, [&](sched::thread_context& ctx) {
-        std::shared_ptr<intake::job_source> source = shared_source;
-        if (!source) {
-            const std::size_t share = cfg.jobs == 0 ? 0 : (cfg.jobs + threads - 1 - ctx.thread_index()) / threads;
-            source = intake::make_job_source(cfg, entries, ctx.io(), share);
-        }
-        const std::size_t t = ctx.thread_index();
-        ctx.at_exit([source, t, &intake_counts] { intake_counts[t] = source->counters(); });
-        for (std::size_t i = 0; i < ctx.coroutines(); ++i) {
-            ctx.spawn([&, source](net::yield_context yield, sched::job_meter& meter) {
-                auto http = make_client(cfg, ctx.io(), copt, meter);
-                for (;;) {
-                    job_record rec;
-                    meter.begin_job(rec);
-                    auto j = source->next(yield);
-                    if (!j) {
-                        meter.abandon_job();
-                        break;
+    std::exception_ptr pool_failure;   // intake or client setup failed: the records so far are still written
+    sched::pool_run pool;
+    try {
+        pool = sched::run_pool(cfg.pool, cfg.cpu, origin, [&](sched::thread_context& ctx) {
+            std::shared_ptr<intake::job_source> source = shared_source;
+            if (!source) {
+                const std::size_t share = cfg.jobs == 0 ? 0 : (cfg.jobs + threads - 1 - ctx.thread_index()) / threads;
+                source = intake::make_job_source(cfg, entries, ctx.io(), share);
+            }
+            const std::size_t t = ctx.thread_index();
+            ctx.at_exit([source, t, &intake_counts] { intake_counts[t] = source->counters(); });
+            for (std::size_t i = 0; i < ctx.coroutines(); ++i) {
+                ctx.spawn([&, source](net::yield_context yield, sched::job_meter& meter) {
+                    auto http = make_client(cfg, ctx.io(), copt, meter);
+                    for (;;) {
+                        job_record rec;
+                        meter.begin_job(rec);
+                        std::optional<intake::job> j;
+                        try {
+                            j = source->next(yield);
+                        } catch (...) {
+                            meter.abandon_job();   // rec dies with this frame: the meter must not keep it
+                            throw;
+                        }
+                        if (!j) {
+                            meter.abandon_job();
+                            break;
+                        }
+                        rec.job = embedded ? j->seq : job_counter++;
+                        rec.feed = j->feed_id;
+                        rec.redelivered = j->redelivered;
+                        std::string path = j->path;
+                        if (path.empty()) {
+                            auto it = path_of.find(j->feed_id);
+                            path = it != path_of.end() ? it->second : "/feeds/" + j->feed_id;
+                        }
+                        try {
+                            if (hook) hook(stage::intake);
+                            run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec, hook);
+                        } catch (...) {
+                            rethrow_if_unwinding();
+                            fail_with(rec, std::current_exception());
+                            http->finish(false);
+                        }
+                        try {
+                            if (journal) journal->append(rec);   // recorded, then acked
+                            meter.enter(stage::ack);
+                            if (hook) hook(stage::ack);
+                            source->ack(*j, yield);
+                        } catch (...) {
+                            rethrow_if_unwinding();
+                            fail_with(rec, std::current_exception());   // not acked: a broker redelivers it
+                        }
+                        meter.end_job();
+                        std::lock_guard lock(mutex);   // progress is called under it too: never concurrently
+                        records.push_back(std::move(rec));
+                        const std::size_t done = records.size();
+                        if (progress && (done % progress_every == 0 || done == total)) progress(done, total);
                     }
-                    rec.job = embedded ? j->seq : job_counter++;
-                    rec.feed = j->feed_id;
-                    rec.redelivered = j->redelivered;
-                    std::string path = j->path;
-                    if (path.empty()) {
-                        auto it = path_of.find(j->feed_id);
-                        path = it != path_of.end() ? it->second : "/feeds/" + j->feed_id;
-                    }
-                    run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec);
-                    if (journal) journal->append(rec);   // recorded, then acked
-                    meter.enter(stage::ack);
-                    source->ack(*j, yield);
-                    meter.end_job();
-                    std::lock_guard lock(mutex);   // progress is called under it too: never concurrently
-                    records.push_back(std::move(rec));
-                    const std::size_t done = records.size();
-                    if (progress && (done % progress_every == 0 || done == total)) progress(done, total);
-                }
-            });
-        }
-    });
+                });
+            }
+        });
+    } catch (...) {
+        pool_failure = std::current_exception();
+        pool.wall_s = double(sched::steady_now_ns() - origin) / 1e9;
+    }
 
     std::sort(records.begin(), records.end(), [](const job_record& a, const job_record& b) { return a.job < b.job; });
 
@@ -223,6 +254,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         write_summary_csv((cfg.out_dir / "summary.csv").string(), {out.summary});
         meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, server_url, corpus_name));
     }
+    if (pool_failure) std::rethrow_exception(pool_failure);
     return out;
 }
 

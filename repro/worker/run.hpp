@@ -3,6 +3,7 @@
 #pragma once
 
 #include "repro/worker/config.hpp"
+#include "repro/worker/job_runner.hpp"
 #include "repro/worker/record.hpp"
 
 #include <functional>
@@ -15,10 +16,13 @@ struct run_output {
     std::vector<job_record> records;   // ok + failed == summary.jobs, always
 };
 
-// Starts an embedded feedserver when cfg.server_url is empty. Never throws for a bad job;
-// throws std::runtime_error for a bad configuration or an unreachable manifest.
+// Starts an embedded feedserver when cfg.server_url is empty. Never throws for a bad job (an exception a
+// job's stage throws fails that job with class "exception"); throws std::runtime_error for a bad
+// configuration or an unreachable manifest, and rethrows what the intake or a client's construction threw,
+// after the records of the jobs done so far are written. hook: a test seam (job_runner.hpp).
 // progress (optional) is called with (jobs done, jobs total) now and then, from a worker thread, never
 // concurrently (total is 0 when the intake does not know it).
-run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress = {});
+run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress = {},
+               const stage_hook& hook = {});
 
 }  // namespace feedbench::worker

@@ -123,6 +123,25 @@ TEST(BadInput, RequestWithBodyIs400) {
     still_serving(server);
 }
 
+// RFC 9112 §6.3: a transfer coding the server does not know, or codings stacked on chunked, leave the
+// request's body length unknown: 400 and close (it used to be read as no body and the connection kept).
+TEST(BadInput, UnknownOrStackedTransferCodingIs400ThenClose) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 1}));
+    const char* codings[] = {"Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: chunked, gzip\r\n",
+                             "Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: gzip\r\n",
+                             "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"};
+    for (const char* te : codings) {
+        bool closed = false;
+        auto wire = exchange(server.port(), std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n") + te + "\r\n" + healthz, &closed);
+        EXPECT_EQ(test::status_line(wire), "HTTP/1.1 400 Bad Request") << te;
+        EXPECT_NE(wire.find("Connection: close"), std::string::npos) << te;
+        EXPECT_EQ(wire.find("200 OK"), std::string::npos) << te;   // the pipelined request after it is not served
+        EXPECT_TRUE(closed) << te;
+    }
+    EXPECT_EQ(server.stats().bad_request, std::size(codings));
+    still_serving(server);
+}
+
 TEST(BadInput, IdleAndTricklingConnectionsTimeOut) {
     feedserver::server_options opt;
     opt.idle_timeout_ms = 300;

@@ -1,4 +1,5 @@
 // Fault modes: each misbehaves exactly as documented, so worker tests can count their error classes.
+#include "feedserver/response_mode.hpp"
 #include "feedserver/server.hpp"
 #include "tests/feedserver/http_helpers.hpp"
 
@@ -108,4 +109,73 @@ TEST_F(fault_fixture, Status500) {
     EXPECT_EQ(client.get(server.base_url() + feed.path).status, 200);
     EXPECT_EQ(server.stats().faults, 1u);
     EXPECT_EQ(server.stats().connections, 1u);
+}
+
+// Hostile responses: what each one claims and what it sends.
+TEST_F(fault_fixture, LengthTibClaimsOneTebibyteAndSendsTheBody) {
+    bool closed = false;
+    auto w = wire("fault=length-tib", &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(content_length(w), 1099511627775u);
+    EXPECT_EQ(body_of(w), feed.body);
+}
+
+TEST_F(fault_fixture, Length2gClaimsTwoGibibytesAndSends100Bytes) {
+    bool closed = false;
+    auto w = wire("fault=length-2g", &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(content_length(w), 2147483648u);
+    EXPECT_EQ(body_of(w), feed.body.substr(0, 100));
+}
+
+TEST_F(fault_fixture, EndlessSendsTheBodyAgainAndAgainWithoutALength) {
+    test::raw_connection raw(server.port());
+    raw.send("GET " + feed.path + "?fault=endless HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string w;
+    char buf[65536];
+    while (w.size() < 4 * feed.bytes() + 4096) {   // more than the body, several times over
+        pollfd p{raw.fd(), POLLIN, 0};
+        ASSERT_GT(::poll(&p, 1, 3000), 0);
+        auto n = ::recv(raw.fd(), buf, sizeof buf, 0);
+        ASSERT_GT(n, 0);
+        w.append(buf, std::size_t(n));
+    }
+    const auto head = w.substr(0, w.find("\r\n\r\n"));
+    EXPECT_EQ(head.find("Content-Length"), std::string::npos);
+    EXPECT_EQ(head.find("Transfer-Encoding"), std::string::npos);
+    EXPECT_NE(head.find("Connection: close"), std::string::npos);
+    const auto body = body_of(w);
+    EXPECT_EQ(body.substr(0, feed.bytes()), feed.body);
+    EXPECT_EQ(body.substr(feed.bytes(), feed.bytes()), feed.body);
+}
+
+TEST_F(fault_fixture, EntitiesDocumentNamesALargeEntityManyTimes) {
+    test::curl_client client;
+    auto r = client.get(server.base_url() + feed.path + "?fault=entities");
+    EXPECT_EQ(r.code, CURLE_OK);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(r.body.size(), 100'000u);
+    EXPECT_NE(r.body.find("<!ENTITY e \""), std::string::npos);
+    std::size_t refs = 0;
+    for (auto at = r.body.find("&e;"); at != std::string::npos; at = r.body.find("&e;", at + 3)) ++refs;
+    EXPECT_EQ(refs, 20'000u);
+    EXPECT_TRUE(r.body == feedserver::entity_amplification_document());
+}
+
+TEST_F(fault_fixture, LengthConflictSendsTwoDisagreeingLengths) {
+    bool closed = false;
+    auto w = wire("fault=length-conflict", &closed);
+    EXPECT_TRUE(closed);
+    const auto head = w.substr(0, w.find("\r\n\r\n") + 2);
+    EXPECT_NE(head.find("Content-Length: " + std::to_string(feed.bytes()) + "\r\n"), std::string::npos);
+    EXPECT_NE(head.find("Content-Length: " + std::to_string(feed.bytes() + 100) + "\r\n"), std::string::npos);
+    EXPECT_EQ(body_of(w), feed.body);
+}
+
+TEST_F(fault_fixture, LengthOverflowIsPast64Bits) {
+    bool closed = false;
+    auto w = wire("fault=length-overflow", &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_NE(w.find("Content-Length: 99999999999999999999999\r\n"), std::string::npos);
+    EXPECT_EQ(body_of(w), feed.body);
 }

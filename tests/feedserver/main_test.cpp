@@ -127,7 +127,8 @@ TEST(Program, HelpAndDump) {
         EXPECT_NE(all.find("Usage"), std::string::npos);
         EXPECT_NE(all.find("Example"), std::string::npos);
         for (const char* fault : {"close-mid-body", "length-long", "length-short", "bad-chunk", "stall", "html",
-                                  "bogus-charset", "status-500"})
+                                  "bogus-charset", "status-500", "length-tib", "length-2g", "endless", "entities",
+                                  "length-conflict", "length-overflow"})
             EXPECT_NE(all.find(fault), std::string::npos) << fault;
     }
     auto dir = std::filesystem::temp_directory_path() / ("feedbench-dump-" + std::to_string(::getpid()));

@@ -46,7 +46,9 @@ TEST(ResponseMode, RejectsOutOfRange) {
 
 TEST(ResponseMode, FaultNamesRoundTrip) {
     for (auto f : {fault_mode::close_mid_body, fault_mode::length_long, fault_mode::length_short, fault_mode::bad_chunk,
-                   fault_mode::stall, fault_mode::html, fault_mode::bogus_charset, fault_mode::status_500}) {
+                   fault_mode::stall, fault_mode::html, fault_mode::bogus_charset, fault_mode::status_500,
+                   fault_mode::length_tib, fault_mode::length_2g, fault_mode::endless, fault_mode::entities,
+                   fault_mode::length_conflict, fault_mode::length_overflow}) {
         EXPECT_EQ(parse_fault_mode(to_string(f)), f);
         EXPECT_NE(query_help().find(to_string(f)), std::string_view::npos);
     }

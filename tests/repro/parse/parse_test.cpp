@@ -338,3 +338,53 @@ TEST(parse_lazy, utf16_with_bom_matches_eager_in_one_byte_pieces)
     for (std::size_t piece : {1u, 3u, 4096u})
         EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list) << piece;
 }
+
+namespace {
+
+// An RSS document whose first item's title names `entity` (of `entity_bytes` 'A's) `refs` times, and
+// whose link is an attribute-free text link naming it once.
+std::string entity_document(std::size_t entity_bytes, std::size_t refs)
+{
+    std::string d = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY e \"" + std::string(entity_bytes, 'A') +
+        "\"><!ENTITY co \"ACME &amp; <b>Co</b> &e;\">]>\n<rss version=\"2.0\"><channel><title>t</title><item><title>";
+    for (std::size_t i = 0; i < refs; ++i)
+        d += "&e;";
+    d += "</title><link>http://x/&co;</link></item><item><title>&co; news</title></item></channel></rss>";
+    return d;
+}
+
+}  // namespace
+
+// Entity references are expanded in the item text as xmlNodeGetContent did (nested entities, markup
+// inside an entity), identically eager and lazy.
+TEST(parse_eager, entity_references_expand_in_item_text)
+{
+    std::string const doc = entity_document(3, 2);
+    auto const r = fp::parse_eager(doc);
+    ASSERT_TRUE(r.ok) << r.message;
+    ASSERT_EQ(r.items, 2u);
+    EXPECT_EQ(r.item_list[0].title, "AAAAAA");
+    EXPECT_EQ(r.item_list[0].link, "http://x/ACME & Co AAA");
+    EXPECT_EQ(r.item_list[1].title, "ACME & Co AAA news");
+    fp::memory_source src(doc, 7);
+    auto const lazy = fp::parse_lazy(src);
+    ASSERT_TRUE(lazy.ok) << lazy.message;
+    EXPECT_EQ(lazy.item_list, r.item_list);
+}
+
+// Limit: a 10 kB entity named 20000 times (60 kB of references, 200 MB expanded) is "amplification",
+// eager and lazy; the same entity named a few times is an ordinary feed.
+TEST(parse_eager, entity_amplification_past_the_limit_is_its_class)
+{
+    std::string const bomb = entity_document(10 * 1024, 20'000);
+    auto const r = fp::parse_eager(bomb);
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.error_class, "amplification") << r.message;
+    fp::memory_source src(bomb, 4096);
+    EXPECT_EQ(fp::parse_lazy(src).error_class, "amplification");
+    // Under the limit: max_amplification x the document + the slack.
+    std::string const fine = entity_document(10 * 1024, 20);
+    auto const ok = fp::parse_eager(fine);
+    ASSERT_TRUE(ok.ok) << ok.message;
+    EXPECT_EQ(ok.item_list[0].title.size(), 20u * 10 * 1024);
+}

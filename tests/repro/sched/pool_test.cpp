@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -56,6 +58,33 @@ TEST(Pool, CoroutineExceptionReachesTheCaller) {
                                      ctx.spawn([](net::yield_context, sched::job_meter&) {});
                                  }),
                  std::runtime_error);
+}
+
+// An exception that leaves a coroutine in the middle of a job unwinds the job record the meter points at:
+// the pool forgets it, so the run segment's close writes nowhere (it used to write through the dead record).
+TEST(Pool, ExceptionInTheMiddleOfAJobLeavesTheMeterWithoutIt) {
+    std::atomic<int> other_jobs{0};
+    EXPECT_THROW(sched::run_pool(worker::pool_spec{2, false}, -1, 0,
+                                 [&](sched::thread_context& ctx) {
+                                     ctx.spawn([](net::yield_context yield, sched::job_meter& meter) {
+                                         auto rec = std::make_unique<worker::job_record>();
+                                         meter.begin_job(*rec);
+                                         meter.enter(worker::stage::body);
+                                         net::post(yield);   // a suspension: the meter is mid-job
+                                         throw std::bad_alloc();
+                                     });
+                                     ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
+                                         for (int i = 0; i < 3; ++i) {
+                                             worker::job_record rec;
+                                             meter.begin_job(rec);
+                                             net::post(yield);
+                                             meter.end_job();
+                                             ++other_jobs;
+                                         }
+                                     });
+                                 }),
+                 std::bad_alloc);
+    EXPECT_EQ(other_jobs.load(), 3);
 }
 
 }  // namespace

@@ -1,0 +1,118 @@
+// Exceptions never outlive their job: whatever a stage throws (std::bad_alloc included) ends that job
+// with class "exception"; the meter, the records and the pool stay consistent and the files are written.
+// The throw comes from the stage hook, the seam run() offers right after each stage is entered.
+#include "repro/worker/run.hpp"
+
+#include "feedserver/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+using namespace feedbench;
+using worker::stage;
+
+std::size_t line_count(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+}
+
+worker::worker_config config(const feedserver::server_thread& server, worker::client_kind client, worker::consume_mode consume) {
+    worker::worker_config cfg;
+    cfg.server_url = server.base_url();
+    cfg.formats = "rss,atom";
+    cfg.jobs = 12;
+    cfg.pool = worker::pool_spec::parse("3");
+    cfg.client = client;
+    cfg.consume = consume;
+    return cfg;
+}
+
+struct stage_case {
+    stage at;
+    worker::charset_mode charset;   // decode runs in text mode only
+};
+
+// Every job throws in one stage: every job fails with "exception", none is lost, the records are written.
+TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 3}));
+    const stage_case cases[] = {
+        {stage::intake, worker::charset_mode::content},  {stage::connect, worker::charset_mode::content},
+        {stage::request, worker::charset_mode::content}, {stage::headers, worker::charset_mode::content},
+        {stage::body, worker::charset_mode::content},    {stage::decode, worker::charset_mode::text},
+        {stage::parse, worker::charset_mode::content},   {stage::ack, worker::charset_mode::content},
+    };
+    const auto out_dir = std::filesystem::path(FEEDBENCH_TEST_BINARY_DIR) / "exception_test_out";
+    for (auto client : {worker::client_kind::beast, worker::client_kind::curl}) {
+        for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+            for (const auto& c : cases) {
+                auto cfg = config(server, client, consume);
+                cfg.charset = c.charset;
+                cfg.out_dir = out_dir;
+                std::filesystem::remove_all(out_dir);
+                std::atomic<int> thrown{0};
+                const bool bad_alloc = c.at == stage::body || c.at == stage::parse;
+                const auto out = worker::run(cfg, {}, [&](stage s) {
+                    if (s != c.at) return;
+                    ++thrown;
+                    if (bad_alloc) throw std::bad_alloc();
+                    throw std::runtime_error("thrown in " + std::string(worker::stage_names[std::size_t(s)]));
+                });
+                SCOPED_TRACE(std::string(worker::to_string(client)) + ", " + std::string(worker::to_string(consume)) + ", stage " +
+                             std::string(worker::stage_names[std::size_t(c.at)]));
+                EXPECT_EQ(thrown.load(), 12);
+                EXPECT_EQ(out.summary.jobs, 12u);
+                EXPECT_EQ(out.summary.failed, 12u);
+                EXPECT_EQ(out.summary.errors.count("exception"), 1u);
+                EXPECT_EQ(out.records.size(), 12u);
+                for (const auto& r : out.records) {
+                    EXPECT_EQ(r.error, "exception");
+                    EXPECT_FALSE(r.message.empty());
+                    EXPECT_GE(r.end_ns, r.start_ns);
+                }
+                EXPECT_EQ(line_count(out_dir / "jobs.csv"), 13u);   // header + one row per job
+            }
+        }
+    }
+}
+
+// Every seventh client stage entered (connect .. parse) throws: the jobs it hits fail, the others succeed on
+// the same clients (a connection left mid-response by the exception is closed, never reused).
+TEST(Exceptions, SomeJobsThrowTheOthersSucceed) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 3}));
+    for (auto client : {worker::client_kind::beast, worker::client_kind::curl}) {
+        for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+            auto cfg = config(server, client, consume);
+            cfg.jobs = 30;
+            std::atomic<int> calls{0}, thrown{0};
+            const auto out = worker::run(cfg, {}, [&](stage s) {
+                if (s == stage::intake || s == stage::ack) return;   // one throw per job at most
+                if (++calls % 7 == 0) {
+                    ++thrown;
+                    throw std::runtime_error("every seventh stage");
+                }
+            });
+            SCOPED_TRACE(std::string(worker::to_string(client)) + ", " + std::string(worker::to_string(consume)));
+            EXPECT_EQ(out.summary.jobs, 30u);
+            EXPECT_EQ(out.summary.ok + out.summary.failed, 30u);
+            EXPECT_EQ(out.summary.failed, std::size_t(thrown.load()));
+            EXPECT_GT(out.summary.ok, 0u);
+            for (const auto& r : out.records) {
+                if (!r.ok) {
+                    EXPECT_EQ(r.error, "exception") << r.message;
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
