@@ -13,7 +13,8 @@ BufferedReader (8 KiB), and urllib3 reads through it: iter_content(1) would then
 For a numeric read size this worker restores the 2012 behaviour: http.client's response class, as urllib3's
 connection uses it, is replaced by one that opens the socket file unbuffered (before anything is read), so
 every read(N) of urllib3 is one recv_into(N) on gevent's socket, which tries the receive and switches to the
-event loop only on EAGAIN. `feeddiag -- /usr/bin/python3 worker.py --read-size 1 ...` shows 1 B per receive.
+event loop only on EAGAIN; the status line and headers are read one byte per recv whatever N (an unbuffered
+readline), as in 2012. With `whole`, Python 3's buffered reader stays: 8 KiB per recv. `feeddiag -- /usr/bin/python3 worker.py --read-size 1 ...` shows 1 B per receive.
 
 Inputs (arguments, else FEEDBENCH_* environment variables, the external-worker contract of examples/README.md):
   --server URL (FEEDBENCH_SERVER)   --manifest URL (FEEDBENCH_MANIFEST, default SERVER/manifest)
