@@ -2,6 +2,8 @@
 // Called from a job's coroutine: next() and ack() may suspend it, never block the thread.
 #pragma once
 
+#include "repro/core/settings.hpp"
+
 #include <boost/asio/spawn.hpp>
 
 #include <cstdint>
@@ -45,7 +47,7 @@ struct amqp_options {
     std::string host = "127.0.0.1";
     unsigned short port = 5672;
     std::string queue = "feedbench.jobs";
-    std::string mode = "consume";        // "get" (basic.get polling) | "consume" (basic.qos prefetch + basic.consume)
+    core::amqp_mode mode = core::amqp_mode::consume;  // get (basic.get polling) | consume (basic.qos prefetch + basic.consume)
     std::size_t prefetch = 10;
     std::size_t max_jobs = 0;            // stop after this many deliveries (0 = until the queue stays empty for idle_timeout_ms)
     unsigned idle_timeout_ms = 2000;

@@ -23,7 +23,7 @@ namespace feedbench::client {
 std::size_t curl_whole_buffer_bytes() { return CURL_MAX_READ_SIZE; }
 std::size_t curl_max_write_bytes() { return CURL_MAX_WRITE_SIZE; }
 
-std::size_t curl_buffer_size(worker::read_size reads) {
+std::size_t curl_buffer_size(core::read_size reads) {
     if (reads.is_whole()) return CURL_MAX_READ_SIZE;
     if (reads.bytes < curl_min_buffer_bytes)
         throw std::invalid_argument("read size " + reads.to_string() +
@@ -469,7 +469,7 @@ private:
     // passes with no byte moved for this transfer, the transfer is aborted and the call reports "timeout".
     fetch_status wait_until(wanted w, net::yield_context& yield, std::string_view during) {
         want_ = w;
-        if (opt_.yield == worker::yield_policy::would_block && !satisfied()) try_receive();
+        if (opt_.yield == core::yield_policy::would_block && !satisfied()) try_receive();
         while (!satisfied()) {
             const std::uint64_t seen = progress_;
             wake_timer_.expires_after(opt_.read_timeout);

@@ -62,7 +62,7 @@ double cost_guess(const scenario& s, const configuration& c) {
     if (s.runner == runner_kind::parse_memory) return 0.05 + jobs * 150e-6;
     double pool = 1;
     try {
-        pool = static_cast<double>(worker::pool_spec::parse(c.get(axis::pool)).size);
+        pool = static_cast<double>(core::pool_spec::parse(c.get(axis::pool)).size);
     } catch (const std::invalid_argument&) {
     }
     auto rb = read_size_bytes(c.get(axis::read_size));
@@ -89,7 +89,7 @@ void pin_this_thread(int cpu) {
 }
 
 // Metrics of one run from its job records (percentiles over every job) and its summary.
-void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& records, latency_series& lat) {
+void fill_job_metrics(rep_result& r, const std::vector<core::job_record>& records, latency_series& lat) {
     std::vector<double> latency;
     double total_wall = 0;
     for (auto& j : records) {
@@ -107,8 +107,8 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
     double total_cpu = 0;
     for (auto& j : records)
         for (auto& m : j.stages) total_cpu += static_cast<double>(m.cpu_ns) / 1e3;
-    for (std::size_t s = 0; s < worker::stage_count; ++s) {
-        std::string st(worker::stage_names[s]);
+    for (std::size_t s = 0; s < core::stage_count; ++s) {
+        std::string st(core::stage_names[s]);
         std::vector<double> wall, cpu, susp;
         double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0;
         for (auto& j : records) {
@@ -140,12 +140,12 @@ worker::worker_config worker_config_for(const configuration& c, const std::strin
     cfg.server_url = url;
     cfg.formats = replace_char(c.get(axis::formats), '+', ',');
     cfg.query = c.get(axis::query) == "none" ? "" : c.get(axis::query);
-    cfg.client = worker::parse_client(c.get(axis::client));
-    cfg.reads = worker::read_size::parse(c.get(axis::read_size));
-    cfg.consume = worker::parse_consume(c.get(axis::consume));
-    cfg.yield = worker::parse_yield(c.get(axis::yield));
-    cfg.pool = worker::pool_spec::parse(c.get(axis::pool));
-    cfg.charset = worker::parse_charset(c.get(axis::charset));
+    cfg.client = core::parse_client(c.get(axis::client));
+    cfg.reads = core::read_size::parse(c.get(axis::read_size));
+    cfg.consume = core::parse_consume(c.get(axis::consume));
+    cfg.yield = core::parse_yield(c.get(axis::yield));
+    cfg.pool = core::pool_spec::parse(c.get(axis::pool));
+    cfg.charset = core::parse_charset(c.get(axis::charset));
     cfg.jobs = std::stoul(c.get(axis::jobs));
     cfg.cpu = cpu;
     return cfg;
@@ -169,7 +169,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
         r.status = "n/a: no feed of formats " + c.get(axis::formats) + " in the corpus";
         return;
     }
-    auto pool = worker::pool_spec::parse(c.get(axis::pool));
+    auto pool = core::pool_spec::parse(c.get(axis::pool));
     std::size_t jobs = std::stoul(c.get(axis::jobs));
     struct job_times { double wall_us = 0, cpu_us = 0; bool ok = false; };
     std::vector<job_times> times(jobs);

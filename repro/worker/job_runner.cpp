@@ -24,7 +24,7 @@ private:
     std::uint64_t bytes_ = 0;
 };
 
-bool fail(job_record& rec, const client::fetch_status& st) {
+bool fail(core::job_record& rec, const client::fetch_status& st) {
     if (st.ok()) return false;
     rec.ok = false;
     rec.error = st.error_class;
@@ -47,7 +47,7 @@ std::uint64_t digest(const std::vector<parse::feed_item>& items) {
     return h;
 }
 
-void take(job_record& rec, const parse::parse_result& r) {
+void take(core::job_record& rec, const parse::parse_result& r) {
     rec.ok = r.ok;
     rec.items = r.items;
     rec.items_digest = r.ok ? digest(r.item_list) : 0;
@@ -65,12 +65,12 @@ client::fetch_status pull_all(parse::body_source& src, std::string& out) {
 }
 
 void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-                boost::asio::yield_context yield, job_record& rec) {
-    meter.enter(stage::connect);
+                boost::asio::yield_context yield, core::job_record& rec) {
+    meter.enter(core::stage::connect);
     if (fail(rec, http.connect(yield))) return;
-    meter.enter(stage::request);
+    meter.enter(core::stage::request);
     if (fail(rec, http.send_request(target, yield))) return;
-    meter.enter(stage::headers);
+    meter.enter(core::stage::headers);
     client::response_head head;
     if (fail(rec, http.read_head(yield, head))) return;
     if (head.status < 200 || head.status > 299) {
@@ -78,10 +78,10 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
         return;
     }
     const std::string_view ct = head.content_type;
-    const bool lazy = cfg.consume == consume_mode::lazy;
-    const bool text = cfg.charset == charset_mode::text;
+    const bool lazy = cfg.consume == core::consume_mode::lazy;
+    const bool text = cfg.charset == core::charset_mode::text;
 
-    meter.enter(stage::body);
+    meter.enter(core::stage::body);
     std::string body;
     if (!lazy) {
         if (fail(rec, http.read_body(body, yield))) return;
@@ -89,7 +89,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
     }
 
     if (text) {
-        meter.enter(stage::decode);
+        meter.enter(core::stage::decode);
         if (lazy) {
             auto& src = http.body_source(yield);
             if (fail(rec, pull_all(src, body))) return;
@@ -101,12 +101,12 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
             fail(rec, client::fetch_status::failure(decoded.error_class.empty() ? "decode" : decoded.error_class, decoded.message));
             return;
         }
-        meter.enter(stage::parse);
+        meter.enter(core::stage::parse);
         take(rec, parse::parse_eager(decoded.utf8, ct, true));
         return;
     }
 
-    meter.enter(stage::parse);
+    meter.enter(core::stage::parse);
     if (!lazy) {
         take(rec, parse::parse_eager(body, ct));
         return;
@@ -124,7 +124,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
 }  // namespace
 
 void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-             boost::asio::yield_context yield, job_record& rec) {
+             boost::asio::yield_context yield, core::job_record& rec) {
     rec.ok = false;
     run_stages(cfg, http, target, meter, yield, rec);
     http.finish(rec.ok);

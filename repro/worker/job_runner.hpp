@@ -19,6 +19,6 @@ namespace feedbench::worker {
 // charset text: the decode stage transcodes (decode::to_utf8), then the parse stage parses UTF-8.
 // With consume lazy + charset text the decode stage pulls the body, as requests' .text pulled .content.
 void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-             boost::asio::yield_context yield, job_record& rec);
+             boost::asio::yield_context yield, core::job_record& rec);
 
 }  // namespace feedbench::worker

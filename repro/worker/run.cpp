@@ -66,7 +66,7 @@ tcp::endpoint resolve(const server_address& a) {
 }
 
 void check_config(const worker_config& cfg) {
-    if (cfg.client == client_kind::curl) {
+    if (cfg.client == core::client_kind::curl) {
 #ifndef FEEDBENCH_HAVE_CURL_CLIENT
         throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
 #endif
@@ -80,7 +80,7 @@ void check_config(const worker_config& cfg) {
 std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
                                                  sched::job_meter& meter) {
 #ifdef FEEDBENCH_HAVE_CURL_CLIENT
-    if (cfg.client == client_kind::curl) return client::make_curl_client(io, opt, meter);
+    if (cfg.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
 #endif
     return client::make_beast_client(io, opt, meter);
 }
@@ -102,7 +102,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const worker_con
             {"charset", std::string(to_string(cfg.charset))},
             {"jobs", std::to_string(cfg.jobs)},
             {"intake", cfg.intake},
-            {"amqp_mode", cfg.amqp_mode},
+            {"amqp_mode", std::string(to_string(cfg.amqp_mode))},
             {"prefetch", std::to_string(cfg.prefetch)},
             {"read_timeout_ms", std::to_string(cfg.read_timeout_ms)},
             {"cpu", std::to_string(cfg.cpu)},
@@ -157,7 +157,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         journal = std::make_unique<job_journal>((cfg.out_dir / "jobs.journal.csv").string(), cfg);
     }
     std::mutex mutex;
-    std::vector<job_record> records;
+    std::vector<core::job_record> records;
     records.reserve(total);
     std::vector<intake::intake_counters> intake_counts(threads);
     std::atomic<std::uint64_t> job_counter{0};
@@ -176,7 +176,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
             ctx.spawn([&, source](net::yield_context yield, sched::job_meter& meter) {
                 auto http = make_client(cfg, ctx.io(), copt, meter);
                 for (;;) {
-                    job_record rec;
+                    core::job_record rec;
                     meter.begin_job(rec);
                     auto j = source->next(yield);
                     if (!j) {
@@ -193,7 +193,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                     }
                     run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec);
                     if (journal) journal->append(rec);   // recorded, then acked
-                    meter.enter(stage::ack);
+                    meter.enter(core::stage::ack);
                     source->ack(*j, yield);
                     meter.end_job();
                     std::lock_guard lock(mutex);   // progress is called under it too: never concurrently
@@ -205,7 +205,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         }
     });
 
-    std::sort(records.begin(), records.end(), [](const job_record& a, const job_record& b) { return a.job < b.job; });
+    std::sort(records.begin(), records.end(), [](const core::job_record& a, const core::job_record& b) { return a.job < b.job; });
 
     run_output out;
     out.summary = summarize(cfg, records, pool.wall_s, pool.cpu_s);

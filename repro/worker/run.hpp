@@ -12,7 +12,7 @@ namespace feedbench::worker {
 
 struct run_output {
     run_summary summary;
-    std::vector<job_record> records;   // ok + failed == summary.jobs, always
+    std::vector<core::job_record> records;   // ok + failed == summary.jobs, always
 };
 
 // Starts an embedded feedserver when cfg.server_url is empty. Never throws for a bad job;

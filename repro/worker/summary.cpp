@@ -94,7 +94,7 @@ std::string pad(std::string s, std::size_t width, bool right = true) {
 
 }  // namespace
 
-run_summary summarize(const worker_config& cfg, const std::vector<job_record>& records, double wall_s, double cpu_s) {
+run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s, double cpu_s) {
     run_summary s;
     s.config = cfg;
     s.jobs = records.size();
@@ -109,7 +109,7 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
         s.body_bytes += r.bytes;
     }
     s.failed = s.jobs - s.ok;
-    for (std::size_t i = 0; i < stage_count; ++i) {
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
         std::vector<double> wall, cpu, susp;
         wall.reserve(records.size());
         cpu.reserve(records.size());
@@ -138,15 +138,15 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
 std::string jobs_csv_header() {
     std::ostringstream f;
     f << "job,feed,client,read_size,consume,yield,pool,charset,ok,error,bytes,items";
-    for (auto name : stage_names)
+    for (auto name : core::stage_names)
         f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name << "_reads";
     f << ",max_read_request,redelivered,charset_used,start_us,end_us,items_digest";
-    for (auto name : stage_names) f << ',' << name << "_bytes," << name << "_eagains";
+    for (auto name : core::stage_names) f << ',' << name << "_bytes," << name << "_eagains";
     f << ",message\n";
     return f.str();
 }
 
-std::string jobs_csv_row(const worker_config& cfg, const job_record& r) {
+std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     std::ostringstream f;
     f << r.job << ',' << csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
       << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
@@ -160,7 +160,7 @@ std::string jobs_csv_row(const worker_config& cfg, const job_record& r) {
     return f.str();
 }
 
-void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records) {
+void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<core::job_record>& records) {
     auto f = open_for_writing(path);
     f << jobs_csv_header();
     for (const auto& r : records) f << jobs_csv_row(cfg, r);
@@ -173,7 +173,7 @@ job_journal::job_journal(const std::string& path, const worker_config& cfg) : cf
     out_ << jobs_csv_header() << std::flush;
 }
 
-void job_journal::append(const job_record& r) {
+void job_journal::append(const core::job_record& r) {
     std::lock_guard lock(mutex_);
     out_ << jobs_csv_row(cfg_, r) << std::flush;   // in the kernel before the ack: survives a SIGKILL of this process
     if (!out_) throw std::runtime_error("cannot write " + path_);
@@ -182,7 +182,7 @@ void job_journal::append(const job_record& r) {
 void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs) {
     auto f = open_for_writing(path);
     f << "client,read_size,consume,yield,pool,charset,intake,jobs,ok,failed,jobs_per_s,cpu_util,wall_s,cpu_s,errors";
-    for (auto name : stage_names) {
+    for (auto name : core::stage_names) {
         for (auto metric : {"wall", "cpu", "suspended"})
             for (auto p : {"p50", "p90", "p99", "max"}) f << ',' << name << '_' << metric << '_' << p << "_us";
         f << ',' << name << "_yields," << name << "_reads," << name << "_bytes," << name << "_eagains";
@@ -218,7 +218,7 @@ std::string summary_table(const run_summary& s) {
     o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
       << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
     if (!c.intake.empty() && c.intake != "embedded")
-        o << "  intake " << c.intake << " (" << c.amqp_mode << "): gets " << s.intake_gets << " (empty " << s.intake_empty_gets
+        o << "  intake " << c.intake << " (" << to_string(c.amqp_mode) << "): gets " << s.intake_gets << " (empty " << s.intake_empty_gets
           << "), deliveries " << s.intake_deliveries << ", redeliveries " << s.intake_redeliveries << '\n';
     return o.str();
 }
@@ -242,10 +242,10 @@ std::string profiler_view(const run_summary& s) {
       << pad("cpu total", 12) << pad("suspended", 11) << pad("yields/job", 12) << pad("reads/job", 11) << pad("bytes/read", 12) << '\n';
     double all_wall = 0;
     for (const auto& st : s.stages) all_wall += st.wall_total_us;
-    for (std::size_t i = 0; i < stage_count; ++i) {
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
         const double susp_share = st.wall_total_us > 0 ? st.suspended_total_us / st.wall_total_us : 0;
-        o << pad(std::string(stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12) << pad(duration(st.cpu_us.p50), 12)
+        o << pad(std::string(core::stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12) << pad(duration(st.cpu_us.p50), 12)
           << pad(duration(st.suspended_us.p50), 12) << "  |" << pad(duration(st.wall_total_us), 12) << pad(duration(st.cpu_total_us), 12)
           << pad(num(100 * susp_share, 0) + "%", 11) << pad(num(double(st.yields) / jobs, 1), 12) << pad(num(double(st.reads) / jobs, 1), 11)
           << pad(st.reads ? num(double(st.bytes) / double(st.reads), 1) : std::string("-"), 12) << '\n';
@@ -259,11 +259,11 @@ std::string profiler_view(const run_summary& s) {
 
     std::vector<std::string> diagnosis;
     const std::string read_cap = s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
-    for (std::size_t i = 0; i < stage_count; ++i) {
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
         if (all_wall <= 0 || st.wall_total_us / all_wall < stage_share_threshold) continue;
         const double susp_share = st.suspended_total_us / std::max(1e-9, st.wall_total_us);
-        const std::string name(stage_names[i]);
+        const std::string name(core::stage_names[i]);
         if (susp_share >= suspended_share_threshold) {
             std::string line = name + ": " + num(100 * susp_share, 0) + "% of wall suspended";
             if (st.reads > 0) {
@@ -298,12 +298,12 @@ std::string profiler_view(const run_summary& s) {
     for (const auto& st : s.stages) total_bytes += st.bytes;
     if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64) {
         std::size_t busiest = 0;   // the stage doing most of the reads
-        for (std::size_t i = 1; i < stage_count; ++i)
+        for (std::size_t i = 1; i < core::stage_count; ++i)
             if (s.stages[i].reads > s.stages[busiest].reads) busiest = i;
         const auto& b = s.stages[busiest];
         diagnosis.push_back(grouped(std::uint64_t(double(total_reads) / jobs)) + " recv calls per job averaging " +
                             num(double(total_bytes) / double(total_reads), 1) + " B: per-read cost grows with the body size (" +
-                            std::string(stage_names[busiest]) + ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
+                            std::string(core::stage_names[busiest]) + ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
                             " ns of CPU per read, the stage's own work included)");
     }
     const double threads = s.config.pool.threads ? double(s.config.pool.size) : 1.0;

@@ -18,7 +18,7 @@ namespace net = boost::asio;
 TEST(Pool, CooperativePoolIsOneThread) {
     std::set<std::thread::id> ids;
     std::atomic<int> ran{0};
-    auto out = sched::run_pool(worker::pool_spec{5, false}, -1, 0, [&](sched::thread_context& ctx) {
+    auto out = sched::run_pool(core::pool_spec{5, false}, -1, 0, [&](sched::thread_context& ctx) {
         EXPECT_EQ(ctx.coroutines(), 5u);
         for (std::size_t i = 0; i < ctx.coroutines(); ++i)
             ctx.spawn([&](net::yield_context yield, sched::job_meter&) {
@@ -36,7 +36,7 @@ TEST(Pool, ThreadsAreOneCoroutineEach) {
     std::mutex mu;
     std::set<std::thread::id> ids;
     std::atomic<int> ran{0};
-    auto out = sched::run_pool(worker::pool_spec{3, true}, -1, 0, [&](sched::thread_context& ctx) {
+    auto out = sched::run_pool(core::pool_spec{3, true}, -1, 0, [&](sched::thread_context& ctx) {
         EXPECT_EQ(ctx.coroutines(), 1u);
         ctx.spawn([&](net::yield_context, sched::job_meter&) {
             std::lock_guard lock(mu);
@@ -50,7 +50,7 @@ TEST(Pool, ThreadsAreOneCoroutineEach) {
 }
 
 TEST(Pool, CoroutineExceptionReachesTheCaller) {
-    EXPECT_THROW(sched::run_pool(worker::pool_spec{2, false}, -1, 0,
+    EXPECT_THROW(sched::run_pool(core::pool_spec{2, false}, -1, 0,
                                  [&](sched::thread_context& ctx) {
                                      ctx.spawn([](net::yield_context, sched::job_meter&) { throw std::runtime_error("boom"); });
                                      ctx.spawn([](net::yield_context, sched::job_meter&) {});
