@@ -109,6 +109,16 @@ std::vector<std::pair<std::string, std::string>> config_entries(const worker_con
             {"server_cpu", std::to_string(cfg.server_cpu)}};
 }
 
+intake::intake_options intake_options_of(const worker_config& cfg) {
+    intake::intake_options opt;
+    opt.intake = cfg.intake;
+    opt.amqp_mode = cfg.amqp_mode;
+    opt.prefetch = cfg.prefetch;
+    opt.formats = cfg.formats;
+    opt.jobs = cfg.jobs;
+    return opt;
+}
+
 }  // namespace
 
 run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress) {
@@ -141,7 +151,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     for (const auto& e : entries) path_of.emplace(e.id, e.path);
 
     // One embedded source for every thread; an AMQP source per thread (each its own io_context).
-    const bool embedded = intake::is_embedded(cfg);
+    const intake::intake_options intake_opt = intake_options_of(cfg);
+    const bool embedded = intake::is_embedded(intake_opt);
     std::shared_ptr<intake::job_source> shared_source;
     std::size_t total = cfg.jobs;
     if (embedded) {
@@ -168,7 +179,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         std::shared_ptr<intake::job_source> source = shared_source;
         if (!source) {
             const std::size_t share = cfg.jobs == 0 ? 0 : (cfg.jobs + threads - 1 - ctx.thread_index()) / threads;
-            source = intake::make_job_source(cfg, entries, ctx.io(), share);
+            source = intake::make_job_source(intake_opt, entries, ctx.io(), share);
         }
         const std::size_t t = ctx.thread_index();
         ctx.at_exit([source, t, &intake_counts] { intake_counts[t] = source->counters(); });
