@@ -2,6 +2,11 @@
 // matrix expansion into configurations.
 #include "repro/scenarios/scenario.hpp"
 
+#include "data/corpus.hpp"
+#include "feedserver/response_mode.hpp"
+#include "repro/core/settings.hpp"
+#include "repro/core/stage.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -11,9 +16,6 @@
 
 namespace feedbench::scenarios {
 namespace {
-
-constexpr std::array<std::string_view, 8> stage_words{
-    "intake", "connect", "request", "headers", "body", "decode", "parse", "ack"};
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
@@ -56,56 +58,44 @@ struct place {
     }
 };
 
+// Each axis value is checked by the parser that owns its words: core's settings, data's feed formats,
+// the feed server's query keys. Only the message's frame (field, axis, value) is the scenario's.
 void validate_value(axis a, const std::string& v, const place& at) {
-    auto bad = [&](const std::string& expected) {
+    auto bad = [&](std::string_view expected) {
         at.fail("bad " + std::string(axis_names[static_cast<std::size_t>(a)]) + " value '" + v + "' (expected " +
-                expected + ")");
+                std::string(expected) + ")");
+    };
+    auto parses = [&](auto parse, std::string_view expected) {
+        try {
+            (void)parse(v);
+        } catch (const std::invalid_argument&) {
+            bad(expected);
+        }
     };
     if (v.empty()) bad("a value");
     switch (a) {
     case axis::corpus:
         if (v.find_first_of(" \t,;") != std::string::npos) bad("'synthetic' or a folder name");
         return;
-    case axis::formats: {
-        static const std::set<std::string> known{"rss", "atom", "rdf", "jsonfeed", "json", "html", "unknown", "all"};
+    case axis::formats:
         for (auto& f : split(v, '+'))
-            if (!known.count(f)) bad("formats joined with '+', each of rss atom rdf jsonfeed json html unknown all");
+            if (f != "all" && !data::parse_feed_format(f)) {
+                std::string known;
+                for (int i = 0; i <= static_cast<int>(data::feed_format::unknown); ++i)
+                    known += std::string(data::to_string(static_cast<data::feed_format>(i))) + " ";
+                bad("formats joined with '+', each of " + known + "all");
+            }
         return;
-    }
-    case axis::client:
-        if (v != "beast" && v != "curl") bad("beast or curl");
-        return;
-    case axis::read_size:
-        try {
-            (void)read_size_bytes(v);
-        } catch (const std::invalid_argument&) {
-            bad("1, 64, 1k, 10k, 500k, whole or a byte count");
-        }
-        return;
-    case axis::consume:
-        if (v != "eager" && v != "lazy") bad("eager or lazy");
-        return;
-    case axis::yield:
-        if (v != "would-block" && v != "always") bad("would-block or always");
-        return;
-    case axis::pool: {
-        std::string_view n = v;
-        if (n.rfind("threads:", 0) == 0) n.remove_prefix(8);
-        std::size_t k = 0;
-        if (!parse_uint(n, k) || k == 0) bad("N or threads:N with N >= 1");
-        return;
-    }
-    case axis::charset:
-        if (v != "content" && v != "text") bad("content or text");
-        return;
+    case axis::client: return parses(core::parse_client, core::client_words.usage());
+    case axis::read_size: return parses(core::read_size::parse, core::read_size::usage);
+    case axis::consume: return parses(core::parse_consume, core::consume_words.usage());
+    case axis::yield: return parses(core::parse_yield, core::yield_words.usage());
+    case axis::pool: return parses(core::pool_spec::parse, core::pool_spec::usage);
+    case axis::charset: return parses(core::parse_charset, core::charset_words.usage());
     case axis::query: {
         if (v == "none") return;
-        static const std::set<std::string> keys{"rate", "delay", "nodelay", "split", "chunk", "segment", "fault"};
-        for (auto& kv : split(v, '&')) {
-            auto eq = kv.find('=');
-            if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size() || !keys.count(kv.substr(0, eq)))
-                bad("'none' or key=value pairs joined with '&', keys rate delay nodelay split chunk segment fault");
-        }
+        feedserver::response_mode mode;
+        if (auto error = feedserver::apply_query(v, mode)) bad("'none' or the feed server's key=value pairs joined with '&': " + *error);
         return;
     }
     case axis::jobs: {
@@ -332,20 +322,7 @@ std::string configuration::key() const {
     return k;
 }
 
-std::size_t read_size_bytes(std::string_view v) {
-    if (v == "whole") return 0;
-    std::size_t mult = 1;
-    if (!v.empty() && (v.back() == 'k' || v.back() == 'K')) {
-        mult = 1024;
-        v.remove_suffix(1);
-    } else if (!v.empty() && (v.back() == 'm' || v.back() == 'M')) {
-        mult = 1024 * 1024;
-        v.remove_suffix(1);
-    }
-    std::size_t n = 0;
-    if (!parse_uint(v, n) || n == 0) throw std::invalid_argument("bad read size '" + std::string(v) + "'");
-    return n * mult;
-}
+std::size_t read_size_bytes(std::string_view v) { return core::read_size::parse(v).bytes; }
 
 double read_size_plot_x(std::string_view v) {
     auto b = read_size_bytes(v);
@@ -370,7 +347,7 @@ const std::vector<std::string>& metric_names() {
         std::vector<std::string> n{"jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct",
                                    "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
                                    "predicted_jobs_per_s"};
-        for (auto st : stage_words)
+        for (auto st : core::stage_names)
             for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "reads_per_job", "yields_per_job",
                            "share_pct", "cpu_share_pct"})
                 n.push_back(std::string(st) + "_" + m);
