@@ -1,4 +1,5 @@
 // feedworker: runs the worker (the system under test) once and prints the summary and the profiler view.
+#include "repro/harness/feed_server.hpp"
 #include "repro/worker/run.hpp"
 
 #include <CLI/CLI.hpp>
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        const auto out = w::run(cfg);
+        const auto out = feedbench::harness::run_worker(cfg);
         std::cout << w::summary_table(out.summary);
         if (!quiet) std::cout << '\n' << w::profiler_view(out.summary);
         if (!cfg.out_dir.empty()) std::cout << "wrote " << (cfg.out_dir / "jobs.csv").string() << ", summary.csv, meta.json\n";

@@ -4,6 +4,7 @@
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
 #include "repro/meta/meta.hpp"
+#include "repro/harness/feed_server.hpp"
 #include "repro/parse/feed_parser.hpp"
 #include "repro/worker/run.hpp"
 
@@ -366,9 +367,7 @@ run_result run_reproduction(const runner_options& opt) {
         if (!slot) {
             auto* c = corpus_for(name);
             if (!c) return {};
-            feedserver::server_options so;
-            so.cpu = pin ? 0 : -1;
-            slot = std::make_unique<feedserver::server_thread>(*c, so);
+            slot = harness::start_embedded_server(*c, pin ? 0 : -1);
         }
         return slot->base_url();
     };

@@ -12,7 +12,8 @@
 namespace feedbench::worker {
 
 struct worker_config {
-    std::string server_url;            // "" = start an embedded feedserver on an ephemeral port
+    std::string server_url;            // feed server base URL; "" = harness::run_worker starts an embedded one
+    std::string server_corpus = "(remote)";  // what that server serves, for meta.json (the harness names its embedded corpus)
     std::string corpus = "synthetic";  // for the embedded server: "synthetic" or a folder
     std::size_t corpus_feeds = 50;
     std::uint64_t corpus_seed = 2012;

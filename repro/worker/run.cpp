@@ -1,7 +1,7 @@
-// run(): embedded server (when no --server), manifest, job source(s), the pool, the records, the files.
+// run(): the server's manifest, job source(s), the pool, the records, the files.
 #include "repro/worker/run.hpp"
 
-#include "feedserver/server.hpp"
+#include "data/corpus.hpp"
 #include "repro/intake/embedded_source.hpp"
 #include "repro/intake/source_factory.hpp"
 #include "repro/meta/meta.hpp"
@@ -65,18 +65,6 @@ tcp::endpoint resolve(const server_address& a) {
     return results.begin()->endpoint();
 }
 
-void check_config(const worker_config& cfg) {
-    if (cfg.client == core::client_kind::curl) {
-#ifndef FEEDBENCH_HAVE_CURL_CLIENT
-        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
-#endif
-        if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
-            throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
-                                        " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
-    }
-    if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
-}
-
 std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
                                                  sched::job_meter& meter) {
 #ifdef FEEDBENCH_HAVE_CURL_CLIENT
@@ -121,24 +109,24 @@ intake::intake_options intake_options_of(const worker_config& cfg) {
 
 }  // namespace
 
+void check_config(const worker_config& cfg) {
+    if (cfg.client == core::client_kind::curl) {
+#ifndef FEEDBENCH_HAVE_CURL_CLIENT
+        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
+#endif
+        if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
+            throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
+                                        " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
+    }
+    if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
+}
+
 run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress) {
     check_config(cfg);
+    if (cfg.server_url.empty())
+        throw std::invalid_argument("--server: no feed server URL (harness::run_worker starts an embedded one)");
 
-    // The feed server: the one given, or an embedded one on an ephemeral port.
-    std::optional<feedserver::server_thread> server;
-    std::string server_url = cfg.server_url;
-    std::string corpus_name = "(remote)";
-    if (server_url.empty()) {
-        data::synthetic_options syn;
-        syn.feeds = cfg.corpus_feeds;
-        syn.seed = cfg.corpus_seed;
-        feedserver::server_options sopt;
-        sopt.cpu = cfg.server_cpu;
-        server.emplace(data::load_corpus(cfg.corpus, syn), sopt);
-        server_url = server->base_url();
-        corpus_name = server->corpus().name;
-    }
-    const server_address address = parse_server_url(server_url);
+    const server_address address = parse_server_url(cfg.server_url);
     client::client_options copt;
     copt.endpoint = resolve(address);
     copt.host = address.host + ":" + std::to_string(address.port);
@@ -232,7 +220,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         std::filesystem::create_directories(cfg.out_dir);
         write_jobs_csv((cfg.out_dir / "jobs.csv").string(), cfg, out.records);
         write_summary_csv((cfg.out_dir / "summary.csv").string(), {out.summary});
-        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, server_url, corpus_name));
+        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, cfg.server_url, cfg.server_corpus));
     }
     return out;
 }

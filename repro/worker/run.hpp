@@ -15,8 +15,12 @@ struct run_output {
     std::vector<core::job_record> records;   // ok + failed == summary.jobs, always
 };
 
-// Starts an embedded feedserver when cfg.server_url is empty. Never throws for a bad job;
-// throws std::runtime_error for a bad configuration or an unreachable manifest.
+// Throws std::invalid_argument for a configuration the worker cannot run (e.g. --client curl below 1k reads).
+void check_config(const worker_config& cfg);
+
+// Runs against the feed server at cfg.server_url (harness::run_worker starts an embedded one when it is
+// empty). Never throws for a bad job; throws std::invalid_argument for a bad configuration,
+// std::runtime_error for an unreachable manifest.
 // progress (optional) is called with (jobs done, jobs total) now and then, from a worker thread, never
 // concurrently (total is 0 when the intake does not know it).
 run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress = {});

@@ -3,6 +3,7 @@
 #include "repro/worker/run.hpp"
 
 #include "feedserver/server.hpp"
+#include "repro/harness/feed_server.hpp"
 #include "repro/decode/charset.hpp"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,8 @@
 #include <optional>
 #include <regex>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 namespace {
@@ -186,10 +189,18 @@ TEST(Run, WritesCsvAndMeta) {
     cfg.corpus_feeds = 3;
     cfg.jobs = 10;
     cfg.out_dir = std::filesystem::temp_directory_path() / ("feedbench-run-" + std::to_string(::getpid()));
-    const auto out = worker::run(cfg);
+    const auto out = harness::run_worker(cfg);
     EXPECT_EQ(out.summary.jobs, 10u);
     for (const char* f : {"jobs.csv", "summary.csv", "meta.json"}) EXPECT_TRUE(std::filesystem::exists(cfg.out_dir / f)) << f;
+    std::ifstream meta(cfg.out_dir / "meta.json");
+    const std::string text((std::istreambuf_iterator<char>(meta)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("synthetic(seed=2012,feeds=3)"), std::string::npos) << "meta.json names the embedded server's corpus";
     std::filesystem::remove_all(cfg.out_dir);
+}
+
+TEST(Run, NoServerUrlIsAConfigurationError) {
+    auto cfg = config("", "whole", core::consume_mode::eager, "1");
+    EXPECT_THROW(worker::run(cfg), std::invalid_argument);   // the worker starts no server: harness::run_worker does
 }
 
 TEST(Run, UnreachableServerIsAnError) {
