@@ -3,6 +3,8 @@
 // transfer made the progress the current stage needs.
 #include "repro/net/curl_client.hpp"
 
+#include "repro/core/strings.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 
 #include <curl/curl.h>
@@ -41,23 +43,11 @@ void global_init_once() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // "Name: value" -> value when the name matches (case-insensitive).
 bool header_value(std::string_view line, std::string_view name, std::string_view& value) {
-    if (line.size() <= name.size() || line[name.size()] != ':' || !iequals(line.substr(0, name.size()), name))
+    if (line.size() <= name.size() || line[name.size()] != ':' || !core::iequals(line.substr(0, name.size()), name))
         return false;
-    value = trim(line.substr(name.size() + 1));
+    value = core::trim(line.substr(name.size() + 1));
     return true;
 }
 
@@ -79,7 +69,7 @@ public:
             const char c = *p;
             switch (state_) {
             case state::size: {
-                const int v = hex_value(c);
+                const int v = core::hex_digit_value(c);
                 if (v >= 0) {
                     if (++digits_ > 15) return false;
                     remaining_ = remaining_ * 16 + std::uint64_t(v);
@@ -147,12 +137,6 @@ public:
 private:
     enum class state { size, extension, size_lf, data, data_cr, data_lf, trailer_start, trailer_line, final_lf, done };
 
-    static int hex_value(char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    }
     void end_of_size_line() { state_ = remaining_ == 0 ? state::trailer_start : state::data; }
     void next_chunk() {
         state_ = state::size;
@@ -570,7 +554,7 @@ private:
                 std::from_chars(line.data() + sp + 1, line.data() + sp + 4, status_);
         }
         header_bytes_ += n;
-        const std::string_view field = trim(line);
+        const std::string_view field = core::trim(line);
         if (field.empty()) {
             count_read(std::size_t(header_bytes_));
             if (status_ >= 200) {
@@ -586,9 +570,7 @@ private:
             std::uint64_t v = 0;
             if (std::from_chars(value.data(), value.data() + value.size(), v).ec == std::errc{}) content_length_ = v;
         } else if (header_value(field, "Transfer-Encoding", value)) {
-            std::string lower(value);
-            for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-            chunked_ = lower.find("chunked") != std::string::npos;
+            chunked_ = core::to_lower(value).find("chunked") != std::string::npos;
         }
         return n;
     }

@@ -6,6 +6,7 @@
 #include "feedserver/response_mode.hpp"
 #include "repro/core/settings.hpp"
 #include "repro/core/stage.hpp"
+#include "repro/core/strings.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -16,12 +17,6 @@
 
 namespace feedbench::scenarios {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
 
 std::vector<std::string> words(std::string_view s) {
     std::vector<std::string> out;
@@ -108,7 +103,7 @@ void validate_value(axis a, const std::string& v, const place& at) {
 
 selector parse_selector_terms(std::string_view inside, const place& at) {
     selector sel;
-    if (trim(inside).empty()) return sel;
+    if (core::trim(inside).empty()) return sel;
     for (auto& term : split(inside, ',')) {
         auto eq = term.find('=');
         if (eq == std::string::npos) at.fail("selector term '" + term + "' is not axis=value");
@@ -139,7 +134,7 @@ metric_ref parse_metric_ref(std::string_view tok, const place& at) {
 
 check parse_check(std::string_view value, const place& at) {
     check c;
-    c.text = std::string(trim(value));
+    c.text = std::string(core::trim(value));
     auto t = words(value);
     if (t.empty()) at.fail("empty rule");
     c.a = parse_metric_ref(t[0], at);
@@ -368,11 +363,11 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
     int line_no = 0;
     for (auto& raw : split(text, '\n')) {
         ++line_no;
-        auto line = trim(raw);
+        auto line = core::trim(raw);
         if (line.empty() || line.front() == '#') continue;
         auto sp = line.find_first_of(" \t");
         std::string field(line.substr(0, sp));
-        std::string value(sp == std::string_view::npos ? std::string_view{} : trim(line.substr(sp)));
+        std::string value(sp == std::string_view::npos ? std::string_view{} : core::trim(line.substr(sp)));
         place at{origin, line_no, field};
         auto append = [&](std::string& dst) {
             if (value.empty()) at.fail("empty value");
@@ -428,11 +423,9 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
 }
 
 scenario load_scenario_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw scenario_error(file.string() + ": cannot read");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    auto s = parse_scenario(ss.str(), file.filename().string());
+    const auto text = core::read_file(file);
+    if (!text) throw scenario_error(file.string() + ": cannot read");
+    auto s = parse_scenario(*text, file.filename().string());
     s.source = file;
     return s;
 }

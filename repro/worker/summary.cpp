@@ -1,6 +1,9 @@
 // The run's summary (percentiles per stage), the tidy CSVs and the profiler view with its diagnosis.
 #include "repro/worker/record.hpp"
 
+#include "repro/core/stats.hpp"
+#include "repro/core/strings.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,16 +14,10 @@
 namespace feedbench::worker {
 namespace {
 
-// Nearest-rank percentile of sorted values.
-double nearest_rank(const std::vector<double>& sorted, double p) {
-    if (sorted.empty()) return 0;
-    const std::size_t rank = std::size_t(std::ceil(p * double(sorted.size())));
-    return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
-}
-
+// Nearest-rank percentiles (0 when there are no values).
 percentiles of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    return {nearest_rank(v, 0.50), nearest_rank(v, 0.90), nearest_rank(v, 0.99), v.empty() ? 0 : v.back()};
+    return {core::nearest_rank(v, 0.50, 0), core::nearest_rank(v, 0.90, 0), core::nearest_rank(v, 0.99, 0), v.empty() ? 0 : v.back()};
 }
 
 std::string csv_field(std::string_view s) {
@@ -36,12 +33,6 @@ std::string csv_field(std::string_view s) {
 std::string us(std::int64_t ns) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1000.0);
-    return buf;
-}
-
-std::string hex64(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
     return buf;
 }
 
@@ -154,7 +145,7 @@ std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     for (const auto& m : r.stages)
         f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
     f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
-      << ',' << us(r.end_ns) << ',' << hex64(r.items_digest);
+      << ',' << us(r.end_ns) << ',' << core::hex64(r.items_digest);
     for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
     f << ',' << csv_field(r.message) << '\n';
     return f.str();
