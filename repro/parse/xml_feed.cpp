@@ -85,10 +85,7 @@ std::string trimmed_content(const xmlNode* n)
     xmlChar* raw = xmlNodeGetContent(n);
     if (raw == nullptr)
         return {};
-    std::string_view s(reinterpret_cast<const char*>(raw));
-    auto const ws = " \t\r\n";
-    auto const b = s.find_first_not_of(ws);
-    std::string out = b == std::string_view::npos ? std::string{} : std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
+    std::string out(core::trim(reinterpret_cast<const char*>(raw)));
     xmlFree(raw);
     return out;
 }

@@ -3,6 +3,7 @@
 #include "repro/worker/run.hpp"
 
 #include "feedserver/server.hpp"
+#include "repro/core/strings.hpp"
 #include "repro/harness/feed_server.hpp"
 #include "repro/decode/charset.hpp"
 
@@ -14,8 +15,6 @@
 #include <optional>
 #include <regex>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace {
@@ -192,8 +191,7 @@ TEST(Run, WritesCsvAndMeta) {
     const auto out = harness::run_worker(cfg);
     EXPECT_EQ(out.summary.jobs, 10u);
     for (const char* f : {"jobs.csv", "summary.csv", "meta.json"}) EXPECT_TRUE(std::filesystem::exists(cfg.out_dir / f)) << f;
-    std::ifstream meta(cfg.out_dir / "meta.json");
-    const std::string text((std::istreambuf_iterator<char>(meta)), std::istreambuf_iterator<char>());
+    const std::string text = core::read_file(cfg.out_dir / "meta.json").value_or("");
     EXPECT_NE(text.find("synthetic(seed=2012,feeds=3)"), std::string::npos) << "meta.json names the embedded server's corpus";
     std::filesystem::remove_all(cfg.out_dir);
 }
