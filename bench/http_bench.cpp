@@ -19,7 +19,7 @@
 namespace fb = feedbench::bench;
 namespace client = feedbench::client;
 namespace sched = feedbench::sched;
-namespace worker = feedbench::worker;
+namespace core = feedbench::core;
 
 namespace {
 
@@ -60,7 +60,7 @@ void run(benchmark::State& state, which kind, std::string path)
     auto& srv = server();
     std::string failure;
     std::uint64_t bytes = 0, connections = 0;
-    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         ctx.spawn([&](boost::asio::yield_context yield, sched::job_meter& meter) {
             client::client_options opt;
             opt.endpoint = client::tcp::endpoint(boost::asio::ip::address_v4::loopback(), srv.port());

@@ -154,14 +154,14 @@ void run_sender_thread(benchmark::State& state, std::size_t cap)
 #ifdef FEEDBENCH_HAVE_NET
 // The project's client stream (read_limited_stream under a yield policy) reading the same 50 000-byte
 // body with the data waiting: the per-read overhead the stream and the yield policy add to recv.
-void run_stream(benchmark::State& state, std::size_t read_size, feedbench::worker::yield_policy policy)
+void run_stream(benchmark::State& state, std::size_t read_size, feedbench::core::yield_policy policy)
 {
     namespace net = boost::asio;
     using tcp = net::ip::tcp;
     net::io_context io(1);
     tcp::acceptor acceptor(io, tcp::endpoint(net::ip::address_v4::loopback(), 0));
     feedbench::sched::job_meter meter;
-    feedbench::client::read_limited_stream stream(io, feedbench::worker::read_size{read_size}, policy, meter,
+    feedbench::client::read_limited_stream stream(io, feedbench::core::read_size{read_size}, policy, meter,
         std::chrono::milliseconds(10'000));
     std::vector<char> out(body_bytes, 'x'), in(body_bytes);
     double total_reads = 0, total_bytes = 0, total_seconds = 0, total_cpu = 0;
@@ -242,9 +242,9 @@ int main(int argc, char** argv)
             [n](benchmark::State& s) { run_sender_thread(s, static_cast<std::size_t>(n)); })
             ->UseRealTime()->Unit(benchmark::kMicrosecond);
 #ifdef FEEDBENCH_HAVE_NET
-    for (auto policy : {feedbench::worker::yield_policy::would_block, feedbench::worker::yield_policy::always})
+    for (auto policy : {feedbench::core::yield_policy::would_block, feedbench::core::yield_policy::always})
         for (std::int64_t n : {std::int64_t{1}, std::int64_t{64}, std::int64_t{1024}, std::int64_t{10240}, std::int64_t{65536}, std::int64_t{512000}, whole})
-            benchmark::RegisterBenchmark(("read_path/stream_" + std::string(feedbench::worker::to_string(policy)) + "/" + size_name(n)).c_str(),
+            benchmark::RegisterBenchmark(("read_path/stream_" + std::string(feedbench::core::to_string(policy)) + "/" + size_name(n)).c_str(),
                 [n, policy](benchmark::State& s) { run_stream(s, static_cast<std::size_t>(n), policy); })
                 ->UseManualTime()->Unit(benchmark::kMicrosecond);
 #endif

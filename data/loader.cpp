@@ -1,6 +1,7 @@
 // Directory loader and sniffers: serve every file of a folder as-is, sniff format and declared charset,
 // count items with libxml2, honour a leading "Header: Content-type: ..." comment.
 #include "data/corpus.hpp"
+#include "repro/core/strings.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -141,7 +142,6 @@ bool skipped_file_name(const std::string& name) {
 }
 
 std::string url_path_for(const std::string& name) {
-    static constexpr char hex[] = "0123456789ABCDEF";
     std::string out = "/feeds/";
     for (unsigned char c : name) {
         bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -150,8 +150,8 @@ std::string url_path_for(const std::string& name) {
             out += static_cast<char>(c);
         } else {
             out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            out += core::hex_digit(c >> 4);
+            out += core::hex_digit(c & 15);
         }
     }
     return out;
@@ -246,12 +246,10 @@ corpus load_directory(const std::filesystem::path& dir) {
     c.name = dir.string();
     c.feeds.reserve(files.size());
     for (const auto& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw std::runtime_error("cannot read " + file.string());
-        std::ostringstream ss;
-        ss << in.rdbuf();
+        auto body = core::read_file(file);
+        if (!body) throw std::runtime_error("cannot read " + file.string());
         auto name = file.filename().string();
-        c.feeds.push_back(describe_file(name, url_path_for(name), std::move(ss).str()));
+        c.feeds.push_back(describe_file(name, url_path_for(name), std::move(*body)));
     }
     return c;
 }

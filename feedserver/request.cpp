@@ -1,21 +1,17 @@
 // Percent-decoding of URL paths and the traversal check.
 #include "feedserver/request.hpp"
 
+#include "repro/core/strings.hpp"
+
 namespace feedbench::feedserver {
 
 bool percent_decode(std::string_view in, std::array<char, 8 * 1024>& out, std::size_t& size) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
     size = 0;
     for (std::size_t i = 0; i < in.size(); ++i) {
         char c = in[i];
         if (c == '%') {
             if (i + 2 >= in.size()) return false;
-            int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+            int hi = core::hex_digit_value(in[i + 1]), lo = core::hex_digit_value(in[i + 2]);
             if (hi < 0 || lo < 0) return false;
             c = static_cast<char>(hi * 16 + lo);
             if (c == '\0') return false;

@@ -3,6 +3,7 @@
 
 #ifdef FEEDBENCH_HAVE_DATA
 #include "data/corpus.hpp"
+#include "repro/core/strings.hpp"
 #endif
 
 #include <algorithm>
@@ -33,16 +34,6 @@ std::optional<fs::path> shared_corpus()
     return std::nullopt;
 }
 
-namespace {
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-}  // namespace
-
 input_set load_directory_set(const fs::path& dir, std::string name, std::string_view suffix)
 {
     input_set set{std::move(name), {}};
@@ -51,7 +42,7 @@ input_set load_directory_set(const fs::path& dir, std::string name, std::string_
     for (auto const& e : fs::directory_iterator(dir)) {
         std::string const file = e.path().filename().string();
         if (e.is_regular_file() && (suffix.empty() || file.ends_with(suffix)))
-            set.docs.push_back({file, slurp(e.path()), {}});
+            set.docs.push_back({file, core::read_file(e.path()).value_or(""), {}});
     }
     std::sort(set.docs.begin(), set.docs.end(), [](auto const& a, auto const& b) { return a.name < b.name; });
     return set;
@@ -61,7 +52,7 @@ input_set load_file_set(const fs::path& file, std::string name, std::string cont
 {
     input_set set{std::move(name), {}};
     if (fs::is_regular_file(file))
-        set.docs.push_back({file.filename().string(), slurp(file), std::move(content_type)});
+        set.docs.push_back({file.filename().string(), core::read_file(file).value_or(""), std::move(content_type)});
     return set;
 }
 

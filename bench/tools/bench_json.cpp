@@ -1,6 +1,8 @@
 // Google Benchmark JSON reader (simdjson DOM).
 #include "bench/tools/bench_json.hpp"
 
+#include "repro/core/strings.hpp"
+
 #include <simdjson.h>
 
 #include <fstream>
@@ -134,13 +136,11 @@ bench_file parse_bench_json(std::string_view json)
 
 bench_file load_bench_json(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto const text = core::read_file(path);
+    if (!text)
         throw std::runtime_error("cannot read " + path);
-    std::ostringstream s;
-    s << in.rdbuf();
     try {
-        return parse_bench_json(s.str());
+        return parse_bench_json(*text);
     } catch (const std::runtime_error& e) {
         throw std::runtime_error(path + ": " + e.what());
     }

@@ -2,6 +2,7 @@
 #include "bench/tools/compare.hpp"
 
 #include "bench/tools/tsv.hpp"
+#include "repro/core/stats.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,15 +14,6 @@
 namespace feedbench::bench_tools {
 
 namespace {
-
-double median_of(std::vector<double> v)
-{
-    if (v.empty())
-        return std::nan("");
-    std::sort(v.begin(), v.end());
-    std::size_t const n = v.size();
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 // Number of arrangements giving each U for sample sizes n1, n2 (exact null distribution).
 std::vector<double> u_distribution(std::size_t n1, std::size_t n2)
@@ -166,13 +158,13 @@ comparison compare(const bench_file& base, const bench_file& next, const compare
         row.name = name;
         row.n_base = bs.values.size();
         row.n_new = ns.values.size();
-        row.base_median = median_of(bs.values);
-        row.new_median = median_of(ns.values);
+        row.base_median = core::median(bs.values);
+        row.new_median = core::median(ns.values);
         row.change = row.base_median > 0 ? row.new_median / row.base_median - 1 : 0;
         row.test = mann_whitney(bs.values, ns.values);
         if (!bs.instructions.empty() && !ns.instructions.empty()) {
-            row.base_instructions = median_of(bs.instructions);
-            row.new_instructions = median_of(ns.instructions);
+            row.base_instructions = core::median(bs.instructions);
+            row.new_instructions = core::median(ns.instructions);
             c.instructions_measured = true;
         }
         bool const testable = smallest_exact_p(row.n_base, row.n_new) < opt.alpha;

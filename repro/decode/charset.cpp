@@ -5,6 +5,8 @@
 // unknown charset name (header or declaration) is recorded in `message` and skipped, not fatal.
 #include "repro/decode/charset.hpp"
 
+#include "repro/core/strings.hpp"
+
 #include <uchardet/uchardet.h>
 
 #include <algorithm>
@@ -19,22 +21,6 @@
 namespace feedbench::decode {
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view s)
-{
-    auto const ws = " \t\r\n";
-    auto const b = s.find_first_not_of(ws);
-    if (b == std::string_view::npos)
-        return {};
-    return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
 
 std::string_view unquote(std::string_view s)
 {
@@ -99,22 +85,22 @@ std::string declared_encoding(std::string_view body)
     auto const at = decl.find("encoding");
     if (at == std::string_view::npos)
         return {};
-    std::string_view rest = trim(decl.substr(at + 8));
+    std::string_view rest = core::trim(decl.substr(at + 8));
     if (rest.empty() || rest.front() != '=')
         return {};
-    rest = trim(rest.substr(1));
+    rest = core::trim(rest.substr(1));
     if (rest.empty() || (rest.front() != '"' && rest.front() != '\''))
         return {};
     auto const close = rest.find(rest.front(), 1);
     if (close == std::string_view::npos)
         return {};
-    return lower(rest.substr(1, close - 1));
+    return core::to_lower(rest.substr(1, close - 1));
 }
 
 // The media type (lowercase, no parameters) of a Content-Type value.
 std::string media_type(std::string_view content_type)
 {
-    return lower(trim(content_type.substr(0, content_type.find(';'))));
+    return core::to_lower(core::trim(content_type.substr(0, content_type.find(';'))));
 }
 
 // RFC 3023: text/xml, text/*+xml and text/xml-external-parsed-entity default to us-ascii.
@@ -249,7 +235,7 @@ void note(decode_result& r, std::string text)
 
 std::string canonical_charset(std::string_view name)
 {
-    std::string n = lower(trim(unquote(trim(name))));
+    std::string n = core::to_lower(core::trim(unquote(core::trim(name))));
     if (n.starts_with("utf") || n == "u16" || n == "u32" || n.starts_with("ucs")) {
         std::string compact;
         for (char c : n)
@@ -288,14 +274,14 @@ std::string charset_from_content_type(std::string_view content_type)
     std::size_t pos = content_type.find(';');
     while (pos != std::string_view::npos) {
         std::size_t const next = content_type.find(';', pos + 1);
-        std::string_view param = trim(content_type.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
+        std::string_view param = core::trim(content_type.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
         pos = next;
         auto const eq = param.find('=');
         if (eq == std::string_view::npos)
             continue;
-        if (lower(trim(param.substr(0, eq))) != "charset")
+        if (core::to_lower(core::trim(param.substr(0, eq))) != "charset")
             continue;
-        return lower(trim(unquote(trim(param.substr(eq + 1)))));
+        return core::to_lower(core::trim(unquote(core::trim(param.substr(eq + 1)))));
     }
     return {};
 }
@@ -312,7 +298,7 @@ std::string detect_charset(std::string_view body)
         return {};
     uchardet_data_end(detector.get());
     const char* name = uchardet_get_charset(detector.get());
-    return name == nullptr ? std::string{} : lower(name);
+    return name == nullptr ? std::string{} : core::to_lower(name);
 }
 
 decode_result to_utf8(std::string_view body, std::string_view content_type)

@@ -2,7 +2,7 @@
 // message id), publisher confirms; plus the queue chores tests and scenarios need (purge, depth).
 #pragma once
 
-#include "repro/intake/job_source.hpp"
+#include "repro/intake/amqp_source.hpp"
 
 #include <cstddef>
 #include <string>

@@ -1,4 +1,5 @@
 // feedworker: runs the worker (the system under test) once and prints the summary and the profiler view.
+#include "repro/harness/feed_server.hpp"
 #include "repro/worker/run.hpp"
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <iostream>
 #include <stdexcept>
 
+namespace core = feedbench::core;
 namespace w = feedbench::worker;
 
 int main(int argc, char** argv) {
@@ -18,7 +20,8 @@ int main(int argc, char** argv) {
                  "  (deadline), entity expansion past 10x the document + 1 MiB (amplification, fixed).\n"
                  "Example: feedworker --pool 20 --consume lazy --read-size 1 --jobs 500 --out results/lazy1"};
     w::worker_config cfg;
-    std::string client = "beast", read_size = "whole", consume = "eager", yield = "would-block", pool = "1", charset = "content";
+    std::string client = "beast", read_size = "whole", consume = "eager", yield = "would-block", pool = "1", charset = "content",
+                amqp_mode = "consume";
     app.add_option("--server", cfg.server_url, "feed server base URL, e.g. http://127.0.0.1:8080 (default: an embedded server)");
     app.add_option("--corpus", cfg.corpus, "embedded server's corpus: synthetic or a folder")->capture_default_str();
     app.add_option("--client", client, "HTTP client: beast or curl")->capture_default_str();
@@ -36,7 +39,7 @@ int main(int argc, char** argv) {
     app.add_option("--cpu", cfg.cpu, "pin the worker thread(s) to this core, then the next (-1 = no pinning)")->capture_default_str();
     app.add_option("--server-cpu", cfg.server_cpu, "pin the embedded feed server to this core (-1 = no pinning)")->capture_default_str();
     app.add_option("--intake", cfg.intake, "embedded or amqp://HOST:PORT/QUEUE")->capture_default_str();
-    app.add_option("--amqp", cfg.amqp_mode, "AMQP intake: get (basic.get polling) or consume (basic.qos prefetch)")
+    app.add_option("--amqp", amqp_mode, "AMQP intake: get (basic.get polling) or consume (basic.qos prefetch)")
         ->check(CLI::IsMember({"get", "consume"}))
         ->capture_default_str();
     app.add_option("--prefetch", cfg.prefetch, "AMQP consume: prefetch window")->capture_default_str();
@@ -70,19 +73,20 @@ int main(int argc, char** argv) {
                 throw std::invalid_argument(std::string(name) + ": " + e.what());
             }
         };
-        cfg.client = flag("--client", [&] { return w::parse_client(client); });
-        cfg.reads = flag("--read-size", [&] { return w::read_size::parse(read_size); });
-        cfg.consume = flag("--consume", [&] { return w::parse_consume(consume); });
-        cfg.yield = flag("--yield", [&] { return w::parse_yield(yield); });
-        cfg.pool = flag("--pool", [&] { return w::pool_spec::parse(pool); });
-        cfg.charset = flag("--charset", [&] { return w::parse_charset(charset); });
+        cfg.client = flag("--client", [&] { return core::parse_client(client); });
+        cfg.reads = flag("--read-size", [&] { return core::read_size::parse(read_size); });
+        cfg.consume = flag("--consume", [&] { return core::parse_consume(consume); });
+        cfg.yield = flag("--yield", [&] { return core::parse_yield(yield); });
+        cfg.pool = flag("--pool", [&] { return core::pool_spec::parse(pool); });
+        cfg.charset = flag("--charset", [&] { return core::parse_charset(charset); });
+        cfg.amqp_mode = flag("--amqp", [&] { return core::parse_amqp_mode(amqp_mode); });
     } catch (const std::invalid_argument& e) {
         std::cerr << "feedworker: " << e.what() << "\n";
         return 2;
     }
 
     try {
-        const auto out = w::run(cfg);
+        const auto out = feedbench::harness::run_worker(cfg);
         std::cout << w::summary_table(out.summary);
         if (!quiet) std::cout << '\n' << w::profiler_view(out.summary);
         if (!cfg.out_dir.empty()) std::cout << "wrote " << (cfg.out_dir / "jobs.csv").string() << ", summary.csv, meta.json\n";

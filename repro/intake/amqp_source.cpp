@@ -155,9 +155,7 @@ struct amqp_source_impl {
 
     amqp_source_impl(net::io_context& io, const amqp_options& opt)
         : io_(io), opt_(opt), socket_wait_(io), deadline_(io), pause_(io) {
-        if (opt_.mode != "get" && opt_.mode != "consume")
-            throw std::invalid_argument(fmt::format("AMQP mode must be get or consume, got '{}'", opt_.mode));
-        if (opt_.mode == "consume" && (opt_.prefetch == 0 || opt_.prefetch > 65535))
+        if (opt_.mode == core::amqp_mode::consume && (opt_.prefetch == 0 || opt_.prefetch > 65535))
             throw std::invalid_argument(fmt::format("prefetch must be 1..65535, got {}", opt_.prefetch));
         endpoint_ = resolve();
         connect_at_start();
@@ -165,7 +163,7 @@ struct amqp_source_impl {
 
     ~amqp_source_impl() { close(); }
 
-    bool get_mode() const { return opt_.mode == "get"; }
+    bool get_mode() const { return opt_.mode == core::amqp_mode::get; }
     std::string where() const { return fmt::format("{}:{}", opt_.host, opt_.port); }
 
     tcp::endpoint resolve() {

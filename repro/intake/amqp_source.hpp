@@ -2,15 +2,31 @@
 // the worker's io_context: wait for the socket to be readable on the loop, then read frames without blocking.
 #pragma once
 
+#include "repro/core/settings.hpp"
 #include "repro/intake/job_source.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace feedbench::intake {
+
+// Where and how to take jobs from a broker. Message body = the feed id (manifest id).
+struct amqp_options {
+    std::string host = "127.0.0.1";
+    unsigned short port = 5672;
+    std::string queue = "feedbench.jobs";
+    core::amqp_mode mode = core::amqp_mode::consume;  // get (basic.get polling) | consume (basic.qos prefetch + basic.consume)
+    std::size_t prefetch = 10;
+    std::size_t max_jobs = 0;            // stop after this many deliveries (0 = until the queue stays empty for idle_timeout_ms)
+    unsigned idle_timeout_ms = 2000;
+    unsigned get_poll_interval_ms = 0;   // pause between empty basic.get answers (0 = poll again at once, as the 2012 client did)
+    static amqp_options parse_url(std::string_view url);  // "amqp://HOST:PORT/QUEUE"; throws std::invalid_argument
+};
 
 // Counters beyond intake_counters (which are the broker's view: gets, empty gets, deliveries, acks).
 struct amqp_extra_counters {

@@ -36,21 +36,3 @@ public:
 
 }  // namespace feedbench::intake
 
-// AMQP intake (repro/intake/amqp_source.{hpp,cpp}, rabbitmq-c): declared here so the worker's
-// source factory and the AMQP implementation agree. Message body = the feed id (manifest id).
-namespace boost::asio { class io_context; }
-namespace feedbench::intake {
-
-struct amqp_options {
-    std::string host = "127.0.0.1";
-    unsigned short port = 5672;
-    std::string queue = "feedbench.jobs";
-    std::string mode = "consume";        // "get" (basic.get polling) | "consume" (basic.qos prefetch + basic.consume)
-    std::size_t prefetch = 10;
-    std::size_t max_jobs = 0;            // stop after this many deliveries (0 = until the queue stays empty for idle_timeout_ms)
-    unsigned idle_timeout_ms = 2000;
-    unsigned get_poll_interval_ms = 0;   // pause between empty basic.get answers (0 = poll again at once, as the 2012 client did)
-    static amqp_options parse_url(std::string_view url);  // "amqp://HOST:PORT/QUEUE"; throws std::invalid_argument
-};
-
-}  // namespace feedbench::intake

@@ -8,26 +8,31 @@
 #endif
 
 #include <stdexcept>
+#include <string>
 
 namespace feedbench::intake {
 
-bool is_embedded(const worker::worker_config& cfg) { return cfg.intake.empty() || cfg.intake == "embedded"; }
+bool is_embedded(const intake_options& opt) {
+    try {
+        return core::parse_intake(opt.intake) == core::intake_kind::embedded;
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("--intake: ") + e.what());
+    }
+}
 
-std::unique_ptr<job_source> make_job_source(const worker::worker_config& cfg, const std::vector<data::manifest_entry>& entries,
+std::unique_ptr<job_source> make_job_source(const intake_options& opt, const std::vector<data::manifest_entry>& entries,
                                             net::io_context& io, std::size_t max_jobs) {
-    if (is_embedded(cfg)) return std::make_unique<embedded_source>(plan_jobs(entries, cfg.formats, cfg.jobs));
-    if (cfg.intake.rfind("amqp://", 0) != 0)
-        throw std::invalid_argument("--intake: '" + cfg.intake + "' is not an intake (use embedded or amqp://HOST:PORT/QUEUE)");
+    if (is_embedded(opt)) return std::make_unique<embedded_source>(plan_jobs(entries, opt.formats, opt.jobs));
 #ifdef FEEDBENCH_HAVE_AMQP
-    amqp_options opt = amqp_options::parse_url(cfg.intake);
-    opt.mode = cfg.amqp_mode;
-    opt.prefetch = cfg.prefetch;
-    opt.max_jobs = max_jobs ? max_jobs : cfg.jobs;
-    return make_amqp_source(io, opt);
+    amqp_options amqp = amqp_options::parse_url(opt.intake);
+    amqp.mode = opt.amqp_mode;
+    amqp.prefetch = opt.prefetch;
+    amqp.max_jobs = max_jobs ? max_jobs : opt.jobs;
+    return make_amqp_source(io, amqp);
 #else
     (void)io;
     (void)max_jobs;
-    throw std::runtime_error("--intake " + cfg.intake + ": this feedworker was built without AMQP (librabbitmq not found)");
+    throw std::runtime_error("--intake " + opt.intake + ": this feedworker was built without AMQP (librabbitmq not found)");
 #endif
 }
 

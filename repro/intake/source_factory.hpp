@@ -1,27 +1,40 @@
-// Makes the job source a configuration asks for: embedded (in-process queue) or AMQP (helper E's
-// amqp_source, when built with librabbitmq: FEEDBENCH_HAVE_AMQP).
+// Makes the job source a run asks for: embedded (in-process queue) or AMQP (amqp_source, when built
+// with librabbitmq: FEEDBENCH_HAVE_AMQP).
 #pragma once
 
 #include "data/corpus.hpp"
+#include "repro/core/settings.hpp"
 #include "repro/intake/job_source.hpp"
-#include "repro/worker/config.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace feedbench::intake {
 
 namespace net = boost::asio;
 
-// True for cfg.intake == "embedded": one source serves every thread of the run.
-bool is_embedded(const worker::worker_config& cfg);
+// What the factory needs of a run's configuration (the worker fills it from its own).
+struct intake_options {
+    std::string intake = "embedded";            // "embedded" or "amqp://HOST:PORT/QUEUE"
+    core::amqp_mode amqp_mode = core::amqp_mode::consume;
+    std::size_t prefetch = 10;                  // AMQP consume: prefetch window
+    std::string formats = "rss,atom,jsonfeed";  // embedded: which manifest formats become jobs ("all" = every entry)
+    std::size_t jobs = 0;                       // embedded: 0 = one job per manifest entry, else ids repeated up to N;
+                                                // AMQP: stop after this many deliveries (0 = until the queue stays empty)
+};
 
-// embedded: the planned jobs (plan_jobs with cfg.formats and cfg.jobs). AMQP: amqp_source on io with
-// mode cfg.amqp_mode, prefetch cfg.prefetch, max_jobs max_jobs (0 = cfg.jobs). Throws
+// True for intake "embedded" (or ""): one source serves every thread of the run. Throws
+// std::invalid_argument("--intake: ...") for a word that is no intake.
+bool is_embedded(const intake_options& opt);
+
+// embedded: the planned jobs (plan_jobs with opt.formats and opt.jobs). AMQP: amqp_source on io with
+// mode opt.amqp_mode, prefetch opt.prefetch, max_jobs max_jobs (0 = opt.jobs). Throws
 // std::runtime_error("... built without AMQP") when the AMQP source is not compiled in.
-std::unique_ptr<job_source> make_job_source(const worker::worker_config& cfg, const std::vector<data::manifest_entry>& entries,
+std::unique_ptr<job_source> make_job_source(const intake_options& opt, const std::vector<data::manifest_entry>& entries,
                                             net::io_context& io, std::size_t max_jobs = 0);
 
 }  // namespace feedbench::intake

@@ -1,6 +1,8 @@
 // Collects what machine, build and libraries made a result, and writes it as meta.json.
 #include "repro/meta/meta.hpp"
 
+#include "repro/core/strings.hpp"
+
 #include <boost/version.hpp>
 #include <curl/curlver.h>
 #include <libxml/xmlversion.h>
@@ -30,13 +32,6 @@
 namespace feedbench::meta {
 namespace {
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    std::size_t i = 0;
-    while (i < s.size() && s[i] == ' ') ++i;
-    return s.substr(i);
-}
-
 std::string command_output(const std::string& cmd) {
     std::string out;
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
@@ -44,7 +39,7 @@ std::string command_output(const std::string& cmd) {
         while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
         ::pclose(p);
     }
-    return trim(out);
+    return std::string(core::trim(out));
 }
 
 std::string field_from_file(const char* path, const std::string& key, char sep) {
@@ -54,7 +49,7 @@ std::string field_from_file(const char* path, const std::string& key, char sep) 
         if (line.rfind(key, 0) != 0) continue;
         auto pos = line.find(sep);
         if (pos == std::string::npos) continue;
-        auto v = trim(line.substr(pos + 1));
+        auto v = std::string(core::trim(std::string_view(line).substr(pos + 1)));
         if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
         return v;
     }

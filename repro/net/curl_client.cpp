@@ -3,6 +3,8 @@
 // transfer made the progress the current stage needs.
 #include "repro/net/curl_client.hpp"
 
+#include "repro/core/strings.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 
 #include <curl/curl.h>
@@ -25,7 +27,7 @@ namespace feedbench::client {
 std::size_t curl_whole_buffer_bytes() { return CURL_MAX_READ_SIZE; }
 std::size_t curl_max_write_bytes() { return CURL_MAX_WRITE_SIZE; }
 
-std::size_t curl_buffer_size(worker::read_size reads) {
+std::size_t curl_buffer_size(core::read_size reads) {
     if (reads.is_whole()) return CURL_MAX_READ_SIZE;
     if (reads.bytes < curl_min_buffer_bytes)
         throw std::invalid_argument("read size " + reads.to_string() +
@@ -45,18 +47,6 @@ void global_init_once() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // A Content-Length field value merged into what earlier fields said, with Beast's rules (RFC 9110
 // §8.6): a comma list of equal decimal values is one value; a value that differs from another, is not
 // a decimal number or overflows 64 bits is a bad header. Returns false for a bad header.
@@ -64,7 +54,7 @@ bool merge_content_length(std::string_view value, std::optional<std::uint64_t>& 
     bool any = false;
     while (!value.empty()) {
         const auto comma = value.find(',');
-        const std::string_view token = trim(value.substr(0, comma));
+        const std::string_view token = core::trim(value.substr(0, comma));
         value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
         std::uint64_t v = 0;
         const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
@@ -78,9 +68,9 @@ bool merge_content_length(std::string_view value, std::optional<std::uint64_t>& 
 
 // "Name: value" -> value when the name matches (case-insensitive).
 bool header_value(std::string_view line, std::string_view name, std::string_view& value) {
-    if (line.size() <= name.size() || line[name.size()] != ':' || !iequals(line.substr(0, name.size()), name))
+    if (line.size() <= name.size() || line[name.size()] != ':' || !core::iequals(line.substr(0, name.size()), name))
         return false;
-    value = trim(line.substr(name.size() + 1));
+    value = core::trim(line.substr(name.size() + 1));
     return true;
 }
 
@@ -105,7 +95,7 @@ public:
             const char c = *p;
             switch (state_) {
             case state::size: {
-                const int v = hex_value(c);
+                const int v = core::hex_digit_value(c);
                 if (v >= 0) {
                     if (++digits_ > 15) return false;
                     remaining_ = remaining_ * 16 + std::uint64_t(v);
@@ -174,12 +164,6 @@ public:
 private:
     enum class state { size, extension, size_lf, data, data_cr, data_lf, trailer_start, trailer_line, final_lf, done };
 
-    static int hex_value(char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    }
     void end_of_size_line() { state_ = remaining_ == 0 ? state::trailer_start : state::data; }
     void next_chunk() {
         state_ = state::size;
@@ -514,7 +498,7 @@ private:
     // deadline, "deadline". The wake timer is set for the exact moment either would run out.
     fetch_status wait_until(wanted w, net::yield_context& yield, std::string_view during) {
         want_ = w;
-        if (opt_.yield == worker::yield_policy::would_block && !satisfied()) try_receive();
+        if (opt_.yield == core::yield_policy::would_block && !satisfied()) try_receive();
         const auto wait_start = clock::now();
         while (!satisfied()) {
             const auto now = clock::now();
@@ -645,7 +629,7 @@ private:
                 std::from_chars(line.data() + sp + 1, line.data() + sp + 4, status_);
         }
         header_bytes_ += n;
-        const std::string_view field = trim(line);
+        const std::string_view field = core::trim(line);
         if (field.empty()) {
             count_read(std::size_t(header_bytes_));
             if (status_ >= 200) {
@@ -663,9 +647,7 @@ private:
                 return 0;   // aborts the transfer (CURLE_WRITE_ERROR), as Beast's parser rejects it
             }
         } else if (header_value(field, "Transfer-Encoding", value)) {
-            std::string lower(value);
-            for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
-            chunked_ = lower.find("chunked") != std::string::npos;
+            chunked_ = core::to_lower(value).find("chunked") != std::string::npos;
         }
         return n;
     }

@@ -21,7 +21,7 @@ std::size_t curl_max_write_bytes();
 
 // CURLOPT_BUFFERSIZE for a read size; throws std::invalid_argument below curl_min_buffer_bytes with a
 // message saying libcurl's minimum CURLOPT_BUFFERSIZE is 1024 bytes.
-std::size_t curl_buffer_size(worker::read_size reads);
+std::size_t curl_buffer_size(core::read_size reads);
 
 // The http_client seam plus what only libcurl can tell: the chunk sizes its write callback received.
 //

@@ -5,7 +5,7 @@
 
 #include "repro/parse/body_source.hpp"
 #include "repro/sched/job_meter.hpp"
-#include "repro/worker/config.hpp"
+#include "repro/core/settings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,8 +26,8 @@ using tcp = net::ip::tcp;
 struct client_options {
     tcp::endpoint endpoint;            // resolved once before the run: no DNS in the measured path
     std::string host = "127.0.0.1";    // Host header
-    worker::read_size reads{};         // whole
-    worker::yield_policy yield = worker::yield_policy::would_block;
+    core::read_size reads{};         // whole
+    core::yield_policy yield = core::yield_policy::would_block;
     std::chrono::milliseconds read_timeout{10'000};  // idle: no byte moved while waiting this long -> "timeout"
     // Limits (DESIGN.md §2): a body longer than max_body, declared or received -> "too-large" (checked
     // against the Content-Length before any buffer is sized; buffers grow with the bytes that arrive);

@@ -5,7 +5,7 @@
 
 namespace feedbench::client {
 
-read_limited_stream::read_limited_stream(net::io_context& io, worker::read_size reads, worker::yield_policy policy,
+read_limited_stream::read_limited_stream(net::io_context& io, core::read_size reads, core::yield_policy policy,
                                          sched::job_meter& meter, std::chrono::milliseconds idle_timeout)
     : socket_(io), dog_(io, idle_timeout), reads_(reads), policy_(policy), meter_(meter) {}
 
@@ -21,7 +21,7 @@ void read_limited_stream::connect(const tcp::endpoint& endpoint, net::yield_cont
     }
     error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
-    if (policy_ == worker::yield_policy::would_block) socket_.non_blocking(true, ec);
+    if (policy_ == core::yield_policy::would_block) socket_.non_blocking(true, ec);
     if (ec) close();
 }
 

@@ -5,7 +5,7 @@
 
 #include "repro/sched/io.hpp"
 #include "repro/sched/job_meter.hpp"
-#include "repro/worker/config.hpp"
+#include "repro/core/settings.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/spawn.hpp>
@@ -33,7 +33,7 @@ public:
         std::uint64_t reads = 0, bytes = 0, eagains = 0, max_request = 0, connects = 0;
     };
 
-    read_limited_stream(net::io_context& io, worker::read_size reads, worker::yield_policy policy,
+    read_limited_stream(net::io_context& io, core::read_size reads, core::yield_policy policy,
                         sched::job_meter& meter, std::chrono::milliseconds idle_timeout);
     ~read_limited_stream();
 
@@ -56,16 +56,16 @@ public:
     // The running job's deadline (time_point::max() = none): a wait past it fails with sched::deadline_error().
     void deadline(sched::watchdog::clock::time_point at) { dog_.deadline(at); }
 
-    worker::read_size read_size() const { return reads_; }
-    worker::yield_policy policy() const { return policy_; }
+    core::read_size read_size() const { return reads_; }
+    core::yield_policy policy() const { return policy_; }
     const totals& stream_totals() const { return totals_; }
     tcp::socket& socket() { return socket_; }
 
 private:
     tcp::socket socket_;
     sched::watchdog dog_;
-    worker::read_size reads_;
-    worker::yield_policy policy_;
+    core::read_size reads_;
+    core::yield_policy policy_;
     sched::job_meter& meter_;
     totals totals_;
 };

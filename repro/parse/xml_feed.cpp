@@ -2,6 +2,7 @@
 // in-memory parse, the lazy push parse fed from a body_source, and the tree walk that extracts items.
 #include "repro/parse/xml_feed.hpp"
 #include "repro/parse/libxml2_handles.hpp"
+#include "repro/core/strings.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -68,16 +69,6 @@ void install_probe(xmlParserCtxtPtr ctxt, root_probe& probe)
     ctxt->sax->serror = &ignore_structured_error;
     ctxt->sax->startElementNs = &probing_start_element;
     ctxt->sax->internalSubset = &probing_internal_subset;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
 }
 
 parse_result failure(std::string error_class, std::string message)
@@ -148,18 +139,11 @@ void append_text(const xmlNode* first, text_budget& budget, std::string& out)
     }
 }
 
-std::string trimmed(std::string_view s)
-{
-    auto const ws = " \t\r\n";
-    auto const b = s.find_first_not_of(ws);
-    return b == std::string_view::npos ? std::string{} : std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
-}
-
 std::string trimmed_content(const xmlNode* n, text_budget& budget)
 {
     std::string raw;
     append_text(n->children, budget, raw);
-    return trimmed(raw);
+    return std::string(core::trim(raw));
 }
 
 // xmlGetProp's value (the attribute in no namespace, else a DTD default), entity references expanded
@@ -261,7 +245,7 @@ std::string error_text(xmlParserCtxtPtr ctxt)
 // well-formed XML; any other document that is not well-formed is "parse".
 parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe, std::size_t document_bytes)
 {
-    bool const looks_html = iequals(probe.root, "html") || iequals(probe.doctype, "html");
+    bool const looks_html = core::iequals(probe.root, "html") || core::iequals(probe.doctype, "html");
     if (ctxt->wellFormed == 0 || doc == nullptr) {
         if (looks_html)
             return failure("not-a-feed", "HTML page (not well-formed XML: " + error_text(ctxt) + ")");

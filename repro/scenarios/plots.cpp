@@ -1,6 +1,8 @@
 // Runs gnuplot as a child process (no shell), its stderr captured to a file, one run per output format.
 #include "repro/scenarios/plots.hpp"
 
+#include "repro/core/strings.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -34,13 +36,6 @@ int run_captured(const std::vector<std::string>& argv, const std::filesystem::pa
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string read_all(const std::filesystem::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 bool non_empty(const std::filesystem::path& f) {
     std::error_code ec;
     return std::filesystem::is_regular_file(f, ec) && std::filesystem::file_size(f, ec) > 0;
@@ -64,7 +59,7 @@ plot_env detect_gnuplot(const std::filesystem::path& scripts_dir, const std::str
     env.gnuplot = gnuplot;
     auto log = std::filesystem::temp_directory_path() / ("feedrepro-terminals-" + std::to_string(::getpid()) + ".txt");
     int rc = run_captured({gnuplot, "-e", "set terminal"}, log);
-    auto text = read_all(log);
+    auto text = core::read_file(log).value_or("");
     std::filesystem::remove(log);
     if (rc != 0) return env;
     env.available = true;
@@ -108,7 +103,7 @@ plot_outcome render_plot(const plot_env& env, const std::string& kind, const std
         auto log = out_stem;
         log += ext + ".log";
         int rc = run_captured({env.gnuplot, "-e", assign, script.string()}, log);
-        auto err = read_all(log);
+        auto err = core::read_file(log).value_or("");
         std::error_code ec;
         std::filesystem::remove(log, ec);
         if (rc != 0 || !non_empty(out)) {

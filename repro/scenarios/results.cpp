@@ -1,6 +1,8 @@
 // Tidy CSVs of a scenario's repetitions and their median / min / max per configuration.
 #include "repro/scenarios/results.hpp"
 
+#include "repro/core/stats.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -41,17 +43,11 @@ spread median_min_max(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     s.min = values.front();
     s.max = values.back();
-    auto n = values.size();
-    s.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    s.median = core::median(values);
     return s;
 }
 
-double percentile_sorted(const std::vector<double>& sorted, double p) {
-    if (sorted.empty()) return no_value;
-    auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-    rank = std::clamp<std::size_t>(rank, 1, sorted.size());
-    return sorted[rank - 1];
-}
+double percentile_sorted(const std::vector<double>& sorted, double p) { return core::nearest_rank(sorted, p, no_value); }
 
 std::vector<config_summary> summarize(const std::vector<rep_result>& reps) {
     std::vector<config_summary> out;

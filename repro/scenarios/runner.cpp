@@ -4,6 +4,7 @@
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
 #include "repro/meta/meta.hpp"
+#include "repro/harness/feed_server.hpp"
 #include "repro/parse/feed_parser.hpp"
 #include "repro/worker/run.hpp"
 
@@ -63,7 +64,7 @@ double cost_guess(const scenario& s, const configuration& c) {
     if (s.runner == runner_kind::parse_memory) return 0.05 + jobs * 150e-6;
     double pool = 1;
     try {
-        pool = static_cast<double>(worker::pool_spec::parse(c.get(axis::pool)).size);
+        pool = static_cast<double>(core::pool_spec::parse(c.get(axis::pool)).size);
     } catch (const std::invalid_argument&) {
     }
     auto rb = read_size_bytes(c.get(axis::read_size));
@@ -93,7 +94,7 @@ void pin_this_thread(int cpu) {
 }
 
 // Metrics of one run from its job records (percentiles over every job) and its summary.
-void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& records, latency_series& lat) {
+void fill_job_metrics(rep_result& r, const std::vector<core::job_record>& records, latency_series& lat) {
     std::vector<double> latency;
     double total_wall = 0;
     for (auto& j : records) {
@@ -111,8 +112,8 @@ void fill_job_metrics(rep_result& r, const std::vector<worker::job_record>& reco
     double total_cpu = 0;
     for (auto& j : records)
         for (auto& m : j.stages) total_cpu += static_cast<double>(m.cpu_ns) / 1e3;
-    for (std::size_t s = 0; s < worker::stage_count; ++s) {
-        std::string st(worker::stage_names[s]);
+    for (std::size_t s = 0; s < core::stage_count; ++s) {
+        std::string st(core::stage_names[s]);
         std::vector<double> wall, cpu, susp;
         double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0, stage_susp = 0;
         for (auto& j : records) {
@@ -151,15 +152,15 @@ worker::worker_config worker_config_for(const configuration& c, const std::strin
     cfg.query = c.get(axis::query) == "none" ? "" : c.get(axis::query);
     if (needs_calibration(cfg.query)) {
         std::string why;
-        cfg.query = resolve_query(cfg.query, cal, worker::pool_spec::parse(c.get(axis::pool)).size, why);
+        cfg.query = resolve_query(cfg.query, cal, core::pool_spec::parse(c.get(axis::pool)).size, why);
         if (!why.empty()) throw std::invalid_argument(why);
     }
-    cfg.client = worker::parse_client(c.get(axis::client));
-    cfg.reads = worker::read_size::parse(c.get(axis::read_size));
-    cfg.consume = worker::parse_consume(c.get(axis::consume));
-    cfg.yield = worker::parse_yield(c.get(axis::yield));
-    cfg.pool = worker::pool_spec::parse(c.get(axis::pool));
-    cfg.charset = worker::parse_charset(c.get(axis::charset));
+    cfg.client = core::parse_client(c.get(axis::client));
+    cfg.reads = core::read_size::parse(c.get(axis::read_size));
+    cfg.consume = core::parse_consume(c.get(axis::consume));
+    cfg.yield = core::parse_yield(c.get(axis::yield));
+    cfg.pool = core::pool_spec::parse(c.get(axis::pool));
+    cfg.charset = core::parse_charset(c.get(axis::charset));
     cfg.jobs = std::stoul(c.get(axis::jobs));
     cfg.cpu = cpu;
     return cfg;
@@ -183,7 +184,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
         r.status = "n/a: no feed of formats " + c.get(axis::formats) + " in the corpus";
         return;
     }
-    auto pool = worker::pool_spec::parse(c.get(axis::pool));
+    auto pool = core::pool_spec::parse(c.get(axis::pool));
     std::size_t jobs = std::stoul(c.get(axis::jobs));
     struct job_times { double wall_us = 0, cpu_us = 0; bool ok = false; };
     std::vector<job_times> times(jobs);
@@ -301,8 +302,8 @@ calibration measure_calibration(const std::string& url, int cpu) {
     try {
         worker::worker_config a;
         a.server_url = url;
-        a.reads = worker::read_size::parse("1");
-        a.consume = worker::consume_mode::lazy;
+        a.reads = core::read_size::parse("1");
+        a.consume = core::consume_mode::lazy;
         a.jobs = 12;
         a.cpu = cpu;
         auto ra = worker::run(a);
@@ -312,7 +313,7 @@ calibration measure_calibration(const std::string& url, int cpu) {
         } else {
             cal.consume_bytes_per_cpu_s = static_cast<double>(sa.body_bytes) / sa.cpu_s;
             double reads = 0, cpu_us = 0;
-            for (auto st : {worker::stage::body, worker::stage::parse}) {
+            for (auto st : {core::stage::body, core::stage::parse}) {
                 auto& m = sa.stages[static_cast<std::size_t>(st)];
                 reads += static_cast<double>(m.reads);
                 cpu_us += m.cpu_total_us;
@@ -426,9 +427,7 @@ run_result run_reproduction(const runner_options& opt) {
         if (!slot) {
             auto* c = corpus_for(name);
             if (!c) return {};
-            feedserver::server_options so;
-            so.cpu = pin ? 0 : -1;
-            slot = std::make_unique<feedserver::server_thread>(*c, so);
+            slot = harness::start_embedded_server(*c, pin ? 0 : -1);
         }
         return slot->base_url();
     };

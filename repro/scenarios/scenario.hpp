@@ -40,7 +40,7 @@ struct configuration {
     std::string key() const;  // every axis but jobs: identifies the configuration
 };
 
-// "1" -> 1, "1k" -> 1024, "10k" -> 10240, "500k" -> 512000, "whole" -> 0, "4096" -> 4096.
+// core::read_size's bytes: "1" -> 1, "1k" -> 1024, "10k" -> 10240, "500k" -> 512000, "whole" -> 0, "4096" -> 4096.
 // Throws std::invalid_argument for anything else.
 std::size_t read_size_bytes(std::string_view v);
 // Where a read size sits on a log x axis: whole is drawn right of every byte count.

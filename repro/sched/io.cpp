@@ -110,7 +110,7 @@ void wait_ready(tcp::socket& socket, tcp::socket::wait_type what, net::yield_con
 
 }  // namespace
 
-std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, worker::yield_policy policy,
+std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, core::yield_policy policy,
                       net::yield_context yield, job_meter& meter, watchdog& dog, error_code& ec,
                       std::uint64_t* eagains) {
     ec = {};
@@ -118,7 +118,7 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, worker::y
         ec = dog.error();
         return 0;
     }
-    if (policy == worker::yield_policy::always) {
+    if (policy == core::yield_policy::always) {
         dog.waiting(true);
         const std::size_t n = socket.async_read_some(net::buffer(dst, ask), yield[ec]);
         dog.waiting(false);
@@ -157,14 +157,14 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, worker::y
     }
 }
 
-void write_all(tcp::socket& socket, std::string_view data, worker::yield_policy policy,
+void write_all(tcp::socket& socket, std::string_view data, core::yield_policy policy,
                net::yield_context yield, watchdog& dog, error_code& ec) {
     ec = {};
     if (dog.fired()) {
         ec = dog.error();
         return;
     }
-    if (policy == worker::yield_policy::always) {
+    if (policy == core::yield_policy::always) {
         dog.waiting(true);
         net::async_write(socket, net::buffer(data.data(), data.size()), yield[ec]);
         dog.waiting(false);

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "repro/sched/job_meter.hpp"
-#include "repro/worker/config.hpp"
+#include "repro/core/settings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -61,12 +61,12 @@ inline error_code deadline_error() { return make_error_code(boost::system::errc:
 // non-blocking mode). Counts into meter: one read per recv that returned bytes or end of stream
 // (ec = net::error::eof), one eagain per dry recv; the yields are counted by the metered executor.
 // Returns the byte count; ec set on failure (the watchdog's error() when it fired).
-std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, worker::yield_policy policy,
+std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, core::yield_policy policy,
                       net::yield_context yield, job_meter& meter, watchdog& dog, error_code& ec,
                       std::uint64_t* eagains = nullptr);
 
 // Sends all of data under the yield policy.
-void write_all(tcp::socket& socket, std::string_view data, worker::yield_policy policy,
+void write_all(tcp::socket& socket, std::string_view data, core::yield_policy policy,
                net::yield_context yield, watchdog& dog, error_code& ec);
 
 // Connects (suspends until the connection is established or refused).

@@ -22,14 +22,14 @@ std::int64_t thread_cpu_now_ns() { return read_clock(CLOCK_THREAD_CPUTIME_ID); }
 
 job_meter* running_meter() { return running_meter_; }
 
-void job_meter::begin_job(worker::job_record& rec) {
+void job_meter::begin_job(core::job_record& rec) {
     rec_ = &rec;
     const auto wall = steady_now_ns();
     rec.start_ns = wall - origin_ns_;
-    open_stage(worker::stage::intake, wall, thread_cpu_now_ns());
+    open_stage(core::stage::intake, wall, thread_cpu_now_ns());
 }
 
-void job_meter::enter(worker::stage s) {
+void job_meter::enter(core::stage s) {
     if (!rec_) return;
     const auto wall = steady_now_ns();
     const auto cpu = thread_cpu_now_ns();
@@ -56,7 +56,7 @@ void job_meter::close_stage(std::int64_t wall, std::int64_t cpu) {
     m.suspended_ns += std::max<std::int64_t>(0, visit_wall - visit_running_ns_);
 }
 
-void job_meter::open_stage(worker::stage s, std::int64_t wall, std::int64_t cpu) {
+void job_meter::open_stage(core::stage s, std::int64_t wall, std::int64_t cpu) {
     stage_ = s;
     stage_start_wall_ = wall;
     visit_running_ns_ = 0;

@@ -3,7 +3,7 @@
 // this coroutine, so a job's CPU is its own even when 20 jobs share the thread.
 #pragma once
 
-#include "repro/worker/record.hpp"
+#include "repro/core/job_record.hpp"
 
 #include <cstdint>
 
@@ -20,15 +20,15 @@ public:
     explicit job_meter(std::int64_t origin_ns = 0) : origin_ns_(origin_ns) {}
 
     // Start attributing to rec (its stage metrics are added to). Call while the coroutine runs.
-    void begin_job(worker::job_record& rec);
+    void begin_job(core::job_record& rec);
     // Close the current stage and open s (stages may be re-entered; metrics add up).
-    void enter(worker::stage s);
+    void enter(core::stage s);
     // Close the current stage; rec gets end_ns. Nothing is attributed until the next begin_job.
     void end_job();
     // Forget the job without closing a stage (e.g. intake said there are no more jobs).
     void abandon_job() { rec_ = nullptr; }
     bool in_job() const { return rec_ != nullptr; }
-    worker::stage current() const { return stage_; }
+    core::stage current() const { return stage_; }
 
     // Counters of the running stage. reads counts recv calls that returned bytes or end of stream
     // (curl: write-callback chunks); eagains counts recv calls that found the socket dry.
@@ -45,11 +45,11 @@ public:
 
 private:
     void close_stage(std::int64_t wall, std::int64_t cpu);
-    void open_stage(worker::stage s, std::int64_t wall, std::int64_t cpu);
+    void open_stage(core::stage s, std::int64_t wall, std::int64_t cpu);
 
     std::int64_t origin_ns_;
-    worker::job_record* rec_ = nullptr;
-    worker::stage stage_ = worker::stage::intake;
+    core::job_record* rec_ = nullptr;
+    core::stage stage_ = core::stage::intake;
     std::int64_t stage_start_wall_ = 0;   // when this visit of the stage began
     std::int64_t visit_running_ns_ = 0;   // time this job ran during this visit
     std::int64_t seg_wall_ = 0, seg_cpu_ = 0;  // when the current run segment began

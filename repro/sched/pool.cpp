@@ -76,7 +76,7 @@ bool pin_this_thread(int cpu) {
     return pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0;
 }
 
-pool_run run_pool(const worker::pool_spec& spec, int cpu, std::int64_t origin_ns,
+pool_run run_pool(const core::pool_spec& spec, int cpu, std::int64_t origin_ns,
                   const std::function<void(thread_context&)>& on_thread, std::size_t stack_bytes) {
     const std::size_t threads = spec.threads ? spec.size : 1;
     const std::size_t per_thread = spec.threads ? 1 : spec.size;

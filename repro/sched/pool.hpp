@@ -4,7 +4,7 @@
 #pragma once
 
 #include "repro/sched/job_meter.hpp"
-#include "repro/worker/config.hpp"
+#include "repro/core/settings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/spawn.hpp>
@@ -18,7 +18,7 @@ namespace feedbench::sched {
 namespace net = boost::asio;
 struct pool_run;
 class thread_context;
-pool_run run_pool(const worker::pool_spec& spec, int cpu, std::int64_t origin_ns,
+pool_run run_pool(const core::pool_spec& spec, int cpu, std::int64_t origin_ns,
                   const std::function<void(thread_context&)>& on_thread, std::size_t stack_bytes);
 
 // libxml2 runs on the coroutine stacks (lazy parse suspends inside its read callback): be generous.
@@ -42,7 +42,7 @@ public:
     void at_exit(std::function<void()> fn);
 
 private:
-    friend pool_run run_pool(const worker::pool_spec&, int, std::int64_t, const std::function<void(thread_context&)>&, std::size_t);
+    friend pool_run run_pool(const core::pool_spec&, int, std::int64_t, const std::function<void(thread_context&)>&, std::size_t);
     struct impl;
     net::io_context& io_;
     std::size_t thread_index_, coroutines_;
@@ -60,7 +60,7 @@ struct pool_run {
 // Runs the pool: on_thread(ctx) runs first on each pool thread (spawn the coroutines there), then
 // that thread's io_context runs until no work is left. cpu >= 0 pins thread i to core cpu+i.
 // An exception escaping a coroutine is rethrown here after every thread has joined.
-pool_run run_pool(const worker::pool_spec& spec, int cpu, std::int64_t origin_ns,
+pool_run run_pool(const core::pool_spec& spec, int cpu, std::int64_t origin_ns,
                   const std::function<void(thread_context&)>& on_thread, std::size_t stack_bytes = default_stack_bytes);
 
 // Pins the calling thread to one core; returns false when the core does not exist.

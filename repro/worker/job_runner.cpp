@@ -29,7 +29,7 @@ private:
     std::uint64_t bytes_ = 0;
 };
 
-bool fail(job_record& rec, const client::fetch_status& st) {
+bool fail(core::job_record& rec, const client::fetch_status& st) {
     if (st.ok()) return false;
     rec.ok = false;
     rec.error = st.error_class;
@@ -52,7 +52,7 @@ std::uint64_t digest(const std::vector<parse::feed_item>& items) {
     return h;
 }
 
-void take(job_record& rec, const parse::parse_result& r) {
+void take(core::job_record& rec, const parse::parse_result& r) {
     rec.ok = r.ok;
     rec.items = r.items;
     rec.items_digest = r.ok ? digest(r.item_list) : 0;
@@ -70,16 +70,16 @@ client::fetch_status pull_all(parse::body_source& src, std::string& out) {
 }
 
 void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-                boost::asio::yield_context yield, job_record& rec, const stage_hook& hook) {
-    auto enter = [&](stage s) {
+                boost::asio::yield_context yield, core::job_record& rec, const stage_hook& hook) {
+    auto enter = [&](core::stage s) {
         meter.enter(s);
         if (hook) hook(s);
     };
-    enter(stage::connect);
+    enter(core::stage::connect);
     if (fail(rec, http.connect(yield))) return;
-    enter(stage::request);
+    enter(core::stage::request);
     if (fail(rec, http.send_request(target, yield))) return;
-    enter(stage::headers);
+    enter(core::stage::headers);
     client::response_head head;
     if (fail(rec, http.read_head(yield, head))) return;
     if (head.status < 200 || head.status > 299) {
@@ -87,10 +87,10 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
         return;
     }
     const std::string_view ct = head.content_type;
-    const bool lazy = cfg.consume == consume_mode::lazy;
-    const bool text = cfg.charset == charset_mode::text;
+    const bool lazy = cfg.consume == core::consume_mode::lazy;
+    const bool text = cfg.charset == core::charset_mode::text;
 
-    enter(stage::body);
+    enter(core::stage::body);
     std::string body;
     if (!lazy) {
         if (fail(rec, http.read_body(body, yield))) return;
@@ -98,7 +98,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
     }
 
     if (text) {
-        enter(stage::decode);
+        enter(core::stage::decode);
         if (lazy) {
             auto& src = http.body_source(yield);
             if (fail(rec, pull_all(src, body))) return;
@@ -110,12 +110,12 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
             fail(rec, client::fetch_status::failure(decoded.error_class.empty() ? "decode" : decoded.error_class, decoded.message));
             return;
         }
-        enter(stage::parse);
+        enter(core::stage::parse);
         take(rec, parse::parse_eager(decoded.utf8, ct, true));
         return;
     }
 
-    enter(stage::parse);
+    enter(core::stage::parse);
     if (!lazy) {
         take(rec, parse::parse_eager(body, ct));
         return;
@@ -141,7 +141,7 @@ void rethrow_if_unwinding() {
     }
 }
 
-void fail_with(job_record& rec, const std::exception_ptr& e) {
+void fail_with(core::job_record& rec, const std::exception_ptr& e) {
     rec.ok = false;
     rec.error = "exception";
     rec.items = 0;
@@ -158,7 +158,7 @@ void fail_with(job_record& rec, const std::exception_ptr& e) {
 }
 
 void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-             boost::asio::yield_context yield, job_record& rec, const stage_hook& hook) {
+             boost::asio::yield_context yield, core::job_record& rec, const stage_hook& hook) {
     rec.ok = false;
     try {
         run_stages(cfg, http, target, meter, yield, rec, hook);

@@ -18,7 +18,7 @@ namespace feedbench::worker {
 
 // A test seam: called right after each stage is entered (run_job: connect .. parse; run(): intake, once
 // the job is taken, and ack). Whatever it throws takes the path any exception of that stage takes.
-using stage_hook = std::function<void(stage)>;
+using stage_hook = std::function<void(core::stage)>;
 
 // Runs the fetch and parse of `target` into rec (ok, error, message, bytes, items, charset), entering
 // each stage on meter. Never throws (except the coroutine's own forced unwind): every failure ends as
@@ -27,10 +27,10 @@ using stage_hook = std::function<void(stage)>;
 // charset text: the decode stage transcodes (decode::to_utf8), then the parse stage parses UTF-8.
 // With consume lazy + charset text the decode stage pulls the body, as requests' .text pulled .content.
 void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
-             boost::asio::yield_context yield, job_record& rec, const stage_hook& hook = {});
+             boost::asio::yield_context yield, core::job_record& rec, const stage_hook& hook = {});
 
 // The job failed because `e` was thrown: class "exception", the exception's text as the message.
-void fail_with(job_record& rec, const std::exception_ptr& e);
+void fail_with(core::job_record& rec, const std::exception_ptr& e);
 
 // Rethrows the exception in flight when it is the coroutine's forced unwind (Boost.Coroutine destroying a
 // suspended coroutine): that one must never be swallowed. Call first thing in a catch (...) block.

@@ -1,7 +1,8 @@
-// What a run produces: one job_record per job (stages x metrics), and the run's summary.
+// What a run produces: one core::job_record per job (stages x metrics), and the run's summary.
 // Column names are the CSV's (jobs.csv, summary.csv); see DESIGN.md §2.
 #pragma once
 
+#include "repro/core/job_record.hpp"
 #include "repro/worker/config.hpp"
 
 #include <array>
@@ -14,39 +15,6 @@
 #include <vector>
 
 namespace feedbench::worker {
-
-enum class stage { intake, connect, request, headers, body, decode, parse, ack };
-inline constexpr std::size_t stage_count = 8;
-inline constexpr std::array<std::string_view, stage_count> stage_names{
-    "intake", "connect", "request", "headers", "body", "decode", "parse", "ack"};
-
-struct stage_metrics {
-    std::int64_t wall_ns = 0;       // steady clock
-    std::int64_t cpu_ns = 0;        // thread CPU time while this job was running
-    std::int64_t suspended_ns = 0;  // wall minus time this job ran
-    std::uint64_t yields = 0;       // suspensions of this job's coroutine
-    std::uint64_t reads = 0;        // recv calls (curl: write-callback chunks)
-    std::uint64_t bytes = 0;        // bytes received
-    std::uint64_t eagains = 0;      // recv calls that found the socket dry (would-block policy); not in reads
-};
-
-struct job_record {
-    std::uint64_t job = 0;
-    std::string feed;               // manifest id
-    bool ok = false;
-    std::string error;              // error class: connect read status truncated parse decode timeout not-a-feed too-large deadline amplification exception; "" when ok
-    std::string message;
-    std::uint64_t bytes = 0;        // body bytes
-    std::size_t items = 0;
-    std::uint64_t items_digest = 0; // FNV-1a over every item's title, link and date: equal digests = identical items
-    bool redelivered = false;
-    std::string charset;            // charset used in text mode
-    std::int64_t start_ns = 0, end_ns = 0;  // steady clock, relative to run start
-    std::uint64_t max_read_request = 0;     // largest byte count any recv asked for
-    std::array<stage_metrics, stage_count> stages{};
-    stage_metrics& at(stage s) { return stages[static_cast<std::size_t>(s)]; }
-    const stage_metrics& at(stage s) const { return stages[static_cast<std::size_t>(s)]; }
-};
 
 struct percentiles { double p50 = 0, p90 = 0, p99 = 0, max = 0; };
 
@@ -64,25 +32,25 @@ struct run_summary {
     double jobs_per_s = 0;
     double cpu_util = 0;               // cpu_s / wall_s (1.0 = one core busy)
     std::map<std::string, std::size_t> errors;  // class -> count
-    std::array<stage_summary, stage_count> stages{};
+    std::array<stage_summary, core::stage_count> stages{};
     std::uint64_t intake_gets = 0, intake_empty_gets = 0, intake_deliveries = 0, intake_redeliveries = 0;
     std::uint64_t max_read_request = 0;  // the largest byte count any recv of the run asked for
     std::uint64_t body_bytes = 0;        // decoded body bytes over every job
 };
 
-run_summary summarize(const worker_config& cfg, const std::vector<job_record>& records, double wall_s, double cpu_s);
+run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s, double cpu_s);
 
 // Tidy CSV writers (header row + rows) and the profiler view.
-void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records);
+void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<core::job_record>& records);
 std::string jobs_csv_header();
-std::string jobs_csv_row(const worker_config& cfg, const job_record& r);
+std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r);
 
 // jobs.journal.csv: each job's row written and flushed BEFORE its ack (broker intake), so a worker killed
 // mid-run leaves a record of every job it acked (at-least-once: the broker redelivers the rest).
 class job_journal {
 public:
     job_journal(const std::string& path, const worker_config& cfg);
-    void append(const job_record& r);   // thread-safe
+    void append(const core::job_record& r);   // thread-safe
 private:
     worker_config cfg_;
     std::string path_;

@@ -1,7 +1,7 @@
-// run(): embedded server (when no --server), manifest, job source(s), the pool, the records, the files.
+// run(): the server's manifest, job source(s), the pool, the records, the files.
 #include "repro/worker/run.hpp"
 
-#include "feedserver/server.hpp"
+#include "data/corpus.hpp"
 #include "repro/intake/embedded_source.hpp"
 #include "repro/intake/source_factory.hpp"
 #include "repro/meta/meta.hpp"
@@ -65,22 +65,10 @@ tcp::endpoint resolve(const server_address& a) {
     return results.begin()->endpoint();
 }
 
-void check_config(const worker_config& cfg) {
-    if (cfg.client == client_kind::curl) {
-#ifndef FEEDBENCH_HAVE_CURL_CLIENT
-        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
-#endif
-        if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
-            throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
-                                        " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
-    }
-    if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
-}
-
 std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
                                                  sched::job_meter& meter) {
 #ifdef FEEDBENCH_HAVE_CURL_CLIENT
-    if (cfg.client == client_kind::curl) return client::make_curl_client(io, opt, meter);
+    if (cfg.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
 #endif
     return client::make_beast_client(io, opt, meter);
 }
@@ -102,7 +90,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const worker_con
             {"charset", std::string(to_string(cfg.charset))},
             {"jobs", std::to_string(cfg.jobs)},
             {"intake", cfg.intake},
-            {"amqp_mode", cfg.amqp_mode},
+            {"amqp_mode", std::string(to_string(cfg.amqp_mode))},
             {"prefetch", std::to_string(cfg.prefetch)},
             {"read_timeout_ms", std::to_string(cfg.read_timeout_ms)},
             {"max_body", std::to_string(cfg.max_body)},
@@ -111,27 +99,37 @@ std::vector<std::pair<std::string, std::string>> config_entries(const worker_con
             {"server_cpu", std::to_string(cfg.server_cpu)}};
 }
 
+intake::intake_options intake_options_of(const worker_config& cfg) {
+    intake::intake_options opt;
+    opt.intake = cfg.intake;
+    opt.amqp_mode = cfg.amqp_mode;
+    opt.prefetch = cfg.prefetch;
+    opt.formats = cfg.formats;
+    opt.jobs = cfg.jobs;
+    return opt;
+}
+
 }  // namespace
+
+void check_config(const worker_config& cfg) {
+    if (cfg.client == core::client_kind::curl) {
+#ifndef FEEDBENCH_HAVE_CURL_CLIENT
+        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
+#endif
+        if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
+            throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
+                                        " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
+    }
+    if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
+}
 
 run_output run(const worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress,
                const stage_hook& hook) {
     check_config(cfg);
+    if (cfg.server_url.empty())
+        throw std::invalid_argument("--server: no feed server URL (harness::run_worker starts an embedded one)");
 
-    // The feed server: the one given, or an embedded one on an ephemeral port.
-    std::optional<feedserver::server_thread> server;
-    std::string server_url = cfg.server_url;
-    std::string corpus_name = "(remote)";
-    if (server_url.empty()) {
-        data::synthetic_options syn;
-        syn.feeds = cfg.corpus_feeds;
-        syn.seed = cfg.corpus_seed;
-        feedserver::server_options sopt;
-        sopt.cpu = cfg.server_cpu;
-        server.emplace(data::load_corpus(cfg.corpus, syn), sopt);
-        server_url = server->base_url();
-        corpus_name = server->corpus().name;
-    }
-    const server_address address = parse_server_url(server_url);
+    const server_address address = parse_server_url(cfg.server_url);
     client::client_options copt;
     copt.endpoint = resolve(address);
     copt.host = address.host + ":" + std::to_string(address.port);
@@ -146,7 +144,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     for (const auto& e : entries) path_of.emplace(e.id, e.path);
 
     // One embedded source for every thread; an AMQP source per thread (each its own io_context).
-    const bool embedded = intake::is_embedded(cfg);
+    const intake::intake_options intake_opt = intake_options_of(cfg);
+    const bool embedded = intake::is_embedded(intake_opt);
     std::shared_ptr<intake::job_source> shared_source;
     std::size_t total = cfg.jobs;
     if (embedded) {
@@ -162,7 +161,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         journal = std::make_unique<job_journal>((cfg.out_dir / "jobs.journal.csv").string(), cfg);
     }
     std::mutex mutex;
-    std::vector<job_record> records;
+    std::vector<core::job_record> records;
     records.reserve(total);
     std::vector<intake::intake_counters> intake_counts(threads);
     std::atomic<std::uint64_t> job_counter{0};
@@ -176,7 +175,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
             std::shared_ptr<intake::job_source> source = shared_source;
             if (!source) {
                 const std::size_t share = cfg.jobs == 0 ? 0 : (cfg.jobs + threads - 1 - ctx.thread_index()) / threads;
-                source = intake::make_job_source(cfg, entries, ctx.io(), share);
+                source = intake::make_job_source(intake_opt, entries, ctx.io(), share);
             }
             const std::size_t t = ctx.thread_index();
             ctx.at_exit([source, t, &intake_counts] { intake_counts[t] = source->counters(); });
@@ -184,7 +183,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                 ctx.spawn([&, source](net::yield_context yield, sched::job_meter& meter) {
                     auto http = make_client(cfg, ctx.io(), copt, meter);
                     for (;;) {
-                        job_record rec;
+                        core::job_record rec;
                         meter.begin_job(rec);
                         std::optional<intake::job> j;
                         try {
@@ -206,7 +205,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                             path = it != path_of.end() ? it->second : "/feeds/" + j->feed_id;
                         }
                         try {
-                            if (hook) hook(stage::intake);
+                            if (hook) hook(core::stage::intake);
                             run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec, hook);
                         } catch (...) {
                             rethrow_if_unwinding();
@@ -215,8 +214,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                         }
                         try {
                             if (journal) journal->append(rec);   // recorded, then acked
-                            meter.enter(stage::ack);
-                            if (hook) hook(stage::ack);
+                            meter.enter(core::stage::ack);
+                            if (hook) hook(core::stage::ack);
                             source->ack(*j, yield);
                         } catch (...) {
                             rethrow_if_unwinding();
@@ -236,7 +235,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         pool.wall_s = double(sched::steady_now_ns() - origin) / 1e9;
     }
 
-    std::sort(records.begin(), records.end(), [](const job_record& a, const job_record& b) { return a.job < b.job; });
+    std::sort(records.begin(), records.end(), [](const core::job_record& a, const core::job_record& b) { return a.job < b.job; });
 
     run_output out;
     out.summary = summarize(cfg, records, pool.wall_s, pool.cpu_s);
@@ -252,7 +251,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         std::filesystem::create_directories(cfg.out_dir);
         write_jobs_csv((cfg.out_dir / "jobs.csv").string(), cfg, out.records);
         write_summary_csv((cfg.out_dir / "summary.csv").string(), {out.summary});
-        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, server_url, corpus_name));
+        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, cfg.server_url, cfg.server_corpus));
     }
     if (pool_failure) std::rethrow_exception(pool_failure);
     return out;

@@ -1,6 +1,9 @@
 // The run's summary (percentiles per stage), the tidy CSVs and the profiler view with its diagnosis.
 #include "repro/worker/record.hpp"
 
+#include "repro/core/stats.hpp"
+#include "repro/core/strings.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,16 +14,10 @@
 namespace feedbench::worker {
 namespace {
 
-// Nearest-rank percentile of sorted values.
-double nearest_rank(const std::vector<double>& sorted, double p) {
-    if (sorted.empty()) return 0;
-    const std::size_t rank = std::size_t(std::ceil(p * double(sorted.size())));
-    return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
-}
-
+// Nearest-rank percentiles (0 when there are no values).
 percentiles of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    return {nearest_rank(v, 0.50), nearest_rank(v, 0.90), nearest_rank(v, 0.99), v.empty() ? 0 : v.back()};
+    return {core::nearest_rank(v, 0.50, 0), core::nearest_rank(v, 0.90, 0), core::nearest_rank(v, 0.99, 0), v.empty() ? 0 : v.back()};
 }
 
 std::string csv_field(std::string_view s) {
@@ -36,12 +33,6 @@ std::string csv_field(std::string_view s) {
 std::string us(std::int64_t ns) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1000.0);
-    return buf;
-}
-
-std::string hex64(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
     return buf;
 }
 
@@ -94,7 +85,7 @@ std::string pad(std::string s, std::size_t width, bool right = true) {
 
 }  // namespace
 
-run_summary summarize(const worker_config& cfg, const std::vector<job_record>& records, double wall_s, double cpu_s) {
+run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s, double cpu_s) {
     run_summary s;
     s.config = cfg;
     s.jobs = records.size();
@@ -109,7 +100,7 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
         s.body_bytes += r.bytes;
     }
     s.failed = s.jobs - s.ok;
-    for (std::size_t i = 0; i < stage_count; ++i) {
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
         std::vector<double> wall, cpu, susp;
         wall.reserve(records.size());
         cpu.reserve(records.size());
@@ -138,15 +129,15 @@ run_summary summarize(const worker_config& cfg, const std::vector<job_record>& r
 std::string jobs_csv_header() {
     std::ostringstream f;
     f << "job,feed,client,read_size,consume,yield,pool,charset,ok,error,bytes,items";
-    for (auto name : stage_names)
+    for (auto name : core::stage_names)
         f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name << "_reads";
     f << ",max_read_request,redelivered,charset_used,start_us,end_us,items_digest";
-    for (auto name : stage_names) f << ',' << name << "_bytes," << name << "_eagains";
+    for (auto name : core::stage_names) f << ',' << name << "_bytes," << name << "_eagains";
     f << ",message\n";
     return f.str();
 }
 
-std::string jobs_csv_row(const worker_config& cfg, const job_record& r) {
+std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     std::ostringstream f;
     f << r.job << ',' << csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
       << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
@@ -154,13 +145,13 @@ std::string jobs_csv_row(const worker_config& cfg, const job_record& r) {
     for (const auto& m : r.stages)
         f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
     f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
-      << ',' << us(r.end_ns) << ',' << hex64(r.items_digest);
+      << ',' << us(r.end_ns) << ',' << core::hex64(r.items_digest);
     for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
     f << ',' << csv_field(r.message) << '\n';
     return f.str();
 }
 
-void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<job_record>& records) {
+void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<core::job_record>& records) {
     auto f = open_for_writing(path);
     f << jobs_csv_header();
     for (const auto& r : records) f << jobs_csv_row(cfg, r);
@@ -173,7 +164,7 @@ job_journal::job_journal(const std::string& path, const worker_config& cfg) : cf
     out_ << jobs_csv_header() << std::flush;
 }
 
-void job_journal::append(const job_record& r) {
+void job_journal::append(const core::job_record& r) {
     std::lock_guard lock(mutex_);
     out_ << jobs_csv_row(cfg_, r) << std::flush;   // in the kernel before the ack: survives a SIGKILL of this process
     if (!out_) throw std::runtime_error("cannot write " + path_);
@@ -182,7 +173,7 @@ void job_journal::append(const job_record& r) {
 void write_summary_csv(const std::string& path, const std::vector<run_summary>& runs) {
     auto f = open_for_writing(path);
     f << "client,read_size,consume,yield,pool,charset,intake,jobs,ok,failed,jobs_per_s,cpu_util,wall_s,cpu_s,errors";
-    for (auto name : stage_names) {
+    for (auto name : core::stage_names) {
         for (auto metric : {"wall", "cpu", "suspended"})
             for (auto p : {"p50", "p90", "p99", "max"}) f << ',' << name << '_' << metric << '_' << p << "_us";
         f << ',' << name << "_yields," << name << "_reads," << name << "_bytes," << name << "_eagains";
@@ -218,7 +209,7 @@ std::string summary_table(const run_summary& s) {
     o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
       << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
     if (!c.intake.empty() && c.intake != "embedded")
-        o << "  intake " << c.intake << " (" << c.amqp_mode << "): gets " << s.intake_gets << " (empty " << s.intake_empty_gets
+        o << "  intake " << c.intake << " (" << to_string(c.amqp_mode) << "): gets " << s.intake_gets << " (empty " << s.intake_empty_gets
           << "), deliveries " << s.intake_deliveries << ", redeliveries " << s.intake_redeliveries << '\n';
     return o.str();
 }
@@ -242,10 +233,10 @@ std::string profiler_view(const run_summary& s) {
       << pad("cpu total", 12) << pad("suspended", 11) << pad("yields/job", 12) << pad("reads/job", 11) << pad("bytes/read", 12) << '\n';
     double all_wall = 0;
     for (const auto& st : s.stages) all_wall += st.wall_total_us;
-    for (std::size_t i = 0; i < stage_count; ++i) {
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
         const double susp_share = st.wall_total_us > 0 ? st.suspended_total_us / st.wall_total_us : 0;
-        o << pad(std::string(stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12) << pad(duration(st.cpu_us.p50), 12)
+        o << pad(std::string(core::stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12) << pad(duration(st.cpu_us.p50), 12)
           << pad(duration(st.suspended_us.p50), 12) << "  |" << pad(duration(st.wall_total_us), 12) << pad(duration(st.cpu_total_us), 12)
           << pad(num(100 * susp_share, 0) + "%", 11) << pad(num(double(st.yields) / jobs, 1), 12) << pad(num(double(st.reads) / jobs, 1), 11)
           << pad(st.reads ? num(double(st.bytes) / double(st.reads), 1) : std::string("-"), 12) << '\n';
@@ -259,11 +250,11 @@ std::string profiler_view(const run_summary& s) {
 
     std::vector<std::string> diagnosis;
     const std::string read_cap = s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
-    for (std::size_t i = 0; i < stage_count; ++i) {
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
         if (all_wall <= 0 || st.wall_total_us / all_wall < stage_share_threshold) continue;
         const double susp_share = st.suspended_total_us / std::max(1e-9, st.wall_total_us);
-        const std::string name(stage_names[i]);
+        const std::string name(core::stage_names[i]);
         if (susp_share >= suspended_share_threshold) {
             std::string line = name + ": " + num(100 * susp_share, 0) + "% of wall suspended";
             if (st.reads > 0) {
@@ -298,12 +289,12 @@ std::string profiler_view(const run_summary& s) {
     for (const auto& st : s.stages) total_bytes += st.bytes;
     if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64) {
         std::size_t busiest = 0;   // the stage doing most of the reads
-        for (std::size_t i = 1; i < stage_count; ++i)
+        for (std::size_t i = 1; i < core::stage_count; ++i)
             if (s.stages[i].reads > s.stages[busiest].reads) busiest = i;
         const auto& b = s.stages[busiest];
         diagnosis.push_back(grouped(std::uint64_t(double(total_reads) / jobs)) + " recv calls per job averaging " +
                             num(double(total_bytes) / double(total_reads), 1) + " B: per-read cost grows with the body size (" +
-                            std::string(stage_names[busiest]) + ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
+                            std::string(core::stage_names[busiest]) + ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
                             " ns of CPU per read, the stage's own work included)");
     }
     const double threads = s.config.pool.threads ? double(s.config.pool.size) : 1.0;

@@ -1,5 +1,6 @@
 // Charset resolution (header > BOM > XML declaration > uchardet > utf-8), transcoding, and the
 // shared/corpus/encodings expectations (feedparser's `Expect: ... encoding == 'X'` lines).
+#include "repro/core/strings.hpp"
 #include "repro/decode/charset.hpp"
 #include "repro/parse/feed_parser.hpp"
 
@@ -109,14 +110,6 @@ TEST(to_utf8, utf16_and_utf32_by_bom_or_byte_pattern)
 
 namespace {
 
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The leading comment of a test file, readable as ASCII: UTF-16/32 files are narrowed by dropping
 // NUL bytes (their comments are ASCII), which is enough to read the Header: and Expect: lines.
 std::string comment_text(const std::string& body)
@@ -167,7 +160,7 @@ TEST(encodings_corpus, decodes_to_the_expected_charset)
     std::size_t with_expectation = 0, matched = 0;
     std::vector<std::string> misses;
     for (auto const& f : files) {
-        std::string const body = slurp(f);
+        std::string const body = feedbench::core::read_file(f).value_or("");
         auto const e = read_expectation(body);
         if (!e)
             continue;
@@ -203,7 +196,7 @@ TEST(feeds_2012, text_mode_gives_the_same_items_as_content_mode)
         if (e.path().extension() != ".dat")
             continue;
         ++files;
-        std::string const body = slurp(e.path());
+        std::string const body = feedbench::core::read_file(e.path()).value_or("");
         auto const r = dc::to_utf8(body, "application/rss+xml");
         detector_runs += r.detector_ran ? 1 : 0;
         if (!r.ok) {

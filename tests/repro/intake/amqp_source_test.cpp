@@ -72,7 +72,7 @@ protected:
 
     amqp_options options(std::string mode, std::size_t prefetch = 10) const {
         amqp_options o = target_;
-        o.mode = std::move(mode);
+        o.mode = feedbench::core::parse_amqp_mode(mode);
         o.prefetch = prefetch;
         o.idle_timeout_ms = 400;
         return o;

@@ -67,10 +67,10 @@ protected:
         worker::worker_config cfg;
         cfg.server_url = server_->base_url();
         cfg.formats = "all";
-        cfg.pool = worker::pool_spec::parse("20");
+        cfg.pool = core::pool_spec::parse("20");
         cfg.jobs = jobs;
         cfg.intake = fmt::format("amqp://127.0.0.1:{}/{}", port(), target_.queue);
-        cfg.amqp_mode = mode;
+        cfg.amqp_mode = core::parse_amqp_mode(mode);
         cfg.prefetch = 10;
         return cfg;
     }

@@ -74,10 +74,10 @@ TEST(EmbeddedSource, ManifestFromTheFeedServer) {
     const net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), server.port());
     const auto manifest = data::parse_manifest(intake::fetch_manifest(ep, "127.0.0.1"));
     EXPECT_EQ(manifest.size(), server.corpus().feeds.size());
-    worker::worker_config cfg;
-    cfg.jobs = 20;
+    intake::intake_options opt;
+    opt.jobs = 20;
     net::io_context io;
-    auto src = intake::make_job_source(cfg, manifest, io);
+    auto src = intake::make_job_source(opt, manifest, io);
     std::size_t n = 0;
     net::spawn(io, [&](net::yield_context yield) {
         while (auto j = src->next(yield)) {
@@ -90,10 +90,13 @@ TEST(EmbeddedSource, ManifestFromTheFeedServer) {
 }
 
 TEST(SourceFactory, RejectsUnknownIntake) {
-    worker::worker_config cfg;
-    cfg.intake = "carrier-pigeon";
+    intake::intake_options opt;
+    opt.intake = "carrier-pigeon";
     net::io_context io;
-    EXPECT_THROW(intake::make_job_source(cfg, entries(), io), std::invalid_argument);
+    EXPECT_THROW(intake::make_job_source(opt, entries(), io), std::invalid_argument);
+    EXPECT_THROW(intake::is_embedded(opt), std::invalid_argument);
+    opt.intake = "embedded";
+    EXPECT_TRUE(intake::is_embedded(opt));
 }
 
 TEST(FetchManifest, UnreachableServerThrows) {

@@ -12,7 +12,7 @@
 namespace {
 
 using namespace feedbench;
-using worker::stage;
+using core::stage;
 using feedbench::testing::canned_response;
 using feedbench::testing::test_http_server;
 
@@ -24,15 +24,15 @@ std::string make_body(std::size_t n) {
 }
 
 struct fetch_outcome {
-    worker::job_record rec;
+    core::job_record rec;
     client::fetch_status status;
     client::response_head head;
     std::string body;
 };
 
 struct fetch_plan {
-    worker::read_size reads{};
-    worker::yield_policy yield = worker::yield_policy::would_block;
+    core::read_size reads{};
+    core::yield_policy yield = core::yield_policy::would_block;
     bool lazy = false;
     std::size_t jobs = 1;
     std::chrono::milliseconds timeout{10'000};
@@ -42,7 +42,7 @@ struct fetch_plan {
 // Runs plan.jobs fetches of "/" on one client (one kept-alive connection) in a pool of 1.
 std::vector<fetch_outcome> fetch(boost::asio::ip::tcp::endpoint ep, const fetch_plan& plan, std::uint64_t* connections = nullptr) {
     std::vector<fetch_outcome> out(plan.jobs);
-    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         ctx.spawn([&](boost::asio::yield_context yield, sched::job_meter& meter) {
             client::client_options opt;
             opt.endpoint = ep;
@@ -84,14 +84,14 @@ std::vector<fetch_outcome> fetch(boost::asio::ip::tcp::endpoint ep, const fetch_
     return out;
 }
 
-std::uint64_t total(const worker::job_record& r, std::uint64_t worker::stage_metrics::*field) {
+std::uint64_t total(const core::job_record& r, std::uint64_t core::stage_metrics::*field) {
     std::uint64_t n = 0;
     for (const auto& s : r.stages) n += s.*field;
     return n;
 }
 
 struct policy_case {
-    worker::yield_policy yield;
+    core::yield_policy yield;
     bool lazy;
 };
 
@@ -102,7 +102,7 @@ TEST_P(ReadSizeOne, ContentLengthBodyTakesExactlyOneReadPerByte) {
     auto response = feedbench::testing::content_length_response(body);
     test_http_server server(response);
     fetch_plan plan;
-    plan.reads = worker::read_size::parse("1");
+    plan.reads = core::read_size::parse("1");
     plan.yield = GetParam().yield;
     plan.lazy = GetParam().lazy;
     auto out = fetch(server.endpoint(), plan);
@@ -119,8 +119,8 @@ TEST_P(ReadSizeOne, ContentLengthBodyTakesExactlyOneReadPerByte) {
     if (plan.lazy) {
         EXPECT_EQ(r.at(stage::body).reads, 0u);
     }
-    EXPECT_EQ(total(r, &worker::stage_metrics::bytes), server.bytes_sent());
-    if (plan.yield == worker::yield_policy::always) {
+    EXPECT_EQ(total(r, &core::stage_metrics::bytes), server.bytes_sent());
+    if (plan.yield == core::yield_policy::always) {
         // every read completes through the loop's queue: one suspension per read, no EAGAIN seen
         EXPECT_EQ(r.at(body_stage).yields, r.at(body_stage).reads);
         EXPECT_EQ(r.at(body_stage).eagains, 0u);
@@ -131,10 +131,10 @@ TEST_P(ReadSizeOne, ContentLengthBodyTakesExactlyOneReadPerByte) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, ReadSizeOne,
-                         ::testing::Values(policy_case{worker::yield_policy::would_block, false},
-                                           policy_case{worker::yield_policy::would_block, true},
-                                           policy_case{worker::yield_policy::always, false},
-                                           policy_case{worker::yield_policy::always, true}));
+                         ::testing::Values(policy_case{core::yield_policy::would_block, false},
+                                           policy_case{core::yield_policy::would_block, true},
+                                           policy_case{core::yield_policy::always, false},
+                                           policy_case{core::yield_policy::always, true}));
 
 class ReadSizes : public ::testing::TestWithParam<const char*> {};
 
@@ -148,7 +148,7 @@ TEST_P(ReadSizes, NoRecvAsksMoreAndEveryByteIsCounted) {
             response.pause = std::chrono::milliseconds(2);
             test_http_server server(response);
             fetch_plan plan;
-            plan.reads = worker::read_size::parse(GetParam());
+            plan.reads = core::read_size::parse(GetParam());
             plan.lazy = lazy;
             plan.jobs = 3;
             std::uint64_t connections = 0;
@@ -162,9 +162,9 @@ TEST_P(ReadSizes, NoRecvAsksMoreAndEveryByteIsCounted) {
                 const std::uint64_t cap = plan.reads.is_whole() ? std::max<std::uint64_t>(64 * 1024, 1024 * 1024)
                                                                 : plan.reads.bytes;
                 EXPECT_LE(o.rec.max_read_request, cap);
-                counted += total(o.rec, &worker::stage_metrics::bytes);
+                counted += total(o.rec, &core::stage_metrics::bytes);
                 if (!plan.reads.is_whole()) {
-                    const auto reads = total(o.rec, &worker::stage_metrics::reads);
+                    const auto reads = total(o.rec, &core::stage_metrics::reads);
                     EXPECT_GE(reads, (response.all().size() + plan.reads.bytes - 1) / plan.reads.bytes);
                 }
             }
@@ -209,7 +209,7 @@ TEST(Faults, ClosedMidBodyIsTruncated) {
     for (const char* rs : {"1", "whole"}) {
         for (bool lazy : {false, true}) {
             fetch_plan plan;
-            plan.reads = worker::read_size::parse(rs);
+            plan.reads = core::read_size::parse(rs);
             plan.lazy = lazy;
             auto out = fetch(server.endpoint(), plan);
             EXPECT_EQ(out[0].status.error_class, "truncated") << rs << (lazy ? " lazy" : " eager");
@@ -221,7 +221,7 @@ TEST(Faults, StallIsTimeout) {
     auto response = feedbench::testing::content_length_response(make_body(1000));
     response.stall = true;
     test_http_server server(response);
-    for (auto policy : {worker::yield_policy::would_block, worker::yield_policy::always}) {
+    for (auto policy : {core::yield_policy::would_block, core::yield_policy::always}) {
         fetch_plan plan;
         plan.yield = policy;
         plan.timeout = std::chrono::milliseconds(100);

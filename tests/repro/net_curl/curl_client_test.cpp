@@ -18,19 +18,19 @@
 namespace {
 
 using namespace feedbench;
-using worker::stage;
+using core::stage;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct fetch_outcome {
-    worker::job_record rec;
+    core::job_record rec;
     client::fetch_status status;
     client::response_head head;
     std::string body;
 };
 
 struct fetch_plan {
-    worker::read_size reads = worker::read_size::parse("10k");
+    core::read_size reads = core::read_size::parse("10k");
     bool lazy = false;
     std::chrono::milliseconds timeout{10'000};
     std::size_t pull = 4000;   // lazy: bytes the "parser" asks for per read()
@@ -79,7 +79,7 @@ fetch_outcome run_job(client::curl_client& c, sched::job_meter& meter, const std
 std::vector<fetch_outcome> fetch(tcp::endpoint ep, const std::vector<std::string>& targets, const fetch_plan& plan,
                                  client_totals* totals = nullptr) {
     std::vector<fetch_outcome> out;
-    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
             client::client_options opt;
             opt.endpoint = ep;
@@ -99,7 +99,7 @@ std::vector<fetch_outcome> fetch(tcp::endpoint ep, const std::vector<std::string
     return out;
 }
 
-std::uint64_t total(const worker::job_record& r, std::uint64_t worker::stage_metrics::*field) {
+std::uint64_t total(const core::job_record& r, std::uint64_t core::stage_metrics::*field) {
     std::uint64_t n = 0;
     for (const auto& s : r.stages) n += s.*field;
     return n;
@@ -125,7 +125,7 @@ TEST(CurlReadSize, UnderLibcurlsMinimumIsRefusedWithTheReason) {
     sched::job_meter meter;
     client::client_options opt;
     for (const char* rs : {"1", "512", "1023"}) {
-        opt.reads = worker::read_size::parse(rs);
+        opt.reads = core::read_size::parse(rs);
         try {
             (void)client::make_curl_client(io, opt, meter);
             ADD_FAILURE() << "read size " << rs << " was accepted";
@@ -134,13 +134,13 @@ TEST(CurlReadSize, UnderLibcurlsMinimumIsRefusedWithTheReason) {
                 << e.what();
         }
     }
-    opt.reads = worker::read_size::parse("1k");
+    opt.reads = core::read_size::parse("1k");
     EXPECT_EQ(client::make_curl_client(io, opt, meter)->buffer_size(), 1024u);
-    opt.reads = worker::read_size::parse("10k");
+    opt.reads = core::read_size::parse("10k");
     EXPECT_EQ(client::make_curl_client(io, opt, meter)->buffer_size(), 10240u);
-    opt.reads = worker::read_size::parse("500k");
+    opt.reads = core::read_size::parse("500k");
     EXPECT_EQ(client::make_curl_client(io, opt, meter)->buffer_size(), 512000u);
-    opt.reads = worker::read_size::parse("whole");
+    opt.reads = core::read_size::parse("whole");
     EXPECT_EQ(client::make_curl_client(io, opt, meter)->buffer_size(), client::curl_whole_buffer_bytes());
     EXPECT_EQ(client::curl_whole_buffer_bytes(), 10u * 1024 * 1024);
 }
@@ -163,7 +163,7 @@ TEST_P(CurlCorpus, EveryFeedIsByteIdenticalAndEveryByteCounted) {
     const auto& param = GetParam();
     feedserver::server_thread server(synthetic());
     fetch_plan plan;
-    plan.reads = worker::read_size::parse(param.reads);
+    plan.reads = core::read_size::parse(param.reads);
     plan.lazy = param.lazy;
     client_totals totals;
     const auto out = fetch(endpoint_of(server), all_paths(synthetic(), param.query), plan, &totals);
@@ -184,13 +184,13 @@ TEST_P(CurlCorpus, EveryFeedIsByteIdenticalAndEveryByteCounted) {
         }
         EXPECT_EQ(o.head.content_type, feed.content_type);
         EXPECT_TRUE(o.body == feed.body) << "body differs: " << o.body.size() << " vs " << feed.body.size() << " bytes";
-        const std::uint64_t bytes = total(o.rec, &worker::stage_metrics::bytes);
+        const std::uint64_t bytes = total(o.rec, &core::stage_metrics::bytes);
         if (!chunked) {
             EXPECT_EQ(bytes, o.head.header_bytes + feed.body.size());
         }
         counted += bytes;
         EXPECT_EQ(o.rec.max_read_request, totals.buffer_size);
-        EXPECT_EQ(total(o.rec, &worker::stage_metrics::eagains), 0u);
+        EXPECT_EQ(total(o.rec, &core::stage_metrics::eagains), 0u);
         if (param.lazy) {
             // back-pressure: at most one body chunk comes with the head; the rest is pulled while parsing
             EXPECT_LE(o.rec.at(stage::headers).reads, 2u);
@@ -227,14 +227,14 @@ INSTANTIATE_TEST_SUITE_P(ReadSizes, CurlCorpus,
 TEST(CurlChunks, NeverAboveTheBufferSize) {
     feedserver::server_thread server(synthetic());
     fetch_plan plan;
-    plan.reads = worker::read_size::parse("1k");
+    plan.reads = core::read_size::parse("1k");
     client_totals totals;
     const auto out = fetch(endpoint_of(server), all_paths(synthetic(), "chunk=333"), plan, &totals);
     std::uint64_t counted = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
         ASSERT_TRUE(out[i].status.ok()) << out[i].status.message;
         EXPECT_TRUE(out[i].body == synthetic().feeds[i].body);
-        counted += total(out[i].rec, &worker::stage_metrics::bytes);
+        counted += total(out[i].rec, &core::stage_metrics::bytes);
     }
     ASSERT_TRUE(server.wait_idle());
     EXPECT_EQ(counted, server.stats().bytes);
@@ -258,7 +258,7 @@ TEST(CurlLazy, WaitsForPacedPiecesInsideTheParseStage) {
         EXPECT_GE(o.rec.at(stage::parse).yields, 1u);
         EXPECT_EQ(o.rec.at(stage::headers).bytes + o.rec.at(stage::parse).bytes, response.all().size());
     }
-    EXPECT_EQ(total(out[0].rec, &worker::stage_metrics::bytes) + total(out[1].rec, &worker::stage_metrics::bytes),
+    EXPECT_EQ(total(out[0].rec, &core::stage_metrics::bytes) + total(out[1].rec, &core::stage_metrics::bytes),
               server.bytes_sent());
 }
 
@@ -270,12 +270,12 @@ TEST(CurlPool, CoroutinesShareTheThreadAndEachKeepsItsConnection) {
     constexpr std::size_t coroutines = 4;
     std::vector<std::vector<std::pair<std::size_t, fetch_outcome>>> out(coroutines);
     std::vector<std::uint64_t> connections(coroutines);
-    sched::run_pool(worker::pool_spec{coroutines, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{coroutines, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         for (std::size_t k = 0; k < coroutines; ++k) {
             ctx.spawn([&, k](net::yield_context yield, sched::job_meter& meter) {
                 client::client_options opt;
                 opt.endpoint = ep;
-                opt.reads = worker::read_size::parse("10k");
+                opt.reads = core::read_size::parse("10k");
                 auto c = client::make_curl_client(ctx.io(), opt, meter);
                 fetch_plan plan;
                 plan.lazy = k % 2 == 1;
@@ -312,7 +312,7 @@ TEST_P(CurlFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
         for (bool lazy : {false, true}) {
             SCOPED_TRACE(std::string(GetParam().fault) + " " + rs + (lazy ? " lazy" : " eager"));
             fetch_plan plan;
-            plan.reads = worker::read_size::parse(rs);
+            plan.reads = core::read_size::parse(rs);
             plan.lazy = lazy;
             plan.timeout = std::chrono::milliseconds(300);
             const std::string faulty = client::append_query(feed.path, std::string("fault=") + GetParam().fault);
@@ -363,7 +363,7 @@ TEST(CurlKeepAlive, ConnectionTheServerClosedIsReplaced) {
     const auto& feed = synthetic().feeds.front();
     std::vector<fetch_outcome> out;
     std::uint64_t connections = 0;
-    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
             client::client_options opt;
             opt.endpoint = endpoint_of(server);

@@ -1,6 +1,7 @@
 // Parsing the real corpus: every feeds-2012 file parses eager == lazy (pieces 1, 7, 4096), item
 // counts equal libxml2's XPath count, the 22 bad files fail with parse or not-a-feed; JSON documents;
 // and the synthetic corpus's rss/atom/jsonfeed twins give identical item lists.
+#include "repro/core/strings.hpp"
 #include "repro/parse/feed_parser.hpp"
 #include "repro/parse/parser_variants.hpp"
 #ifdef FEEDBENCH_HAVE_DATA
@@ -32,14 +33,6 @@ std::optional<fs::path> shared_corpus()
     if (env == nullptr || !fs::is_directory(env))
         return std::nullopt;
     return fs::path(env);
-}
-
-std::string slurp(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 std::vector<fs::path> files_in(const fs::path& dir, std::string_view ext)
@@ -93,7 +86,7 @@ TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly)
     std::size_t ok = 0, malformed = 0, well_formed_non_feeds = 0, total_items = 0;
     std::map<std::string, std::size_t> by_format;
     for (auto const& f : files) {
-        std::string const body = slurp(f);
+        std::string const body = feedbench::core::read_file(f).value_or("");
         auto const reference = xpath_item_count(body);
         auto const r = fp::parse_eager(body);
         if (!reference) {
@@ -130,7 +123,7 @@ TEST(feeds_2012, lazy_equals_eager_for_piece_sizes_1_7_4096)
     if (!root)
         GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
     for (auto const& f : files_in(*root / "feeds-2012", ".dat")) {
-        std::string const body = slurp(f);
+        std::string const body = feedbench::core::read_file(f).value_or("");
         auto const eager = fp::parse_eager(body);
         for (std::size_t piece : {1u, 7u, 4096u}) {
             fp::memory_source src(body, piece);
@@ -145,7 +138,7 @@ TEST(json_corpus, twitter_and_citm_parse_as_json_with_values)
     if (!root)
         GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
     for (std::string name : {"twitter.json", "citm_catalog.json"}) {
-        std::string const body = slurp(*root / "json" / name);
+        std::string const body = feedbench::core::read_file(*root / "json" / name).value_or("");
         auto const r = fp::parse_eager(body, "application/json");
         ASSERT_TRUE(r.ok) << name << ": " << r.message;
         EXPECT_EQ(r.format, "json");

@@ -99,6 +99,17 @@ TEST(scenario_definition, bad_files_name_the_field) {
     EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy jobs=20 colour=red")),
                 HasSubstr("quick: unknown axis 'colour'"));
     EXPECT_THAT(error_of(with_line(good, "jobs=20", "jobs=0")), HasSubstr("bad jobs value '0'"));
+    // The words come from their owners (core settings, data's formats, the feed server's query keys).
+    EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")), HasSubstr("(expected beast or curl)"));
+    EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=soon jobs=20")),
+                HasSubstr("bad.scn:7: quick: bad consume value 'soon' (expected eager or lazy)"));
+    EXPECT_THAT(error_of(with_line(good, "pool=1,20", "pool=1,threads:0")), HasSubstr("quick: bad pool value 'threads:0'"));
+    EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy yield=never jobs=20")),
+                HasSubstr("(expected would-block or always)"));
+    EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy formats=rss+xml jobs=20")),
+                HasSubstr("bad formats value 'rss+xml' (expected formats joined with '+', each of rss atom"));
+    EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy query=colour=red jobs=20")),
+                HasSubstr("bad query value 'colour=red'"));
     EXPECT_THAT(error_of(with_line(good, "plot     jobs_vs_read_size", "plot     pie_chart")),
                 HasSubstr("plot: unknown plot kind 'pie_chart'"));
     EXPECT_THAT(error_of(with_line(good, "latency_p50_ms{client=curl}", "latency_median{client=curl}")),

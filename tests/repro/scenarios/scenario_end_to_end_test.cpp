@@ -1,5 +1,6 @@
 // A tiny reproduction end to end (two worker configurations and an in-memory parse pair, a few jobs):
 // every file is written, every job is accounted for, a scenario needing an absent corpus is SKIPPED.
+#include "repro/core/strings.hpp"
 #include "repro/scenarios/runner.hpp"
 
 #include <gmock/gmock.h>
@@ -16,13 +17,6 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 namespace {
-
-std::string slurp(const fs::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 }  // namespace
 
@@ -100,9 +94,9 @@ plot bars
     // results/latest -> run-1, relative.
     ASSERT_TRUE(fs::is_symlink(root / "latest"));
     EXPECT_EQ(fs::read_symlink(root / "latest"), fs::path("run-1"));
-    auto md = slurp(dir / "REPORT.md");
+    auto md = feedbench::core::read_file(dir / "REPORT.md").value_or("");
     EXPECT_THAT(md, HasSubstr("| [E1](#E1) | tiny worker sweep | **MEASURED** |"));
     EXPECT_THAT(md, HasSubstr("**SKIPPED**"));
-    EXPECT_THAT(slurp(dir / "meta.json"), HasSubstr("\"verdict_E1\""));
+    EXPECT_THAT(feedbench::core::read_file(dir / "meta.json").value_or(""), HasSubstr("\"verdict_E1\""));
     fs::remove_all(root);
 }

@@ -1,5 +1,6 @@
 // Each gnuplot script renders a non-empty PNG (and SVG) from a fixture CSV; the report writer makes
 // every file from fixed measurements.
+#include "repro/core/strings.hpp"
 #include "repro/scenarios/plots.hpp"
 #include "repro/scenarios/report.hpp"
 #include "repro/scenarios/scenario.hpp"
@@ -27,13 +28,6 @@ fs::path fresh_dir(const std::string& name) {
     fs::remove_all(d);
     fs::create_directories(d);
     return d;
-}
-
-std::string slurp(const fs::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 struct script_case {
@@ -75,10 +69,10 @@ TEST_F(scenario_plot, every_script_renders_png_and_svg_from_a_fixture) {
         EXPECT_TRUE(o.ok) << c.kind << ": " << o.error;
         ASSERT_FALSE(o.png.empty()) << c.kind << ": " << o.error;
         EXPECT_GT(fs::file_size(o.png), 1000u) << c.kind;
-        EXPECT_EQ(slurp(o.png).substr(1, 3), "PNG") << c.kind;
+        EXPECT_EQ(feedbench::core::read_file(o.png).value_or("").substr(1, 3), "PNG") << c.kind;
         if (env_.svg) {
             ASSERT_FALSE(o.svg.empty()) << c.kind;
-            EXPECT_THAT(slurp(o.svg), HasSubstr("<svg")) << c.kind;
+            EXPECT_THAT(feedbench::core::read_file(o.svg).value_or(""), HasSubstr("<svg")) << c.kind;
         }
     }
     fs::remove_all(dir);
@@ -155,12 +149,12 @@ plot stage_wall_cpu
                    "S9_cpu_vs_read_size.png", "S9_latency_cdf.png", "S9_request_latency.png", "S9_bars.png",
                    "S9_stage_wall_cpu.png", "REPORT.md", "index.html", "verdicts.csv"})
         EXPECT_TRUE(fs::exists(dir / f)) << f;
-    auto md = slurp(dir / "REPORT.md");
+    auto md = feedbench::core::read_file(dir / "REPORT.md").value_or("");
     EXPECT_THAT(md, HasSubstr("| [S9](#S9) | fixed data | **REPRODUCED** |"));
     EXPECT_THAT(md, HasSubstr("**SKIPPED**"));
     EXPECT_THAT(md, HasSubstr("predicted jobs/s"));
     EXPECT_THAT(md, HasSubstr("![S9 jobs/s vs read size"));
-    auto html = slurp(dir / "index.html");
+    auto html = feedbench::core::read_file(dir / "index.html").value_or("");
     EXPECT_THAT(html, HasSubstr("<img src=\"S9_jobs_vs_read_size.png\""));
     EXPECT_THAT(html, ::testing::Not(HasSubstr("<script")));
     EXPECT_TRUE(sc::ci_failures(r).empty());

@@ -10,7 +10,7 @@
 namespace {
 
 using namespace feedbench;
-using worker::stage;
+using core::stage;
 namespace net = boost::asio;
 
 void spin_cpu(std::int64_t ns) {
@@ -20,7 +20,7 @@ void spin_cpu(std::int64_t ns) {
 }
 
 TEST(JobMeter, StagesAddUpWithoutSuspensions) {
-    worker::job_record rec;
+    core::job_record rec;
     sched::job_meter m(sched::steady_now_ns());
     m.begin_job(rec);
     spin_cpu(2'000'000);
@@ -43,9 +43,9 @@ TEST(JobMeter, StagesAddUpWithoutSuspensions) {
 
 // Two coroutines on one thread: B waits on a timer while A burns CPU; B's CPU must not include A's.
 TEST(JobMeter, CpuOfASuspendedJobIsItsOwn) {
-    worker::job_record a, b;
+    core::job_record a, b;
     const std::int64_t spin_ns = 40'000'000;
-    sched::run_pool(worker::pool_spec{2, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{2, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         ctx.spawn([&](net::yield_context yield, sched::job_meter& m) {
             m.begin_job(b);
             m.enter(stage::body);
@@ -79,7 +79,7 @@ namespace {
 // A handler of job B run inside job A's segment (a nested dispatch): B's CPU is B's, A's clock pauses
 // and no yield is counted for A.
 TEST(JobMeter, NestedSegmentOfAnotherJobIsNotTheOuterJobs) {
-    worker::job_record a, b;
+    core::job_record a, b;
     sched::job_meter ma(0), mb(0);
     {
         sched::run_segment outer(&ma);

@@ -20,7 +20,7 @@ namespace net = boost::asio;
 TEST(Pool, CooperativePoolIsOneThread) {
     std::set<std::thread::id> ids;
     std::atomic<int> ran{0};
-    auto out = sched::run_pool(worker::pool_spec{5, false}, -1, 0, [&](sched::thread_context& ctx) {
+    auto out = sched::run_pool(core::pool_spec{5, false}, -1, 0, [&](sched::thread_context& ctx) {
         EXPECT_EQ(ctx.coroutines(), 5u);
         for (std::size_t i = 0; i < ctx.coroutines(); ++i)
             ctx.spawn([&](net::yield_context yield, sched::job_meter&) {
@@ -38,7 +38,7 @@ TEST(Pool, ThreadsAreOneCoroutineEach) {
     std::mutex mu;
     std::set<std::thread::id> ids;
     std::atomic<int> ran{0};
-    auto out = sched::run_pool(worker::pool_spec{3, true}, -1, 0, [&](sched::thread_context& ctx) {
+    auto out = sched::run_pool(core::pool_spec{3, true}, -1, 0, [&](sched::thread_context& ctx) {
         EXPECT_EQ(ctx.coroutines(), 1u);
         ctx.spawn([&](net::yield_context, sched::job_meter&) {
             std::lock_guard lock(mu);
@@ -52,7 +52,7 @@ TEST(Pool, ThreadsAreOneCoroutineEach) {
 }
 
 TEST(Pool, CoroutineExceptionReachesTheCaller) {
-    EXPECT_THROW(sched::run_pool(worker::pool_spec{2, false}, -1, 0,
+    EXPECT_THROW(sched::run_pool(core::pool_spec{2, false}, -1, 0,
                                  [&](sched::thread_context& ctx) {
                                      ctx.spawn([](net::yield_context, sched::job_meter&) { throw std::runtime_error("boom"); });
                                      ctx.spawn([](net::yield_context, sched::job_meter&) {});
@@ -64,18 +64,18 @@ TEST(Pool, CoroutineExceptionReachesTheCaller) {
 // the pool forgets it, so the run segment's close writes nowhere (it used to write through the dead record).
 TEST(Pool, ExceptionInTheMiddleOfAJobLeavesTheMeterWithoutIt) {
     std::atomic<int> other_jobs{0};
-    EXPECT_THROW(sched::run_pool(worker::pool_spec{2, false}, -1, 0,
+    EXPECT_THROW(sched::run_pool(core::pool_spec{2, false}, -1, 0,
                                  [&](sched::thread_context& ctx) {
                                      ctx.spawn([](net::yield_context yield, sched::job_meter& meter) {
-                                         auto rec = std::make_unique<worker::job_record>();
+                                         auto rec = std::make_unique<core::job_record>();
                                          meter.begin_job(*rec);
-                                         meter.enter(worker::stage::body);
+                                         meter.enter(core::stage::body);
                                          net::post(yield);   // a suspension: the meter is mid-job
                                          throw std::bad_alloc();
                                      });
                                      ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
                                          for (int i = 0; i < 3; ++i) {
-                                             worker::job_record rec;
+                                             core::job_record rec;
                                              meter.begin_job(rec);
                                              net::post(yield);
                                              meter.end_job();

@@ -17,7 +17,7 @@
 namespace {
 
 using namespace feedbench;
-using worker::stage;
+using core::stage;
 
 std::size_t line_count(const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -26,12 +26,12 @@ std::size_t line_count(const std::filesystem::path& p) {
     return n;
 }
 
-worker::worker_config config(const feedserver::server_thread& server, worker::client_kind client, worker::consume_mode consume) {
+worker::worker_config config(const feedserver::server_thread& server, core::client_kind client, core::consume_mode consume) {
     worker::worker_config cfg;
     cfg.server_url = server.base_url();
     cfg.formats = "rss,atom";
     cfg.jobs = 12;
-    cfg.pool = worker::pool_spec::parse("3");
+    cfg.pool = core::pool_spec::parse("3");
     cfg.client = client;
     cfg.consume = consume;
     return cfg;
@@ -39,21 +39,21 @@ worker::worker_config config(const feedserver::server_thread& server, worker::cl
 
 struct stage_case {
     stage at;
-    worker::charset_mode charset;   // decode runs in text mode only
+    core::charset_mode charset;   // decode runs in text mode only
 };
 
 // Every job throws in one stage: every job fails with "exception", none is lost, the records are written.
 TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 3}));
     const stage_case cases[] = {
-        {stage::intake, worker::charset_mode::content},  {stage::connect, worker::charset_mode::content},
-        {stage::request, worker::charset_mode::content}, {stage::headers, worker::charset_mode::content},
-        {stage::body, worker::charset_mode::content},    {stage::decode, worker::charset_mode::text},
-        {stage::parse, worker::charset_mode::content},   {stage::ack, worker::charset_mode::content},
+        {stage::intake, core::charset_mode::content},  {stage::connect, core::charset_mode::content},
+        {stage::request, core::charset_mode::content}, {stage::headers, core::charset_mode::content},
+        {stage::body, core::charset_mode::content},    {stage::decode, core::charset_mode::text},
+        {stage::parse, core::charset_mode::content},   {stage::ack, core::charset_mode::content},
     };
     const auto out_dir = std::filesystem::path(FEEDBENCH_TEST_BINARY_DIR) / "exception_test_out";
-    for (auto client : {worker::client_kind::beast, worker::client_kind::curl}) {
-        for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+    for (auto client : {core::client_kind::beast, core::client_kind::curl}) {
+        for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
             for (const auto& c : cases) {
                 auto cfg = config(server, client, consume);
                 cfg.charset = c.charset;
@@ -65,10 +65,10 @@ TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
                     if (s != c.at) return;
                     ++thrown;
                     if (bad_alloc) throw std::bad_alloc();
-                    throw std::runtime_error("thrown in " + std::string(worker::stage_names[std::size_t(s)]));
+                    throw std::runtime_error("thrown in " + std::string(core::stage_names[std::size_t(s)]));
                 });
-                SCOPED_TRACE(std::string(worker::to_string(client)) + ", " + std::string(worker::to_string(consume)) + ", stage " +
-                             std::string(worker::stage_names[std::size_t(c.at)]));
+                SCOPED_TRACE(std::string(core::to_string(client)) + ", " + std::string(core::to_string(consume)) + ", stage " +
+                             std::string(core::stage_names[std::size_t(c.at)]));
                 EXPECT_EQ(thrown.load(), 12);
                 EXPECT_EQ(out.summary.jobs, 12u);
                 EXPECT_EQ(out.summary.failed, 12u);
@@ -89,8 +89,8 @@ TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
 // the same clients (a connection left mid-response by the exception is closed, never reused).
 TEST(Exceptions, SomeJobsThrowTheOthersSucceed) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 3}));
-    for (auto client : {worker::client_kind::beast, worker::client_kind::curl}) {
-        for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+    for (auto client : {core::client_kind::beast, core::client_kind::curl}) {
+        for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
             auto cfg = config(server, client, consume);
             cfg.jobs = 30;
             std::atomic<int> calls{0}, thrown{0};
@@ -101,7 +101,7 @@ TEST(Exceptions, SomeJobsThrowTheOthersSucceed) {
                     throw std::runtime_error("every seventh stage");
                 }
             });
-            SCOPED_TRACE(std::string(worker::to_string(client)) + ", " + std::string(worker::to_string(consume)));
+            SCOPED_TRACE(std::string(core::to_string(client)) + ", " + std::string(core::to_string(consume)));
             EXPECT_EQ(out.summary.jobs, 30u);
             EXPECT_EQ(out.summary.ok + out.summary.failed, 30u);
             EXPECT_EQ(out.summary.failed, std::size_t(thrown.load()));

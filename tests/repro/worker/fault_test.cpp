@@ -13,7 +13,7 @@
 namespace {
 
 using namespace feedbench;
-using worker::stage;
+using core::stage;
 namespace net = boost::asio;
 
 struct fault_case {
@@ -29,15 +29,15 @@ const fault_case content_faults[] = {
     {"stall", "timeout"},            {"html", "not-a-feed"},        {"bogus-charset", ""},     {"status-500", "status"},
 };
 
-std::vector<worker::job_record> run_jobs(const feedserver::server_thread& server, const worker::worker_config& cfg,
+std::vector<core::job_record> run_jobs(const feedserver::server_thread& server, const worker::worker_config& cfg,
                                          const std::vector<std::string>& targets, unsigned short port_override = 0) {
-    std::vector<worker::job_record> recs(targets.size());
+    std::vector<core::job_record> recs(targets.size());
     client::client_options opt;
     opt.endpoint = net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port_override ? port_override : server.port());
     opt.reads = cfg.reads;
     opt.yield = cfg.yield;
     opt.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
-    sched::run_pool(worker::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
+    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
         ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
             auto http = client::make_beast_client(ctx.io(), opt, meter);
             for (std::size_t i = 0; i < targets.size(); ++i) {
@@ -55,10 +55,10 @@ TEST(Faults, EachFaultIsItsClassAndTheNextJobSucceeds) {
     const auto* feed = server.corpus().find_by_id("feed-000-rss");
     ASSERT_NE(feed, nullptr);
     for (const char* reads : {"1", "10k", "whole"}) {
-        for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
-            for (auto yield : {worker::yield_policy::would_block, worker::yield_policy::always}) {
+        for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
+            for (auto yield : {core::yield_policy::would_block, core::yield_policy::always}) {
                 worker::worker_config cfg;
-                cfg.reads = worker::read_size::parse(reads);
+                cfg.reads = core::read_size::parse(reads);
                 cfg.consume = consume;
                 cfg.yield = yield;
                 cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
@@ -70,8 +70,8 @@ TEST(Faults, EachFaultIsItsClassAndTheNextJobSucceeds) {
                 const auto recs = run_jobs(server, cfg, targets);
                 for (std::size_t i = 0; i < recs.size(); i += 2) {
                     const auto& fc = content_faults[i / 2];
-                    SCOPED_TRACE(std::string(fc.fault) + " at read size " + reads + ", " + std::string(worker::to_string(consume)) +
-                                 ", " + std::string(worker::to_string(yield)));
+                    SCOPED_TRACE(std::string(fc.fault) + " at read size " + reads + ", " + std::string(core::to_string(consume)) +
+                                 ", " + std::string(core::to_string(yield)));
                     EXPECT_EQ(recs[i].error, fc.error_class) << recs[i].message;
                     EXPECT_EQ(recs[i].ok, fc.error_class[0] == '\0');
                     EXPECT_TRUE(recs[i + 1].ok) << "next job: " << recs[i + 1].error << " " << recs[i + 1].message;
@@ -87,9 +87,9 @@ TEST(Faults, TextModeClasses) {
     const auto* feed = server.corpus().find_by_id("feed-000-rss");
     ASSERT_NE(feed, nullptr);
     worker::worker_config cfg;
-    cfg.charset = worker::charset_mode::text;
+    cfg.charset = core::charset_mode::text;
     cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
-    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+    for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         cfg.consume = consume;
         const auto recs = run_jobs(server, cfg,
                                    {feed->path + "?fault=bogus-charset", feed->path + "?fault=html", feed->path + "?fault=close-mid-body",
@@ -123,7 +123,7 @@ TEST(Faults, RunAccountsForEveryJob) {
         cfg.query = std::string("fault=") + fc.fault;
         cfg.jobs = 12;
         cfg.formats = "rss,atom";
-        cfg.pool = worker::pool_spec::parse("4");
+        cfg.pool = core::pool_spec::parse("4");
         cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
         const auto out = worker::run(cfg);
         SCOPED_TRACE(fc.fault);

@@ -15,16 +15,16 @@ namespace {
 using namespace feedbench;
 
 struct client_mode {
-    worker::client_kind client;
-    worker::consume_mode consume;
+    core::client_kind client;
+    core::consume_mode consume;
 };
-const client_mode every_client_mode[] = {{worker::client_kind::beast, worker::consume_mode::eager},
-                                         {worker::client_kind::beast, worker::consume_mode::lazy},
-                                         {worker::client_kind::curl, worker::consume_mode::eager},
-                                         {worker::client_kind::curl, worker::consume_mode::lazy}};
+const client_mode every_client_mode[] = {{core::client_kind::beast, core::consume_mode::eager},
+                                         {core::client_kind::beast, core::consume_mode::lazy},
+                                         {core::client_kind::curl, core::consume_mode::eager},
+                                         {core::client_kind::curl, core::consume_mode::lazy}};
 
 std::string describe(const client_mode& m) {
-    return std::string(worker::to_string(m.client)) + ", " + std::string(worker::to_string(m.consume));
+    return std::string(core::to_string(m.client)) + ", " + std::string(core::to_string(m.consume));
 }
 
 worker::worker_config config(const feedserver::server_thread& server, const client_mode& m, const std::string& query) {
@@ -32,7 +32,7 @@ worker::worker_config config(const feedserver::server_thread& server, const clie
     cfg.server_url = server.base_url();
     cfg.formats = "rss,atom";
     cfg.jobs = 4;
-    cfg.pool = worker::pool_spec::parse("2");
+    cfg.pool = core::pool_spec::parse("2");
     cfg.client = m.client;
     cfg.consume = m.consume;
     cfg.query = query;
@@ -83,10 +83,10 @@ TEST(Limits, DeclaredLengthOverTheLimitIsTooLargeWhateverFollows) {
 TEST(Limits, EntityAmplificationIsItsClass) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 2}));
     for (const auto& m : every_client_mode) {
-        for (auto charset : {worker::charset_mode::content, worker::charset_mode::text}) {
+        for (auto charset : {core::charset_mode::content, core::charset_mode::text}) {
             auto cfg = config(server, m, "fault=entities");
             cfg.charset = charset;
-            SCOPED_TRACE(describe(m) + ", " + std::string(worker::to_string(charset)));
+            SCOPED_TRACE(describe(m) + ", " + std::string(core::to_string(charset)));
             expect_all(worker::run(cfg), "amplification");
         }
     }

@@ -3,6 +3,8 @@
 #include "repro/worker/run.hpp"
 
 #include "feedserver/server.hpp"
+#include "repro/core/strings.hpp"
+#include "repro/harness/feed_server.hpp"
 #include "repro/decode/charset.hpp"
 
 #include <gtest/gtest.h>
@@ -18,7 +20,7 @@
 namespace {
 
 using namespace feedbench;
-using worker::stage;
+using core::stage;
 
 struct outcome {
     bool ok = false;
@@ -28,23 +30,23 @@ struct outcome {
     bool operator==(const outcome&) const = default;
 };
 
-worker::worker_config config(const std::string& url, const char* reads, worker::consume_mode consume, const char* pool,
-                             worker::yield_policy yield = worker::yield_policy::would_block,
-                             worker::client_kind client = worker::client_kind::beast) {
+worker::worker_config config(const std::string& url, const char* reads, core::consume_mode consume, const char* pool,
+                             core::yield_policy yield = core::yield_policy::would_block,
+                             core::client_kind client = core::client_kind::beast) {
     worker::worker_config cfg;
     cfg.server_url = url;
     cfg.formats = "all";
-    cfg.reads = worker::read_size::parse(reads);
+    cfg.reads = core::read_size::parse(reads);
     cfg.consume = consume;
-    cfg.pool = worker::pool_spec::parse(pool);
+    cfg.pool = core::pool_spec::parse(pool);
     cfg.client = client;
     cfg.yield = yield;
     return cfg;
 }
 
 std::string describe(const worker::worker_config& c) {
-    return std::string(worker::to_string(c.client)) + ", read size " + c.reads.to_string() + ", " + std::string(worker::to_string(c.consume)) + ", pool " + c.pool.to_string() +
-           ", " + std::string(worker::to_string(c.yield));
+    return std::string(core::to_string(c.client)) + ", read size " + c.reads.to_string() + ", " + std::string(core::to_string(c.consume)) + ", pool " + c.pool.to_string() +
+           ", " + std::string(core::to_string(c.yield));
 }
 
 std::map<std::string, outcome> by_feed(const worker::run_output& out) {
@@ -97,8 +99,8 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
     for (const auto& f : server.corpus().feeds)
         if (f.id.find("iso-8859-1") != std::string::npos || f.id.find("windows-1252") != std::string::npos) ++legacy;
     const auto url = server.base_url();
-    using worker::consume_mode;
-    using worker::yield_policy;
+    using core::consume_mode;
+    using core::yield_policy;
     std::vector<worker::worker_config> configs{
         config(url, "whole", consume_mode::eager, "1"),
         config(url, "whole", consume_mode::lazy, "1"),
@@ -109,8 +111,8 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
         config(url, "1k", consume_mode::lazy, "3", yield_policy::always),
     };
 #ifdef FEEDBENCH_HAVE_CURL_CLIENT
-    configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, worker::client_kind::curl));
-    configs.push_back(config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, worker::client_kind::curl));
+    configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, core::client_kind::curl));
+    configs.push_back(config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, core::client_kind::curl));
 #endif
     const std::size_t n = server.corpus().feeds.size();
     const auto first = worker::run(configs[0]);
@@ -126,15 +128,15 @@ TEST(Run, RealFeeds2012SameItemsEverywhere) {
     feedserver::server_thread server(data::load_directory(dir));
     ASSERT_EQ(server.corpus().feeds.size(), 388u);
     const auto url = server.base_url();
-    using worker::consume_mode;
-    using worker::yield_policy;
+    using core::consume_mode;
+    using core::yield_policy;
     expect_same_items(server,
                       {config(url, "whole", consume_mode::eager, "1"), config(url, "1k", consume_mode::lazy, "20"),
                        config(url, "whole", consume_mode::lazy, "threads:2"),
                        config(url, "10k", consume_mode::eager, "4", yield_policy::always),
                        config(url, "64", consume_mode::lazy, "8"),
 #ifdef FEEDBENCH_HAVE_CURL_CLIENT
-                       config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, worker::client_kind::curl),
+                       config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, core::client_kind::curl),
 #endif
                       },
                       366, 22);
@@ -145,13 +147,13 @@ TEST(Run, ReadSizeOneCountsAreExact) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 4}));
     std::map<std::string, std::size_t> body_bytes;
     for (const auto& f : server.corpus().feeds) body_bytes[f.id] = f.bytes();
-    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+    for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         auto cfg = config(server.base_url(), "1", consume, "3");
         cfg.formats = "rss,atom,jsonfeed";
         cfg.jobs = 30;
         const auto out = worker::run(cfg);
         ASSERT_EQ(out.records.size(), 30u);
-        const stage body_stage = consume == worker::consume_mode::eager ? stage::body : stage::parse;
+        const stage body_stage = consume == core::consume_mode::eager ? stage::body : stage::parse;
         for (const auto& r : out.records) {
             SCOPED_TRACE(r.feed);
             ASSERT_TRUE(r.ok) << r.error << " " << r.message;
@@ -160,7 +162,7 @@ TEST(Run, ReadSizeOneCountsAreExact) {
             EXPECT_EQ(r.at(body_stage).reads, body_bytes[r.feed]);
             EXPECT_EQ(r.at(body_stage).bytes, body_bytes[r.feed]);
             EXPECT_EQ(r.at(stage::headers).reads, r.at(stage::headers).bytes);
-            if (consume == worker::consume_mode::lazy) {
+            if (consume == core::consume_mode::lazy) {
                 EXPECT_EQ(r.at(stage::body).reads, 0u);
             }
         }
@@ -170,8 +172,8 @@ TEST(Run, ReadSizeOneCountsAreExact) {
 // charset text + lazy: the decode stage pulls the body (as requests' .text pulled .content).
 TEST(Run, TextModeDecodeStagePullsTheLazyBody) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 8}));
-    auto cfg = config(server.base_url(), "1k", worker::consume_mode::lazy, "2");
-    cfg.charset = worker::charset_mode::text;
+    auto cfg = config(server.base_url(), "1k", core::consume_mode::lazy, "2");
+    cfg.charset = core::charset_mode::text;
     const auto out = worker::run(cfg);
     EXPECT_EQ(out.summary.failed, 0u);   // the legacy-charset variants decode in text mode
     for (const auto& r : out.records) {
@@ -182,18 +184,25 @@ TEST(Run, TextModeDecodeStagePullsTheLazyBody) {
 }
 
 TEST(Run, WritesCsvAndMeta) {
-    auto cfg = config("", "10k", worker::consume_mode::eager, "2");
+    auto cfg = config("", "10k", core::consume_mode::eager, "2");
     cfg.corpus_feeds = 3;
     cfg.jobs = 10;
     cfg.out_dir = std::filesystem::temp_directory_path() / ("feedbench-run-" + std::to_string(::getpid()));
-    const auto out = worker::run(cfg);
+    const auto out = harness::run_worker(cfg);
     EXPECT_EQ(out.summary.jobs, 10u);
     for (const char* f : {"jobs.csv", "summary.csv", "meta.json"}) EXPECT_TRUE(std::filesystem::exists(cfg.out_dir / f)) << f;
+    const std::string text = core::read_file(cfg.out_dir / "meta.json").value_or("");
+    EXPECT_NE(text.find("synthetic(seed=2012,feeds=3)"), std::string::npos) << "meta.json names the embedded server's corpus";
     std::filesystem::remove_all(cfg.out_dir);
 }
 
+TEST(Run, NoServerUrlIsAConfigurationError) {
+    auto cfg = config("", "whole", core::consume_mode::eager, "1");
+    EXPECT_THROW(worker::run(cfg), std::invalid_argument);   // the worker starts no server: harness::run_worker does
+}
+
 TEST(Run, UnreachableServerIsAnError) {
-    auto cfg = config("http://127.0.0.1:1", "whole", worker::consume_mode::eager, "1");
+    auto cfg = config("http://127.0.0.1:1", "whole", core::consume_mode::eager, "1");
     EXPECT_THROW(worker::run(cfg), std::runtime_error);
 }
 
@@ -220,9 +229,9 @@ TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
     std::map<std::string, std::string> want;
     for (const auto& f : server.corpus().feeds)
         if (auto e = expected_encoding(f.body)) want[f.id] = decode::canonical_charset(*e);
-    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+    for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         auto cfg = config(server.base_url(), "1k", consume, "4");
-        cfg.charset = worker::charset_mode::text;
+        cfg.charset = core::charset_mode::text;
         const auto out = worker::run(cfg);
         EXPECT_EQ(out.summary.ok + out.summary.failed, out.summary.jobs);
         std::size_t matched = 0;
@@ -233,7 +242,7 @@ TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
             if (!r.charset.empty() && decode::canonical_charset(r.charset) == it->second) ++matched;
             else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + r.error);
         }
-        std::cout << "encodings through the worker (" << worker::to_string(consume) << "): " << matched << " of " << want.size()
+        std::cout << "encodings through the worker (" << core::to_string(consume) << "): " << matched << " of " << want.size()
                   << " end with the expected charset\n";
         for (const auto& m : misses) std::cout << "  miss: " << m << "\n";
         EXPECT_EQ(want.size(), 70u);
@@ -249,14 +258,14 @@ namespace {
 // yields land in the parse stage and eager's in the body stage; eager's parse never reads or yields.
 TEST(Run, LazyPullsThePacedBodyInsideTheParse) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 2}));
-    for (auto consume : {worker::consume_mode::eager, worker::consume_mode::lazy}) {
+    for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         auto cfg = config(server.base_url(), "1k", consume, "2");
         cfg.formats = "rss";
         cfg.jobs = 4;
         cfg.query = "rate=400000";   // ~50 kB in ~125 ms: the socket runs dry while the body is read
         const auto out = worker::run(cfg);
         ASSERT_EQ(out.summary.ok, 4u);
-        const bool lazy = consume == worker::consume_mode::lazy;
+        const bool lazy = consume == core::consume_mode::lazy;
         const auto& reading = out.summary.stages[std::size_t(lazy ? stage::parse : stage::body)];
         const auto& other = out.summary.stages[std::size_t(lazy ? stage::body : stage::parse)];
         EXPECT_GT(reading.reads, 0u);

@@ -11,6 +11,7 @@
 
 namespace {
 
+using namespace feedbench::core;
 using namespace feedbench::worker;
 
 std::vector<job_record> fixture() {
