@@ -28,6 +28,7 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace feedbench::intake {
 
@@ -132,6 +133,10 @@ struct amqp_source_impl {
     bool finished_ = false;
     bool get_outstanding_ = false;
     bool pause_after_empty_ = false;
+    bool probe_outstanding_ = false;             // consume mode: a passive queue.declare asks whether the queue is empty
+    steady::time_point probe_sent_{};
+    std::uint64_t probe_deliveries_ = 0;         // counters_.deliveries when the probe went out
+    unsigned empty_answers_ = 0;                 // consecutive "0 ready" answers with no delivery in between
     std::uint64_t wait_seq_ = 0;
     bool timed_out_ = false;
     std::string last_error_;
@@ -146,9 +151,9 @@ struct amqp_source_impl {
     steady::time_point last_activity_ = steady::now();
 
     std::unordered_map<std::uint64_t, std::string> tag_ids_;        // job.delivery_tag -> message id (handed out)
-    std::unordered_map<std::string, std::uint64_t> in_progress_;    // message id -> generation it was handed out in
+    std::unordered_set<std::string> in_progress_;                   // message ids handed out, not yet acked
     std::unordered_set<std::string> done_ids_;                      // message ids whose record is written
-    std::unordered_map<std::string, delivery> parked_;              // redelivered copies of jobs still in progress
+    std::unordered_multimap<std::string, delivery> parked_;         // further copies of jobs still in progress
 
     intake_counters counters_;
     amqp_extra_counters extra_;
@@ -264,6 +269,8 @@ struct amqp_source_impl {
         parked_.clear();
         partial_active_ = false;
         get_outstanding_ = false;
+        probe_outstanding_ = false;
+        empty_answers_ = 0;
         in_flight_ = 0;
     }
 
@@ -316,6 +323,35 @@ struct amqp_source_impl {
         get_outstanding_ = true;
     }
 
+    // Consume mode, no delivery for idle_timeout_ms: asks the broker how many jobs are ready (passive
+    // queue.declare, sent without waiting: its answer is read by pump() in order with the deliveries).
+    void send_probe() {
+        amqp_queue_declare_t declare{};
+        declare.queue = amqp_cstring_bytes(opt_.queue.c_str());
+        declare.passive = 1;
+        int rc = amqp_send_method(conn_, channel, AMQP_QUEUE_DECLARE_METHOD, &declare);
+        if (rc != AMQP_STATUS_OK) return teardown(fmt::format("queue.declare (passive): {}", amqp_error_string2(rc)));
+        probe_outstanding_ = true;
+        probe_sent_ = steady::now();
+        probe_deliveries_ = counters_.deliveries;
+    }
+
+    // The queue is empty when the broker says so twice in a row with no delivery in between: a delivery the
+    // broker dispatched before it counted the first time arrives before its second answer.
+    void on_probe_answer(std::uint32_t ready) {
+        probe_outstanding_ = false;
+        if (ready > 0 || counters_.deliveries != probe_deliveries_) {
+            empty_answers_ = 0;
+            last_activity_ = steady::now();  // jobs are there or on their way: wait another idle_timeout_ms
+            return;
+        }
+        if (++empty_answers_ >= 2) {
+            finished_ = true;
+            return;
+        }
+        send_probe();
+    }
+
     void send_ack(std::uint64_t tag) {
         int rc = amqp_basic_ack(conn_, channel, tag, 0);
         if (rc != AMQP_STATUS_OK) return teardown(fmt::format("basic.ack: {}", amqp_error_string2(rc)));
@@ -336,25 +372,26 @@ struct amqp_source_impl {
         if (partial_.redelivered) ++counters_.redeliveries;
         ++in_flight_;
         last_activity_ = steady::now();
-        accept(std::move(partial_));
+        ready_.push_back(std::move(partial_));
     }
 
-    // A redelivered copy of a job already recorded is acked and dropped; one whose first copy is still
-    // running (handed out on a lost connection) waits for that copy's ack.
-    void accept(delivery d) {
-        if (d.redelivered && !d.message_id.empty()) {
-            if (done_ids_.contains(d.message_id)) {
-                ++extra_.duplicates;
-                send_ack(d.tag);
-                return;
-            }
-            auto running = in_progress_.find(d.message_id);
-            if (running != in_progress_.end() && running->second != d.generation) {
-                parked_.insert_or_assign(d.message_id, std::move(d));
-                return;
-            }
+    // Each message id is handed out once per run. The broker delivers a message again when it was unacked
+    // on a lost connection or when a restarted broker lost its ack, with or without the redelivered flag
+    // (a broker recovered from disk does not always know it delivered it). A copy of a job already recorded
+    // is acked and dropped; a copy of a job still running is held and acked with it. Checked when handed
+    // out, not when received: two copies may wait in ready_ at once.
+    bool first_copy(delivery& d) {
+        if (d.message_id.empty()) return true;
+        if (done_ids_.contains(d.message_id)) {
+            ++extra_.duplicates;
+            send_ack(d.tag);
+            return false;
         }
-        ready_.push_back(std::move(d));
+        if (in_progress_.contains(d.message_id)) {
+            parked_.emplace(d.message_id, std::move(d));
+            return false;
+        }
+        return true;
     }
 
     void on_frame(const amqp_frame_t& frame) {
@@ -410,6 +447,9 @@ struct amqp_source_impl {
             amqp_send_method(conn_, ch, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
             return teardown(why);
         }
+        case AMQP_QUEUE_DECLARE_OK_METHOD:
+            if (!probe_outstanding_) return;
+            return on_probe_answer(static_cast<const amqp_queue_declare_ok_t*>(method.decoded)->message_count);
         case AMQP_BASIC_CANCEL_METHOD:
             return teardown("server cancelled the consumer (queue deleted?)");
         default: return;
@@ -469,18 +509,21 @@ struct amqp_source_impl {
                 continue;
             }
             if (!ready_.empty()) return;
-            const auto deadline = get_mode() ? steady::now() + liveness_timeout
-                                             : last_activity_ + std::chrono::milliseconds(opt_.idle_timeout_ms);
+            const auto deadline = get_mode()             ? steady::now() + liveness_timeout
+                                  : probe_outstanding_ ? probe_sent_ + liveness_timeout
+                                                       : last_activity_ + std::chrono::milliseconds(opt_.idle_timeout_ms);
             switch (wait_readable(deadline, yield)) {
             case wait_result::readable:
             case wait_result::aborted: break;  // aborted: torn down by a failed ack; the loop reconnects
             case wait_result::timed_out:
                 if (get_mode()) {
                     teardown("no answer to basic.get");
+                } else if (probe_outstanding_) {
+                    teardown("no answer to queue.declare");
                 } else if (in_flight_ >= opt_.prefetch) {
                     last_activity_ = steady::now();  // the window is full of running jobs: not idle
                 } else {
-                    finished_ = true;  // the queue stayed empty for idle_timeout_ms
+                    send_probe();  // no delivery for idle_timeout_ms: the broker says whether the queue is empty
                 }
                 break;
             }
@@ -496,7 +539,7 @@ struct amqp_source_impl {
         j.redelivered = d.redelivered;
         j.delivery_tag = (d.generation << tag_bits) | (d.tag & tag_mask);
         if (!d.message_id.empty()) {
-            in_progress_[d.message_id] = d.generation;
+            in_progress_.insert(d.message_id);
             tag_ids_[j.delivery_tag] = std::move(d.message_id);
         }
         return j;
@@ -511,6 +554,7 @@ struct amqp_source_impl {
             if (!ready_.empty()) {
                 delivery d = std::move(ready_.front());
                 ready_.pop_front();
+                if (!first_copy(d)) continue;
                 job j = hand_out(std::move(d));
                 if (quota_reached()) wake(waiters_.size());
                 return j;
@@ -558,15 +602,22 @@ struct amqp_source_impl {
             done_ids_.insert(id);
         }
         last_activity_ = steady::now();
-        if (generation == generation_ && conn_) return send_ack(tag);
-        // The delivery belonged to a lost connection: the broker requeued it; its copy is dropped when it comes.
-        ++extra_.stale_acks;
-        auto parked = id.empty() ? parked_.end() : parked_.find(id);
-        if (parked == parked_.end()) return;
-        delivery copy = std::move(parked->second);
-        parked_.erase(parked);
-        ++extra_.duplicates;
-        if (conn_ && copy.generation == generation_) send_ack(copy.tag);
+        if (generation == generation_ && conn_) {
+            send_ack(tag);
+        } else {
+            ++extra_.stale_acks;  // a lost connection's delivery: the broker requeued it; its copy is dropped when it comes
+        }
+        if (id.empty()) return;
+        // Copies held while this job ran: acked now (parked_ only holds the current connection's deliveries).
+        std::vector<std::uint64_t> copies;
+        auto [first, last] = parked_.equal_range(id);
+        for (auto it = first; it != last; ++it) copies.push_back(it->second.tag);
+        parked_.erase(first, last);
+        const std::uint64_t held_in = generation_;
+        for (std::uint64_t copy : copies) {
+            ++extra_.duplicates;
+            if (conn_ && generation_ == held_in) send_ack(copy);
+        }
     }
 };
 

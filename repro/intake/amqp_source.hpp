@@ -31,7 +31,7 @@ struct amqp_options {
 // Counters beyond intake_counters (which are the broker's view: gets, empty gets, deliveries, acks).
 struct amqp_extra_counters {
     std::uint64_t reconnects = 0;        // connections re-opened after the broker went away
-    std::uint64_t duplicates = 0;        // redelivered copies of jobs already recorded: acked, not handed out again
+    std::uint64_t duplicates = 0;        // further copies of jobs already handed out (redelivered or not): acked, not handed out again
     std::uint64_t stale_acks = 0;        // acks for deliveries of a lost connection (the broker requeued them)
     std::uint64_t dropped_on_reconnect = 0;  // received but not yet handed out when the connection was lost
 };

@@ -29,6 +29,13 @@ std::string broker_script() {
     return FEEDBENCH_BROKER_SCRIPT;
 }
 
+// Brokers of two checkouts tested at once on one machine must not meet: FEEDBENCH_TEST_PORT_OFFSET=N moves
+// every test broker N ports up (its state folder follows the port).
+unsigned short test_port(unsigned short base) {
+    const char* offset = std::getenv("FEEDBENCH_TEST_PORT_OFFSET");
+    return static_cast<unsigned short>(base + (offset ? std::atoi(offset) : 0));
+}
+
 bool rabbitmq_installed() { return std::filesystem::exists("/usr/lib/rabbitmq/bin/rabbitmq-server"); }
 
 int broker(const std::string& args) {
@@ -110,23 +117,23 @@ protected:
 
 class amqp_consume : public amqp_intake {
 protected:
-    unsigned short port() const override { return 5681; }
+    unsigned short port() const override { return test_port(5681); }
 };
 class amqp_consume_quota : public amqp_intake {
 protected:
-    unsigned short port() const override { return 5685; }
+    unsigned short port() const override { return test_port(5685); }
 };
 class amqp_get : public amqp_intake {
 protected:
-    unsigned short port() const override { return 5682; }
+    unsigned short port() const override { return test_port(5682); }
 };
 class amqp_redelivery : public amqp_intake {
 protected:
-    unsigned short port() const override { return 5683; }
+    unsigned short port() const override { return test_port(5683); }
 };
 class amqp_restart : public amqp_intake {
 protected:
-    unsigned short port() const override { return 5684; }
+    unsigned short port() const override { return test_port(5684); }
 };
 
 TEST_F(amqp_consume, pool_of_coroutines_gets_every_job_once_with_prefetch_10) {

@@ -24,6 +24,13 @@ std::string broker_script() {
     return FEEDBENCH_BROKER_SCRIPT;
 }
 
+// Brokers of two checkouts tested at once on one machine must not meet: FEEDBENCH_TEST_PORT_OFFSET=N moves
+// every test broker N ports up (its state folder follows the port).
+unsigned short test_port(unsigned short base) {
+    const char* offset = std::getenv("FEEDBENCH_TEST_PORT_OFFSET");
+    return static_cast<unsigned short>(base + (offset ? std::atoi(offset) : 0));
+}
+
 int broker(const std::string& args) { return std::system(fmt::format("{} {} >/dev/null", broker_script(), args).c_str()); }
 
 class amqp_worker : public ::testing::Test {
@@ -89,11 +96,11 @@ protected:
 
 class amqp_worker_modes : public amqp_worker {
 protected:
-    unsigned short port() const override { return 5686; }
+    unsigned short port() const override { return test_port(5686); }
 };
 class amqp_worker_restart : public amqp_worker {
 protected:
-    unsigned short port() const override { return 5687; }
+    unsigned short port() const override { return test_port(5687); }
 };
 
 TEST_F(amqp_worker_modes, get_and_consume_record_every_published_job_once) {
