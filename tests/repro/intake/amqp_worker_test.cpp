@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace {
@@ -126,12 +128,30 @@ TEST_F(amqp_worker_restart, broker_restart_mid_run_loses_nothing_and_records_not
     const auto published = publish(n);
     auto cfg = config("consume", n);
     cfg.query = "delay=20";  // 20 pooled jobs of >= 20 ms each: the run lasts seconds, the restart lands inside it
-    std::thread restarter([this] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // The restart lands inside the run because it waits for the run's own event (100 jobs recorded), not for
+    // a while: under load a fixed delay let the whole run finish before the broker went down.
+    std::mutex m;
+    std::condition_variable cv;
+    bool running = false;
+    std::thread restarter([&] {
+        {
+            std::unique_lock lock(m);
+            cv.wait_for(lock, std::chrono::seconds(120), [&] { return running; });
+        }
         broker(fmt::format("stop --port {}", port()));
         broker(fmt::format("start --port {}", port()));  // keeps its data: the persistent jobs are still there
     });
-    const auto out = worker::run(cfg);
+    const auto out = worker::run(cfg, [&](std::size_t done, std::size_t) {
+        if (done < 100) return;
+        std::lock_guard lock(m);
+        running = true;
+        cv.notify_one();
+    });
+    {
+        std::lock_guard lock(m);
+        running = true;   // the run is over: the restarter must not wait on
+        cv.notify_one();
+    }
     restarter.join();
     EXPECT_EQ(out.summary.jobs, n);
     EXPECT_EQ(out.summary.ok + out.summary.failed, n);
