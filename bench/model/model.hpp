@@ -1,7 +1,7 @@
 // A first-principles model of the worker's throughput from the benchmark suites' constants:
 // per-read cost at each read size (client stream, yield policy), parse cost per byte (eager, and
 // lazy per pushed chunk), client CPU per request, and the server/network wait per request.
-// It predicts jobs/s for each read size and pool of the reproduction's sweep (DESIGN.md §1-2).
+// It predicts jobs/s for each read size and pool of the reproduction's sweep (README.md, Vocabulary).
 //
 //   reads(B, r)   = ceil(B / r) body reads (r = B at whole)
 //   read_cpu      = reads * read_ns(min(r, B))            read_ns interpolated over the measured sizes

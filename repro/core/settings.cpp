@@ -1,5 +1,5 @@
 // The configuration's words: parse and print read sizes, pools and the enum knobs exactly as the CLI,
-// the scenario files, the CSV columns and the report spell them (DESIGN.md §2).
+// the scenario files, the CSV columns and the report spell them (README.md, Vocabulary).
 #include "repro/core/settings.hpp"
 
 #include <charconv>

@@ -1,4 +1,4 @@
-// The configuration's words (DESIGN.md §2): read size, pool, client, consume, yield policy, charset and
+// The configuration's words (README.md, Vocabulary): read size, pool, client, consume, yield policy, charset and
 // intake, each parsed and printed exactly as the CLI, the scenario files, the CSV columns and the report
 // spell them. A new setting's words are added here, once.
 #pragma once

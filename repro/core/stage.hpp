@@ -1,4 +1,4 @@
-// The stages of a job, in order (DESIGN.md §2): every job record, CSV column and scenario metric uses these names.
+// The stages of a job, in order (README.md, Vocabulary): every job record, CSV column and scenario metric uses these names.
 #pragma once
 
 #include <array>

@@ -29,7 +29,7 @@ struct client_options {
     core::read_size reads{};         // whole
     core::yield_policy yield = core::yield_policy::would_block;
     std::chrono::milliseconds read_timeout{10'000};  // idle: no byte moved while waiting this long -> "timeout"
-    // Limits (DESIGN.md §2): a body longer than max_body, declared or received -> "too-large" (checked
+    // Limits (README.md, Vocabulary): a body longer than max_body, declared or received -> "too-large" (checked
     // against the Content-Length before any buffer is sized; buffers grow with the bytes that arrive);
     // a job still waiting job_deadline after connect() began -> "deadline" (0 = no deadline).
     std::uint64_t max_body = std::uint64_t{64} << 20;

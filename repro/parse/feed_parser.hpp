@@ -33,7 +33,7 @@ struct parse_result {
 // that is an RSS text link or an Atom href with rel absent / "alternate", date = pubDate, dc:date,
 // updated, published (first present, in that order). Identical for parse_eager and parse_lazy.
 // force_utf8: the body was already transcoded (charset text), so ignore any encoding it declares.
-// Limit (DESIGN.md §2): the item text the XML walk extracts (titles, links, dates, entity references
+// Limit (README.md, Vocabulary): the item text the XML walk extracts (titles, links, dates, entity references
 // expanded) may not exceed max_amplification x the document's bytes + amplification_slack_bytes; past
 // it the parse fails with "amplification". Without entities the item text is part of the document, so
 // only entity expansion can reach it. (Expansion during the parse is libxml2's own limits' business.)

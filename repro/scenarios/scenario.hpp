@@ -20,7 +20,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// The configuration axes, in CSV column order. The words are DESIGN.md §2's.
+// The configuration axes, in CSV column order. The words are the README's (Vocabulary).
 enum class axis { corpus, formats, client, read_size, consume, yield, pool, charset, query, jobs };
 inline constexpr std::size_t axis_count = 10;
 inline constexpr std::array<std::string_view, axis_count> axis_names{

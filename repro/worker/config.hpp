@@ -1,4 +1,4 @@
-// The worker's configuration: each knob does exactly what its name says (DESIGN.md §2).
+// The worker's configuration: each knob does exactly what its name says (README.md, Vocabulary).
 // Its words (read size, pool, the enum knobs) are repro/core's.
 #pragma once
 

@@ -1,5 +1,5 @@
 // What a run produces: one core::job_record per job (stages x metrics), and the run's summary.
-// Column names are the CSV's (jobs.csv, summary.csv); see DESIGN.md §2.
+// Column names are the CSV's (jobs.csv, summary.csv); see README.md, Vocabulary.
 #pragma once
 
 #include "repro/core/job_record.hpp"

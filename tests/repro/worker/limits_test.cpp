@@ -1,4 +1,4 @@
-// Limits (DESIGN.md §2): each a job failure with its own class, in both clients and both consume modes:
+// Limits (README.md, Vocabulary): each a job failure with its own class, in both clients and both consume modes:
 // --max-body (too-large, declared or received, any framing), the job deadline (deadline), entity
 // amplification (amplification); a conflicting or overflowing Content-Length is "read" in both clients;
 // the idle timeout fires before a server that closes later than it can turn it into "truncated".
