@@ -67,6 +67,19 @@ std::string resolve_query(std::string_view query, const calibration& cal, std::s
     return out;
 }
 
+bool with_typical_values(std::string& query) {
+    std::string out = query;
+    for (auto open = out.find('{'); open != std::string::npos; open = out.find('{')) {
+        auto close = out.find('}', open);
+        if (close == std::string::npos) return false;
+        auto name = std::string_view(out).substr(open + 1, close - open - 1);
+        if (!is_calibrated_name(name)) return false;
+        out.replace(open, close - open + 1, name == "dry_rate" ? "40000" : "20");
+    }
+    query = std::move(out);
+    return true;
+}
+
 std::string describe(const calibration& cal) {
     if (!cal.measured) return "not measured";
     std::string s = "1-byte lazy reads: " + format_number(cal.read_cpu_ns / 1000) + " µs of worker CPU per recv, " +

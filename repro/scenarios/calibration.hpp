@@ -65,6 +65,11 @@ resolved_value calibrated_value(const calibration& cal, std::string_view name, s
 // why (the calibration's error, or the value's out-of-range reason).
 std::string resolve_query(std::string_view query, const calibration& cal, std::size_t pool, std::string& why);
 
+// The query with every {name} replaced by what a fast idle machine gives ({dry_rate} 40000, {wait_ms} 20):
+// for checking the rest of the query and for run-time estimates before anything is measured. Returns false
+// (query untouched) when a brace is unclosed or names no calibrated value.
+bool with_typical_values(std::string& query);
+
 // One line for reports: "1-byte recv 0.31 µs of worker CPU (3.2 MB/s consumed at read size 1), ..."
 std::string describe(const calibration& cal);
 

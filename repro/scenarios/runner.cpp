@@ -22,7 +22,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -73,8 +72,7 @@ double cost_guess(const scenario& s, const configuration& c) {
     double per_job = 150e-6 + reads * 0.5e-6;
     // Calibrated values are not known yet: guess what a fast idle machine gives.
     std::string q = c.get(axis::query);
-    for (auto [name, guess] : {std::pair{"{dry_rate}", "40000"}, std::pair{"{wait_ms}", "20"}})
-        for (auto at = q.find(name); at != std::string::npos; at = q.find(name)) q.replace(at, std::strlen(name), guess);
+    with_typical_values(q);
     double wait = 0;
     if (auto p = q.find("delay="); p != std::string::npos) {
         auto range = split(q.substr(p + 6, q.find('&', p) - p - 6), '-');

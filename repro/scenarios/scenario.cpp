@@ -93,12 +93,7 @@ void validate_value(axis a, const std::string& v, const place& at) {
         // A calibrated value: {dry_rate} or {wait_ms}, measured on the machine at hand (calibration.hpp); the
         // feed server checks the rest with a value a fast idle machine gives in its place.
         std::string q = v;
-        for (auto open = q.find('{'); open != std::string::npos; open = q.find('{')) {
-            auto close = q.find('}', open);
-            auto name = close == std::string::npos ? std::string_view{} : std::string_view(q).substr(open + 1, close - open - 1);
-            if (!is_calibrated_name(name)) bad("a calibrated value in braces, one of {dry_rate} {wait_ms}");
-            q.replace(open, close - open + 1, name == "dry_rate" ? "40000" : "20");
-        }
+        if (!with_typical_values(q)) bad("a calibrated value in braces, one of {dry_rate} {wait_ms}");
         feedserver::response_mode mode;
         if (auto error = feedserver::apply_query(q, mode)) bad("'none' or the feed server's key=value pairs joined with '&': " + *error);
         return;

@@ -59,6 +59,17 @@ TEST(calibration, resolve_query_substitutes_every_name) {
     EXPECT_FALSE(sc::needs_calibration("rate=100000"));
 }
 
+TEST(calibration, typical_values_stand_in_before_anything_is_measured) {
+    std::string q = "rate={dry_rate}&delay=0-{wait_ms}";
+    EXPECT_TRUE(sc::with_typical_values(q));
+    EXPECT_EQ(q, "rate=40000&delay=0-20");
+    std::string bad = "rate={fast}";
+    EXPECT_FALSE(sc::with_typical_values(bad));
+    EXPECT_EQ(bad, "rate={fast}");
+    std::string open = "rate={dry_rate";
+    EXPECT_FALSE(sc::with_typical_values(open));
+}
+
 TEST(calibration, scenario_files_accept_only_known_names) {
     auto text = [](const std::string& query) {
         return "id X\ntitle t\nquick pool=20 query=" + query + "\ncheck jobs_per_s measure\n";
