@@ -34,8 +34,10 @@ bool parse_number(std::string_view s, std::uint64_t& out) {
     return ec == std::errc{} && p == s.data() + s.size();
 }
 
-std::string out_of_range(std::string_view key, std::string_view value) {
-    return "bad query value " + std::string(key) + "=" + std::string(value);
+bool is_mode_key(std::string_view key) {
+    for (std::string_view k : {"chunk", "segment", "rate", "delay", "nodelay", "split", "fault"})
+        if (k == key) return true;
+    return false;
 }
 
 }  // namespace
@@ -68,6 +70,47 @@ std::optional<fault_mode> parse_fault_mode(std::string_view s) {
     return std::nullopt;
 }
 
+std::optional<std::string> apply_mode_value(std::string_view key, std::string_view value, response_mode& mode) {
+    auto bad = [&](std::string_view expected) {
+        return "'" + std::string(value) + "' is not " + std::string(expected);
+    };
+    std::uint64_t n = 0;
+    if (key == "chunk") {
+        if (!parse_number(value, n) || n > max_chunk) return bad("a chunk size (0 = Content-Length, else 1..1048576)");
+        mode.chunk = n;
+    } else if (key == "segment") {
+        if (!parse_number(value, n) || n > max_segment) return bad("a segment size (0 = one write, else 1..1048576)");
+        mode.segment = n;
+    } else if (key == "rate") {
+        if (!parse_number(value, n) || (n != 0 && (n < min_rate || n > max_rate)))
+            return bad("a rate (0 = unpaced, else 100..10000000000 bytes/s)");
+        mode.rate = n;
+    } else if (key == "delay") {
+        auto dash = value.find('-');
+        std::uint64_t lo = 0, hi = 0;
+        bool ok = false;
+        if (dash == std::string_view::npos) {
+            ok = parse_number(value, lo);
+            hi = lo;
+        } else {
+            ok = parse_number(value.substr(0, dash), lo) && parse_number(value.substr(dash + 1), hi);
+        }
+        if (!ok || lo > hi || hi > max_delay_ms) return bad("a delay (MS or MIN-MAX, at most 60000)");
+        mode.delay_min_ms = static_cast<unsigned>(lo);
+        mode.delay_max_ms = static_cast<unsigned>(hi);
+    } else if (key == "nodelay" || key == "split") {
+        if (value != "0" && value != "1") return bad("0 or 1");
+        (key == "nodelay" ? mode.nodelay : mode.split) = value == "1";
+    } else if (key == "fault") {
+        auto f = parse_fault_mode(value);
+        if (!f) return bad("a fault mode (see the query keys)");
+        mode.fault = *f;
+    } else {
+        return "unknown key " + std::string(key);
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> apply_query(std::string_view query, response_mode& mode) {
     while (!query.empty()) {
         auto amp = query.find('&');
@@ -77,38 +120,9 @@ std::optional<std::string> apply_query(std::string_view query, response_mode& mo
         auto eq = pair.find('=');
         if (eq == std::string_view::npos) return "query key without value: " + std::string(pair);
         auto key = pair.substr(0, eq), value = pair.substr(eq + 1);
-        std::uint64_t n = 0;
-        if (key == "chunk") {
-            if (!parse_number(value, n) || n > max_chunk) return out_of_range(key, value);
-            mode.chunk = n;
-        } else if (key == "segment") {
-            if (!parse_number(value, n) || n > max_segment) return out_of_range(key, value);
-            mode.segment = n;
-        } else if (key == "rate") {
-            if (!parse_number(value, n) || (n != 0 && (n < min_rate || n > max_rate))) return out_of_range(key, value);
-            mode.rate = n;
-        } else if (key == "delay") {
-            auto dash = value.find('-');
-            std::uint64_t lo = 0, hi = 0;
-            if (dash == std::string_view::npos) {
-                if (!parse_number(value, lo)) return out_of_range(key, value);
-                hi = lo;
-            } else if (!parse_number(value.substr(0, dash), lo) || !parse_number(value.substr(dash + 1), hi)) {
-                return out_of_range(key, value);
-            }
-            if (lo > hi || hi > max_delay_ms) return out_of_range(key, value);
-            mode.delay_min_ms = static_cast<unsigned>(lo);
-            mode.delay_max_ms = static_cast<unsigned>(hi);
-        } else if (key == "nodelay" || key == "split") {
-            if (value != "0" && value != "1") return out_of_range(key, value);
-            (key == "nodelay" ? mode.nodelay : mode.split) = value == "1";
-        } else if (key == "fault") {
-            auto f = parse_fault_mode(value);
-            if (!f) return out_of_range(key, value);
-            mode.fault = *f;
-        } else {
-            return "unknown query key: " + std::string(key);
-        }
+        if (!is_mode_key(key)) return "unknown query key: " + std::string(key);
+        if (auto error = apply_mode_value(key, value, mode))
+            return "bad query value " + std::string(key) + "=" + std::string(value) + ": " + *error;
     }
     return std::nullopt;
 }

@@ -64,6 +64,11 @@ inline constexpr unsigned max_delay_ms = 60'000;
 // (naming the key) on an unknown key or an out-of-range value; `mode` is then unspecified.
 std::optional<std::string> apply_query(std::string_view query, response_mode& mode);
 
+// Applies one key's value ("chunk", "4096") on top of `mode`, with the bounds of the query above. Returns what
+// is wrong with the value ("'-1' is not a chunk size (...)"), leaving the frame to the caller: the query
+// parser names the query, a command-line flag names itself.
+std::optional<std::string> apply_mode_value(std::string_view key, std::string_view value, response_mode& mode);
+
 // Query help text (one line per key), shared by --help and the docs.
 std::string_view query_help();
 

@@ -3,7 +3,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <iostream>
+#include <fmt/format.h>
+
 #include <string_view>
 
 namespace feedbench::bench {
@@ -13,8 +14,10 @@ inline void print_usage_on_help(int argc, char** argv, std::string_view program,
     for (int i = 1; i < argc; ++i) {
         std::string_view const arg = argv[i];
         if (arg == "--help" || arg == "-h") {
-            std::cout << "usage: " << program << " [google benchmark flags]\n  " << what << "\n  example: " << example
-                      << "\n  (throughput in JSON is bytes_per_second; bench_to_tsv reports MB/s with MB = 10^6)\n\n";
+            fmt::print("{}: {}\nUsage: {} [google benchmark flags]\nExample: {}\n"
+                       "(throughput in JSON is bytes_per_second; bench_to_tsv reports MB/s with MB = 10^6)\n"
+                       "Exit status: 0 ok, 2 bad arguments (an unrecognized flag).\n\n",
+                       program, what, program, example);
             return;
         }
     }
@@ -25,7 +28,7 @@ inline int run_registered_benchmarks(int argc, char** argv)
 {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 1;
+        return 2;   // bad arguments, as for every program (README.md, Exit status)
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

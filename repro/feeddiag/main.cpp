@@ -1,9 +1,9 @@
 // feeddiag: attach to a process (or run a command) and say whether it reads its sockets in tiny pieces.
+#include "repro/cli/cli.hpp"
 #include "repro/diag/trace_session.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/scenarios/plots.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <atomic>
@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 
+namespace cli = feedbench::cli;
 namespace diag = feedbench::diag;
 namespace fs = std::filesystem;
 
@@ -39,33 +40,30 @@ int main(int argc, char** argv) {
             break;
         }
 
-    CLI::App app{"feeddiag: trace a process's socket receives and say whether it reads in tiny pieces.\n"
-                 "Usage: feeddiag --pid PID [--seconds N] [--out DIR] [--backend auto|bpftrace|strace]\n"
-                 "       feeddiag [--seconds N] [--out DIR] [--backend ...] -- COMMAND [ARGS...]\n"
-                 "Example: feeddiag --seconds 10 --out results/diag-lazy1 -- build/release/repro/feedworker/feedworker "
-                 "--pool 20 --consume lazy --read-size 1 --jobs 200\n"
-                 "Verdict: TINY READS (median bytes per receive <= 16 while busy: CPU + runnable >= 50% of wall), WAITING IN READS "
-                 "(CPU <= 25% of wall, a receiving thread >= 50% of wall in epoll/poll/select), else HEALTHY.\n"
-                 "With a command: traced for its lifetime (or --seconds, then it gets SIGTERM); its exit status is passed "
-                 "through. Bad input or no way to trace: exit 2."};
+    CLI::App app;
+    cli::describe(app, {"feeddiag: trace a process's socket receives and say whether it reads in tiny pieces.",
+                        "feeddiag --pid PID [--seconds N] [--out DIR] [--backend auto|bpftrace|strace] | "
+                        "feeddiag [--seconds N] [--out DIR] [--backend ...] -- COMMAND [ARGS...]",
+                        "feeddiag --seconds 10 --out results/diag-lazy1 -- build/release/repro/feedworker/feedworker "
+                        "--pool 20 --consume lazy --read-size 1 --jobs 200",
+                        "Verdict: TINY READS (median bytes per receive <= 16 while busy: CPU + runnable >= 50% of wall), WAITING IN READS "
+                        "(CPU <= 25% of wall, a receiving thread >= 50% of wall in epoll/poll/select), else HEALTHY.\n"
+                        "Exit status: with a command, traced for its lifetime (or --seconds, then it gets SIGTERM), the command's own "
+                        "exit status is passed through; else 0 ok, 1 the report could not be written, 2 bad arguments or no way "
+                        "to trace (no such pid, a command that cannot start, a backend not allowed here)."});
     diag::trace_options opt;
     std::string out_dir;
-    app.add_option("--pid", opt.pid, "process to attach to (every thread)");
-    app.add_option("--seconds", opt.seconds, "trace at most this long (0 = until the process exits or Ctrl-C)")->capture_default_str();
+    app.add_option("--pid", opt.pid, "process to attach to (every thread)")->check(CLI::Range(1, 1 << 22));
+    app.add_option("--seconds", opt.seconds, "trace at most this long (0 = until the process exits or Ctrl-C)")
+        ->check(CLI::Range(0.0, 86'400.0))
+        ->capture_default_str();
     app.add_option("--out", out_dir, "write diag.json, recv_sizes.tsv and recv_sizes.png/.svg here (default results/diag-<pid>)");
     app.add_option("--backend", opt.backend, "auto (bpftrace when root and the kernel allows, else strace), bpftrace or strace")
         ->check(CLI::IsMember({"auto", "bpftrace", "strace"}))
         ->capture_default_str();
     app.add_option("--bpftrace", opt.bpftrace, "the bpftrace program")->capture_default_str();
     app.add_option("--strace", opt.strace, "the strace program")->capture_default_str();
-    try {
-        app.parse(own, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return 2;
-    }
+    if (auto code = cli::parse(app, own, argv)) return *code;
     opt.command = command;
 
     struct sigaction sa {};
@@ -77,12 +75,8 @@ int main(int argc, char** argv) {
     diag::diagnosis d;
     try {
         d = diag::run_trace(opt, stop_requested);
-    } catch (const diag::trace_error& e) {
-        std::cerr << "feeddiag: " << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "feeddiag: " << e.what() << "\n";
-        return 2;
+    } catch (const std::exception& e) {   // diag::trace_error and anything else before the trace ran
+        return cli::fail(app, e.what(), cli::exit_bad_arguments);
     }
 
     std::cout << diag::text_report(d);
@@ -105,8 +99,7 @@ int main(int argc, char** argv) {
         std::cout << "  wrote      " << (out / "diag.json").string() << ", recv_sizes.tsv"
                   << (plot.ok ? ", recv_sizes.png, recv_sizes.svg" : " (no plot: " + plot.error + ")") << "\n";
     } catch (const std::exception& e) {
-        std::cerr << "feeddiag: " << e.what() << "\n";
-        return 1;
+        return cli::fail(app, e.what(), cli::exit_failed);
     }
     return d.exit_status.value_or(0);
 }

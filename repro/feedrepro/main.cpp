@@ -1,26 +1,31 @@
 // feedrepro: reproduces the 2012 regression scenario by scenario (S1-S8) and writes results/<run-id>/
 // with CSVs, plots, verdicts, REPORT.md and index.html. Logic lives in repro/scenarios.
+#include "repro/cli/cli.hpp"
 #include "repro/scenarios/compare.hpp"
 #include "repro/scenarios/predictions.hpp"
 #include "repro/scenarios/runner.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
+namespace cli = feedbench::cli;
 namespace sc = feedbench::scenarios;
 
 int main(int argc, char** argv) {
-    CLI::App app{"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.\n"
-                 "Usage: feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL]"};
-    app.footer("Example: feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
-               "         feedrepro --compare results/stress/idle results/stress/both-cores-busy\n"
-               "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
-               "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).");
+    CLI::App app;
+    cli::describe(app, {"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.",
+                        "feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL] [--strict] | "
+                        "--compare DIR... | --list",
+                        "feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
+                        "         feedrepro --compare results/stress/idle results/stress/both-cores-busy",
+                        "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
+                        "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).\n"
+                        "Exit status: 0 ok, 1 the run failed (or --compare found a must-reproduce failure), 2 bad arguments, "
+                        "3 --strict and a must-reproduce scenario did not reproduce."});
     sc::runner_options opt;
     std::string only;
     std::string predictions;
@@ -46,11 +51,20 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingDirectory);
     app.add_flag("--check-spread", check_spread,
                  "with --compare: also exit 1 when a thresholded value spreads more than 10% across the runs");
-    CLI11_PARSE(app, argc, argv);
+    if (auto code = cli::parse(app, argc, argv)) return *code;
 
     try {
         for (auto& id : sc::split(only, ','))
             if (!id.empty()) opt.only.push_back(id);
+        if (compare.empty() && !opt.only.empty()) {
+            std::string known;
+            auto scenarios = sc::load_scenario_dir(opt.scenario_dir);
+            for (auto& s : scenarios) known += " " + s.id;
+            for (auto& id : opt.only)
+                if (std::none_of(scenarios.begin(), scenarios.end(), [&](const sc::scenario& s) { return s.id == id; }))
+                    return cli::fail(app, "--scenarios: unknown scenario '" + id + "' (known:" + known + ")",
+                                     cli::exit_bad_arguments);
+        }
         if (!compare.empty()) {
             std::vector<sc::compared_run> runs;
             for (auto& d : compare)
@@ -62,7 +76,7 @@ int main(int argc, char** argv) {
             std::cout << c.text;
             for (auto& f : c.must_failures) std::cout << "must-reproduce failure: " << f << "\n";
             for (auto& f : c.wide_spreads) std::cout << "wide spread: " << f << "\n";
-            return c.must_failures.empty() && (!check_spread || c.wide_spreads.empty()) ? 0 : 1;
+            return c.must_failures.empty() && (!check_spread || c.wide_spreads.empty()) ? cli::exit_ok : cli::exit_failed;
         }
         if (list) {
             for (auto& s : sc::load_scenario_dir(opt.scenario_dir)) {
@@ -71,7 +85,7 @@ int main(int argc, char** argv) {
                           << sc::expand(s, true).size() << " full configurations" << (s.must_reproduce ? ", must reproduce" : "")
                           << (s.needs_corpus.empty() ? "" : ", needs " + s.needs_corpus) << "]\n";
             }
-            return 0;
+            return cli::exit_ok;
         }
         if (!predictions.empty()) {
             auto table = std::make_shared<sc::prediction_table>(sc::load_predictions_tsv(predictions));
@@ -85,11 +99,10 @@ int main(int argc, char** argv) {
                   << " s. Report: " << (result.dir / "REPORT.md").string() << " (and index.html)\n";
         if (!result.ci_failures.empty()) {
             for (auto& f : result.ci_failures) std::cerr << "feedrepro: " << f << "\n";
-            if (strict) return 3;
+            if (strict) return cli::exit_strict;
         }
-        return 0;
+        return cli::exit_ok;
     } catch (const std::exception& e) {
-        std::cerr << "feedrepro: " << e.what() << "\n";
-        return 2;
+        return cli::fail(app, e.what(), cli::exit_failed);
     }
 }

@@ -106,7 +106,7 @@ TEST(Hostile, EveryCaseIsItsClassUnderTheMemoryBoundInBothClientsAndModes) {
                 const auto r = run_feedworker(args, out_dir);
                 SCOPED_TRACE(std::string(c.fault) + (c.extra.empty() ? "" : " " + c.extra[0] + " " + c.extra[1]) + ", " +
                              client + ", " + consume);
-                EXPECT_EQ(r.exit_code, 0);   // 0: ok + failed == jobs
+                EXPECT_EQ(r.exit_code, 1);   // 1: every job failed (each with its class: ok + failed == jobs)
                 EXPECT_EQ(r.rows, jobs);
                 EXPECT_EQ(r.classes.size(), 1u);
                 EXPECT_EQ(r.classes.count(c.error_class), 1u);
