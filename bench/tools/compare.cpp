@@ -4,9 +4,10 @@
 #include "bench/tools/tsv.hpp"
 #include "repro/core/stats.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -197,29 +198,23 @@ comparison compare(const bench_file& base, const bench_file& next, const compare
 std::string format_comparison(const comparison& c, const compare_options& opt)
 {
     std::ostringstream out;
-    char line[512];
-    std::snprintf(line, sizeof line, "%-52s %4s %4s %14s %14s %9s %8s  %s\n", "benchmark", "n0", "n1",
-        ("base " + opt.metric).c_str(), ("new " + opt.metric).c_str(), "change", "p", "verdict");
-    out << line;
+    out << fmt::format("{:<52} {:>4} {:>4} {:>14} {:>14} {:>9} {:>8}  {}\n", "benchmark", "n0", "n1", "base " + opt.metric,
+                       "new " + opt.metric, "change", "p", "verdict");
     for (auto const& r : c.rows) {
-        std::snprintf(line, sizeof line, "%-52s %4zu %4zu %14.4g %14.4g %+8.1f%% %8.4f  %s%s\n", r.name.c_str(), r.n_base,
-            r.n_new, r.base_median, r.new_median, r.change * 100, r.test.p, r.verdict.c_str(), r.test.exact ? "" : " (normal approx.)");
-        out << line;
-        if (r.base_instructions && r.new_instructions) {
-            std::snprintf(line, sizeof line, "%-52s instructions/iteration %.4g -> %.4g (%+.1f%%)\n", "", *r.base_instructions,
-                *r.new_instructions, (*r.new_instructions / *r.base_instructions - 1) * 100);
-            out << line;
-        }
+        out << fmt::format("{:<52} {:>4} {:>4} {:>14.4g} {:>14.4g} {:>+8.1f}% {:>8.4f}  {}{}\n", r.name, r.n_base, r.n_new,
+                           r.base_median, r.new_median, r.change * 100, r.test.p, r.verdict, r.test.exact ? "" : " (normal approx.)");
+        if (r.base_instructions && r.new_instructions)
+            out << fmt::format("{:<52} instructions/iteration {:.4g} -> {:.4g} ({:+.1f}%)\n", "", *r.base_instructions,
+                               *r.new_instructions, (*r.new_instructions / *r.base_instructions - 1) * 100);
     }
     for (auto const& name : c.only_in_base)
         out << "only in baseline: " << name << '\n';
     for (auto const& name : c.only_in_new)
         out << "only in new run:  " << name << '\n';
-    std::snprintf(line, sizeof line,
-        "geometric mean of new/base (%s): %.4f (%+.1f%%) over %zu benchmarks\n"
-        "significant slowdowns (change > %.1f%% and Mann-Whitney p < %.3g): %zu\n",
-        opt.metric.c_str(), c.geomean_ratio, (c.geomean_ratio - 1) * 100, c.rows.size(), opt.threshold * 100, opt.alpha, c.slowdowns);
-    out << line;
+    out << fmt::format("geometric mean of new/base ({}): {:.4f} ({:+.1f}%) over {} benchmarks\n"
+                       "significant slowdowns (change > {:.1f}% and Mann-Whitney p < {:.3g}): {}\n",
+                       opt.metric, c.geomean_ratio, (c.geomean_ratio - 1) * 100, c.rows.size(), opt.threshold * 100, opt.alpha,
+                       c.slowdowns);
     if (!c.instructions_measured)
         out << "instructions: not in these runs (no hardware counters via perf_event_open on this machine)\n";
     bool const any_untestable = std::any_of(c.rows.begin(), c.rows.end(), [](auto const& r) { return r.verdict == "too few repetitions"; });

@@ -1,9 +1,10 @@
 // trim, iequals, to_lower, hex, read_file.
 #include "repro/core/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -38,9 +39,7 @@ int hex_digit_value(char c) {
 char hex_digit(unsigned v) { return "0123456789ABCDEF"[v & 15]; }
 
 std::string hex64(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-    return buf;
+    return fmt::format("{:016x}", v);
 }
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {

@@ -5,6 +5,7 @@
 
 #include <boost/version.hpp>
 #include <curl/curlver.h>
+#include <fmt/format.h>
 #include <libxml/xmlversion.h>
 #include <simdjson.h>
 #include <sys/utsname.h>
@@ -65,7 +66,7 @@ std::string json_escape(const std::string& s) {
         case '\n': o += "\\n"; break;
         case '\t': o += "\\t"; break;
         default:
-            if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+            if (static_cast<unsigned char>(c) < 0x20) o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
             else o += c;
         }
     }

@@ -3,9 +3,10 @@
 
 #include "repro/core/stats.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -22,9 +23,7 @@ std::string clean(std::string s) {
 
 std::string number(double v) {
     if (std::isnan(v)) return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
-    return buf;
+    return fmt::format("{:.9g}", v);
 }
 
 std::ofstream open_out(const std::filesystem::path& file) {
@@ -182,15 +181,13 @@ void write_requests_csv(const std::filesystem::path& file, const std::vector<lat
 
 std::string format_number(double v) {
     if (std::isnan(v)) return "-";
-    char buf[64];
     double a = std::fabs(v);
-    if (a < 1e6 && v == std::floor(v)) std::snprintf(buf, sizeof buf, "%.0f", v);
-    else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.3g", v);
-    else if (a >= 100) std::snprintf(buf, sizeof buf, "%.0f", v);
-    else if (a >= 10) std::snprintf(buf, sizeof buf, "%.1f", v);
-    else if (a >= 1) std::snprintf(buf, sizeof buf, "%.2f", v);
-    else std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
+    if (a < 1e6 && v == std::floor(v)) return fmt::format("{:.0f}", v);
+    if (a >= 1e6) return fmt::format("{:.3g}", v);
+    if (a >= 100) return fmt::format("{:.0f}", v);
+    if (a >= 10) return fmt::format("{:.1f}", v);
+    if (a >= 1) return fmt::format("{:.2f}", v);
+    return fmt::format("{:.3g}", v);
 }
 
 }  // namespace feedbench::scenarios

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/spawn.hpp>
+#include <fmt/format.h>
 
 #include <pthread.h>
 #include <sched.h>
@@ -47,9 +48,7 @@ double thread_cpu_s() {
 std::string clock_text(double s) {
     if (!(s >= 0) || !std::isfinite(s)) return "?";
     auto t = static_cast<long>(s + 0.5);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
-    return buf;
+    return fmt::format("{}:{:02}", t / 60, t % 60);
 }
 
 std::string replace_char(std::string s, char from, char to) {

@@ -4,9 +4,10 @@
 #include "repro/core/stats.hpp"
 #include "repro/core/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -30,17 +31,9 @@ std::string csv_field(std::string_view s) {
     return out + "\"";
 }
 
-std::string us(std::int64_t ns) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", double(ns) / 1000.0);
-    return buf;
-}
+std::string us(std::int64_t ns) { return fmt::format("{:.3f}", double(ns) / 1000.0); }
 
-std::string num(double v, int decimals = 3) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+std::string num(double v, int decimals = 3) { return fmt::format("{:.{}f}", v, decimals); }
 
 std::ofstream open_for_writing(const std::string& path) {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -60,19 +53,15 @@ std::string grouped(std::uint64_t n) {
 
 // A duration given in µs, in the unit that keeps it readable.
 std::string duration(double micros) {
-    char buf[32];
-    if (micros < 1000) std::snprintf(buf, sizeof buf, "%.1f µs", micros);
-    else if (micros < 1e6) std::snprintf(buf, sizeof buf, "%.2f ms", micros / 1e3);
-    else std::snprintf(buf, sizeof buf, "%.2f s", micros / 1e6);
-    return buf;
+    if (micros < 1000) return fmt::format("{:.1f} µs", micros);
+    if (micros < 1e6) return fmt::format("{:.2f} ms", micros / 1e3);
+    return fmt::format("{:.2f} s", micros / 1e6);
 }
 
 std::string bytes_text(std::uint64_t n) {
-    char buf[32];
-    if (n < 10 * 1024) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
-    else if (n < 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.0f KiB", double(n) / 1024);
-    else std::snprintf(buf, sizeof buf, "%.0f MiB", double(n) / (1024 * 1024));
-    return buf;
+    if (n < 10 * 1024) return fmt::format("{} B", n);
+    if (n < 10 * 1024 * 1024) return fmt::format("{:.0f} KiB", double(n) / 1024);
+    return fmt::format("{:.0f} MiB", double(n) / (1024 * 1024));
 }
 
 std::string pad(std::string s, std::size_t width, bool right = true) {

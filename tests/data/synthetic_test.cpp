@@ -1,6 +1,7 @@
 // Synthetic corpus: deterministic, bounded sizes, twins with identical items, legacy-charset variants.
 #include "data/corpus.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -123,8 +124,7 @@ TEST(Synthetic, SizeBoundsHold) {
 TEST(Synthetic, TwinsCarryTheSameItems) {
     auto c = generate_synthetic({.feeds = 16});
     for (std::size_t i = 0; i < 16; ++i) {
-        char stem[16];
-        std::snprintf(stem, sizeof stem, "feed-%03zu", i);
+        const auto stem = fmt::format("feed-{:03}", i);
         const auto* rss = c.find_by_id(std::string(stem) + "-rss");
         const auto* atom = c.find_by_id(std::string(stem) + "-atom");
         const auto* json = c.find_by_id(std::string(stem) + "-jsonfeed");

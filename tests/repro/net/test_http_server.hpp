@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <fmt/format.h>
 
 #include <atomic>
 #include <chrono>
@@ -34,11 +35,9 @@ inline canned_response content_length_response(const std::string& body) {
 
 inline canned_response chunked_response(const std::string& body, std::size_t chunk) {
     canned_response r{"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n", {}};
-    char size_line[32];
     for (std::size_t at = 0; at < body.size(); at += chunk) {
         const std::size_t n = std::min(chunk, body.size() - at);
-        std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
-        r.body += size_line;
+        r.body += fmt::format("{:x}\r\n", n);
         r.body.append(body, at, n);
         r.body += "\r\n";
     }
