@@ -1,5 +1,5 @@
 // Parse suite: libxml2 DOM, xmlReader, push and SAX item counting, the project's feed parser
-// (eager, and lazy fed in pieces of 1 B / 10 KiB / whole), and simdjson, on the synthetic corpus
+// (eager, the tree walk it replaced, and lazy fed in pieces of 1 B / 10 KiB / whole), and simdjson, on the synthetic corpus
 // and ../shared/corpus. Throughput via SetBytesProcessed (JSON bytes_per_second; MB = 10^6 in TSV/plots).
 // Before timing, every parser's item count must agree with libxml2 DOM's for every document.
 #include "bench/common/inputs.hpp"
@@ -49,6 +49,7 @@ const std::vector<parser>& xml_parsers()
         {"push", [](auto const& d) { return pv::count_items_push(d.body, 4096); }},
         {"sax", [](auto const& d) { return pv::count_items_sax(d.body); }},
         {"feed_eager", [](auto const& d) { return items_of(fp::parse_eager(d.body, d.content_type)); }},
+        {"feed_eager_tree", [](auto const& d) { return items_of(pv::parse_eager_tree(d.body, d.content_type)); }},
         {"feed_lazy_whole", [](auto const& d) { return lazy_items(d, 0); }},
         {"feed_lazy_10k", [](auto const& d) { return lazy_items(d, 10240); }},
         {"feed_lazy_1", [](auto const& d) { return lazy_items(d, 1); }},

@@ -14,6 +14,7 @@
 #include <boost/context/fiber.hpp>
 #include <benchmark/benchmark.h>
 
+#include <ctime>
 #include <unistd.h>
 
 #include <vector>
@@ -22,6 +23,16 @@ namespace net = boost::asio;
 namespace fb = feedbench::bench;
 
 namespace {
+
+// One read of each clock the stage clock (job_meter) uses: steady for wall, thread CPU for cpu.
+void sched_clock_read(benchmark::State& state, clockid_t id)
+{
+    timespec ts{};
+    for (auto _ : state) {
+        ::clock_gettime(id, &ts);
+        benchmark::DoNotOptimize(ts);
+    }
+}
 
 void sched_fiber_round_trip(benchmark::State& state)
 {
@@ -137,6 +148,8 @@ void sched_read_always(benchmark::State& state)
 
 }  // namespace
 
+BENCHMARK_CAPTURE(sched_clock_read, steady, CLOCK_MONOTONIC)->Name("sched/clock/steady");
+BENCHMARK_CAPTURE(sched_clock_read, thread_cpu, CLOCK_THREAD_CPUTIME_ID)->Name("sched/clock/thread_cpu");
 BENCHMARK(sched_fiber_round_trip)->Name("sched/switch/fiber_round_trip");
 BENCHMARK(sched_spawn_post_yield)->Name("sched/switch/spawn_post_yield");
 BENCHMARK(sched_io_post_round_trip)->Name("sched/post/io_context_round_trip");

@@ -63,6 +63,24 @@ for suite in "${SUITES[@]}"; do
   "$TOOLS/bench_to_tsv" "$OUT/$suite.json" -o "$OUT/$suite.tsv" --check || { log "bench_$suite: conversion failed or a benchmark reported an error"; STATUS=1; }
 done
 
+# Whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same core, one run (target 0.8):
+# the worker on core 1 against an embedded feed server on core 0, then parse_eager alone on core 1 over
+# the bodies of the jobs that ran. One line per corpus in whole_vs_parse.txt.
+if [[ -x "$TOOLS/bench_whole_vs_parse" ]]; then
+  cpus=(--cpu 1 --server-cpu 0)
+  [[ $(nproc) -lt 2 ]] && cpus=(--cpu -1 --server-cpu -1)
+  : >"$OUT/whole_vs_parse.txt"
+  for corpus in synthetic "$FEEDBENCH_SHARED_CORPUS/feeds-2012"; do
+    [[ $corpus == synthetic || -d $corpus ]] || continue
+    log "whole-body vs parse-only: $corpus"
+    if ! "$TOOLS/bench_whole_vs_parse" --corpus "$corpus" "${cpus[@]}" >>"$OUT/whole_vs_parse.txt" 2>>"$OUT/whole_vs_parse.log"; then
+      log "bench_whole_vs_parse failed for $corpus (see $OUT/whole_vs_parse.log)"; STATUS=1
+    fi
+  done
+  cat "$OUT/whole_vs_parse.txt" >&2
+  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/whole_vs_parse.txt" >&2
+fi
+
 # Pivots for the plots (median aggregates).
 pivot() { # json out suite rows cols value
   [[ -f "$1" ]] && "$TOOLS/bench_to_tsv" "$1" -o /dev/null --pivot --pivot-out "$2" --suite "$3" --rows "$4" --cols "$5" --value "$6"

@@ -33,14 +33,18 @@ struct parse_result {
 // that is an RSS text link or an Atom href with rel absent / "alternate", date = pubDate, dc:date,
 // updated, published (first present, in that order). Identical for parse_eager and parse_lazy.
 // force_utf8: the body was already transcoded (charset text), so ignore any encoding it declares.
-// Limit (README.md, Vocabulary): the item text the XML walk extracts (titles, links, dates, entity references
-// expanded) may not exceed max_amplification x the document's bytes + amplification_slack_bytes; past
-// it the parse fails with "amplification". Without entities the item text is part of the document, so
-// only entity expansion can reach it. (Expansion during the parse is libxml2's own limits' business.)
+// Limit (README.md, Vocabulary): the item text the XML parse extracts (titles, links, dates, entity references
+// expanded) may at no point exceed max_amplification x the document bytes parsed so far +
+// amplification_slack_bytes; past it the parse stops and fails with "amplification". Without entities the
+// item text is part of the document, so only entity expansion can reach it. (Expansion during the parse is
+// libxml2's own limits' business.)
+// XML, eager and lazy alike: one streaming parser (a libxml2 push parser whose SAX callbacks extract the
+// items; no document tree), fed the body in fixed pieces whatever the read size (xml_feed.hpp), so the
+// same bytes give the same answer on both paths and at every read size.
 inline constexpr std::size_t max_amplification = 10;
 inline constexpr std::size_t amplification_slack_bytes = std::size_t{1} << 20;
 parse_result parse_eager(std::string_view body, std::string_view content_type = {}, bool force_utf8 = false);
-// Pulls the body from src while parsing: libxml2 push parser fed from src.read (each read asks for
+// Pulls the body from src while parsing: the streaming parser fed from src.read (each read asks for
 // up to request_bytes, default lazy_request_bytes; the source caps it at the read size), so every read
 // and every suspension happens inside the parse. JSON reads the whole body, then parses. A source
 // failure (-1) ends the parse with src.error_class(). On a parse error the body is still drained.

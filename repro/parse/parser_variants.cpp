@@ -3,6 +3,7 @@
 
 #include "repro/parse/json_feed.hpp"
 #include "repro/parse/libxml2_handles.hpp"
+#include "repro/parse/sniff.hpp"
 #include "repro/parse/xml_feed.hpp"
 
 #include <libxml/parser.h>
@@ -134,6 +135,19 @@ std::optional<std::size_t> count_items_sax(std::string_view xml)
     if (rc != 0 || counter.failed)
         return std::nullopt;
     return counter.items;
+}
+
+parse_result parse_eager_tree(std::string_view body, std::string_view content_type, bool force_utf8)
+{
+    body_kind const kind = sniff_body(body, content_type, true).value_or(body_kind::unknown);
+    if (kind == body_kind::xml)
+        return detail::parse_xml_tree(body, force_utf8);
+    if (kind == body_kind::json)
+        return detail::parse_json_memory(body);
+    parse_result r;
+    r.error_class = kind == body_kind::empty ? "parse" : "not-a-feed";
+    r.message = kind == body_kind::empty ? "empty body" : "body is neither XML nor JSON";
+    return r;
 }
 
 std::optional<std::size_t> count_json_dom(std::string_view json)

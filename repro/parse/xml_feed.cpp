@@ -1,7 +1,8 @@
-// libxml2 feed parsing: context setup (per-context error sink, root/doctype probe), the eager
-// in-memory parse, the lazy push parse fed from a body_source, and the tree walk that extracts items.
+// The tree-walk feed parser: xmlCtxtReadMemory builds the document, a walk extracts the items. The
+// reference the streaming parser (xml_stream.cpp) is tested against and bench_parse's DOM variant.
 #include "repro/parse/xml_feed.hpp"
 #include "repro/parse/libxml2_handles.hpp"
+#include "repro/parse/xml_text.hpp"
 #include "repro/core/strings.hpp"
 
 #include <libxml/parser.h>
@@ -81,23 +82,6 @@ parse_result failure(std::string error_class, std::string message)
 
 std::string_view name_of(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
 
-// The text the item walk may extract from one document. The tree keeps entity references as
-// references and this walk expands them (as xmlNodeGetContent would, without its lack of a bound), so a
-// small document naming a large entity many times is stopped here (limit: max_amplification).
-struct text_budget {
-    std::size_t left;
-    bool exceeded = false;
-    bool take(std::size_t n)
-    {
-        if (exceeded || n > left) {
-            exceeded = true;
-            return false;
-        }
-        left -= n;
-        return true;
-    }
-};
-
 void push_children_reversed(const xmlNode* first, std::vector<const xmlNode*>& stack)
 {
     const xmlNode* last = first;
@@ -107,9 +91,8 @@ void push_children_reversed(const xmlNode* first, std::vector<const xmlNode*>& s
         stack.push_back(c);
 }
 
-// Appends the text of the nodes from `first` on and their subtrees (text, CDATA, entity references
-// expanded), in document order, as xmlNodeGetContent / xmlGetProp do; an explicit stack, so deep
-// nesting never grows the coroutine's stack. Stops when the budget runs out.
+}  // namespace
+
 void append_text(const xmlNode* first, text_budget& budget, std::string& out)
 {
     std::vector<const xmlNode*> stack;
@@ -138,6 +121,8 @@ void append_text(const xmlNode* first, text_budget& budget, std::string& out)
         }
     }
 }
+
+namespace {
 
 std::string trimmed_content(const xmlNode* n, text_budget& budget)
 {
@@ -230,17 +215,6 @@ void collect_items(const xmlNode* root, text_budget& budget, std::vector<feed_it
     }
 }
 
-std::string error_text(xmlParserCtxtPtr ctxt)
-{
-    xmlErrorPtr e = &ctxt->lastError;
-    if (e->message == nullptr)
-        return "not well-formed XML";
-    std::string msg = e->message;
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-        msg.pop_back();
-    return "line " + std::to_string(e->line) + ": " + msg;
-}
-
 // HTML pages (first element or DOCTYPE named html) are "not-a-feed" whether or not they are
 // well-formed XML; any other document that is not well-formed is "parse".
 parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe, std::size_t document_bytes)
@@ -276,13 +250,24 @@ parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe,
 
 }  // namespace
 
+std::string error_text(xmlParserCtxtPtr ctxt)
+{
+    xmlErrorPtr e = &ctxt->lastError;
+    if (e->message == nullptr)
+        return "not well-formed XML";
+    std::string msg = e->message;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+    return "line " + std::to_string(e->line) + ": " + msg;
+}
+
 void init_libxml2()
 {
     static std::once_flag once;
     std::call_once(once, [] { xmlInitParser(); });
 }
 
-parse_result parse_xml_memory(std::string_view body, bool force_utf8)
+parse_result parse_xml_tree(std::string_view body, bool force_utf8)
 {
     init_libxml2();
     if (body.size() > static_cast<std::size_t>(INT_MAX))
@@ -295,47 +280,6 @@ parse_result parse_xml_memory(std::string_view body, bool force_utf8)
     doc_ptr doc(xmlCtxtReadMemory(ctxt.get(), body.data(), static_cast<int>(body.size()), nullptr,
         force_utf8 ? "UTF-8" : nullptr, parse_options(force_utf8)));
     return finish(ctxt.get(), std::move(doc), probe, body.size());
-}
-
-parse_result parse_xml_pull(body_source& src, std::string_view prefix, bool force_utf8, char* buf, std::size_t cap)
-{
-    init_libxml2();
-    ctxt_ptr ctxt(xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, nullptr));
-    if (!ctxt)
-        return failure("parse", "xmlCreatePushParserCtxt failed");
-    root_probe probe;
-    install_probe(ctxt.get(), probe);
-    xmlCtxtUseOptions(ctxt.get(), parse_options(force_utf8));
-    if (force_utf8)
-        xmlSwitchEncoding(ctxt.get(), XML_CHAR_ENCODING_UTF8);
-
-    bool failed = false;  // libxml2 hit a fatal error: stop feeding it, keep draining the body
-    std::size_t pushed = 0;
-    auto push = [&](const char* data, std::size_t size, bool terminate) {
-        if (failed)
-            return;
-        pushed += size;
-        xmlParseChunk(ctxt.get(), data, static_cast<int>(size), terminate ? 1 : 0);
-        if (ctxt->wellFormed == 0 || ctxt->disableSAX != 0)
-            failed = true;
-    };
-    if (!prefix.empty())
-        push(prefix.data(), prefix.size(), false);
-
-    for (;;) {
-        std::ptrdiff_t const n = src.read(buf, cap);
-        if (n < 0) {
-            std::string cls = src.error_class();
-            return failure(cls.empty() ? "read" : cls, "body read failed during the parse");
-        }
-        if (n == 0)
-            break;
-        push(buf, static_cast<std::size_t>(n), false);
-    }
-    push(nullptr, 0, true);
-    doc_ptr doc(ctxt->myDoc);
-    ctxt->myDoc = nullptr;
-    return finish(ctxt.get(), std::move(doc), probe, pushed);
 }
 
 }  // namespace feedbench::parse::detail

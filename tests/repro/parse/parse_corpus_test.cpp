@@ -132,6 +132,29 @@ TEST(feeds_2012, lazy_equals_eager_for_piece_sizes_1_7_4096)
     }
 }
 
+// The streaming parser (eager and lazy) against the tree walk it replaced: the same class for every file,
+// and for every feed the same items, titles, links and dates.
+TEST(feeds_2012, streaming_parser_equals_the_tree_walk)
+{
+    auto root = shared_corpus();
+    if (!root)
+        GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
+    std::size_t feeds = 0, items = 0;
+    for (auto const& f : files_in(*root / "feeds-2012", ".dat")) {
+        std::string const body = feedbench::core::read_file(f).value_or("");
+        auto const tree = fp::variants::parse_eager_tree(body);
+        expect_same(fp::parse_eager(body), tree, f.filename().string() + " eager");
+        fp::memory_source src(body, 10240);
+        expect_same(fp::parse_lazy(src), tree, f.filename().string() + " lazy 10k");
+        if (tree.ok) {
+            ++feeds;
+            items += tree.items;
+        }
+    }
+    EXPECT_EQ(feeds, 366u);
+    EXPECT_GT(items, 0u);
+}
+
 TEST(json_corpus, twitter_and_citm_parse_as_json_with_values)
 {
     auto root = shared_corpus();
@@ -165,6 +188,7 @@ TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
             continue;
         ASSERT_TRUE(r.ok) << feed.id << ": " << r.message;
         EXPECT_EQ(r.items, feed.items) << feed.id;
+        expect_same(r, fp::variants::parse_eager_tree(feed.body, feed.content_type), feed.id + " tree walk");
         fp::memory_source src(feed.body, 1);
         expect_same(fp::parse_lazy(src, feed.content_type), r, feed.id);
         auto const dash = feed.id.rfind('-');
@@ -182,5 +206,23 @@ TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
             EXPECT_TRUE(r.item_list == first.item_list) << id << ": " << fmt << " differs from " << by_format.begin()->first;
     }
     EXPECT_GT(groups, 0u);
+}
+#endif
+
+#ifdef FEEDBENCH_HAVE_DATA
+// Every document of the default synthetic corpus (all twins and the legacy-charset variants): the
+// streaming parser, eager and lazy, gives the tree walk's answer and items.
+TEST(synthetic_corpus, streaming_parser_equals_the_tree_walk)
+{
+    auto const corpus = feedbench::data::generate_synthetic();
+    std::size_t xml = 0;
+    for (auto const& feed : corpus.feeds) {
+        auto const tree = fp::variants::parse_eager_tree(feed.body, feed.content_type);
+        expect_same(fp::parse_eager(feed.body, feed.content_type), tree, feed.id + " eager");
+        fp::memory_source src(feed.body, 4096);
+        expect_same(fp::parse_lazy(src, feed.content_type), tree, feed.id + " lazy 4096");
+        xml += tree.format != "jsonfeed" && tree.format != "json";
+    }
+    EXPECT_GT(xml, 100u);
 }
 #endif
