@@ -1,6 +1,6 @@
-// The body file: every body once more in an anonymous in-memory file, so that a plain response can send
-// its body by sendfile(2) (no copy through user space, as nginx serves files from the page cache), and
-// the head + sendfile write step of a plain response.
+// The body file: every response's keep-alive head and body once more in an unlinked file, so that a
+// plain response leaves by one sendfile(2) (no copy through user space, as nginx serves files from the
+// page cache), and the head + sendfile write step of a plain response.
 #pragma once
 
 #include <cstddef>
@@ -13,10 +13,15 @@ namespace feedbench::feedserver {
 
 class body_file {
 public:
+    struct entry {
+        std::string_view head, body;
+    };
+
     body_file() = default;
-    // Writes each body at a page boundary; `offsets()` then says where. On any error the file is not
-    // open (`fd() < 0`) and the server falls back to gather writes.
-    explicit body_file(const std::vector<std::string_view>& bodies);
+    // Writes each entry's head and body back to back, each entry from a page boundary; head_offsets()
+    // and body_offsets() then say where. On any error the file is not open (fd() < 0) and the server
+    // falls back to gather writes.
+    explicit body_file(const std::vector<entry>& entries);
     ~body_file();
     body_file(body_file&& other) noexcept;
     body_file& operator=(body_file&& other) noexcept;
@@ -24,14 +29,16 @@ public:
     body_file& operator=(const body_file&) = delete;
 
     int fd() const { return fd_; }
-    const std::vector<std::int64_t>& offsets() const { return offsets_; }  // one per body
+    const std::vector<std::int64_t>& head_offsets() const { return head_offsets_; }  // one per entry
+    const std::vector<std::int64_t>& body_offsets() const { return body_offsets_; }  // one per entry
 
 private:
     int fd_ = -1;
-    std::vector<std::int64_t> offsets_;
+    std::vector<std::int64_t> head_offsets_, body_offsets_;
 };
 
-// A plain response in flight: the head still to send, then `file_left` bytes of the body file at `file_offset`.
+// A plain response in flight: the head still to send from memory, then `file_left` bytes of the body
+// file at `file_offset` (which may start with the head itself: then head_left is empty).
 struct sendfile_progress {
     std::string_view head_left;
     std::int64_t file_offset = 0;
@@ -42,8 +49,9 @@ struct sendfile_progress {
 
 enum class send_status { done, would_block, failed };
 
-// Writes as much as the socket takes without blocking: the head by send(MSG_MORE), so that head and the
-// first body bytes leave in one segment, then the body by sendfile(2). `error` is set on failed.
+// Writes as much as the socket takes without blocking: a head from memory by send(MSG_MORE), so that
+// it and the first body bytes leave in one segment, then the file range by sendfile(2). `error` is set
+// on failed.
 send_status send_head_and_body(int socket, int file, sendfile_progress& p, std::error_code& error);
 
 }  // namespace feedbench::feedserver

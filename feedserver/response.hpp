@@ -20,6 +20,7 @@ struct resource {
     std::string head_keep_alive;    // status line + headers, Content-Length, keep-alive
     std::string head_close;         // same with "Connection: close"
     std::int64_t file_offset = -1;  // where the body sits in the server's body file (-1: not there)
+    std::int64_t head_file_offset = -1;  // where head_keep_alive sits there, right before the body
 };
 
 // "HTTP/1.1 200 OK\r\nServer: feedserver\r\n...\r\n\r\n"; `extra` is inserted as-is (whole header lines).

@@ -266,13 +266,17 @@ private:
         }
         then_ = r.keep_alive ? after_write::keep_alive : after_write::close;
 
-        // The hot path: prebuilt head, then the body by sendfile(2) from the in-memory body file
-        // (as nginx serves files), or head + body in one gather write.
+        // The hot path: a keep-alive head and its body by one sendfile(2) from the body file, where they
+        // sit back to back (nginx needs a writev for the head besides); a close head from memory, then
+        // the body from the file; or head + body in one gather write.
         if (mode_.is_plain()) {
             pieces_ = {std::string_view(r.keep_alive ? res->head_keep_alive : res->head_close),
                        head_only_ ? std::string_view{} : res->body};
             if (server_->body_file() >= 0 && res->file_offset >= 0 && !pieces_[1].empty()) {
-                progress_ = {pieces_[0], res->file_offset, res->body.size(), 0};
+                if (r.keep_alive)
+                    progress_ = {{}, res->head_file_offset, pieces_[0].size() + pieces_[1].size(), 0};
+                else
+                    progress_ = {pieces_[0], res->file_offset, pieces_[1].size(), 0};
                 return do_sendfile();
             }
             return do_write();
@@ -522,11 +526,13 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     routes_.emplace("/manifest", corpus_.feeds.size());
     routes_.emplace("/healthz", corpus_.feeds.size() + 1);
     if (opt_.sendfile) {
-        std::vector<std::string_view> bodies;
-        for (const auto& r : resources_) bodies.push_back(r.body);
-        body_file_ = feedserver::body_file(bodies);
-        if (body_file_.fd() >= 0)
-            for (std::size_t i = 0; i < resources_.size(); ++i) resources_[i].file_offset = body_file_.offsets()[i];
+        std::vector<body_file::entry> entries;
+        for (const auto& r : resources_) entries.push_back({r.head_keep_alive, r.body});
+        body_file_ = feedserver::body_file(entries);
+        for (std::size_t i = 0; body_file_.fd() >= 0 && i < resources_.size(); ++i) {
+            resources_[i].head_file_offset = body_file_.head_offsets()[i];
+            resources_[i].file_offset = body_file_.body_offsets()[i];
+        }
     }
 
     auto address = net::ip::make_address(opt_.host);
