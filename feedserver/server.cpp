@@ -1,13 +1,15 @@
-// The feed server: prebuilt responses, a listener and keep-alive sessions on Boost.Beast, and the
-// server_thread wrapper that runs it on its own thread(s).
+// The feed server: a listener and keep-alive sessions on Boost.Beast over prebuilt responses
+// (feedserver/response.hpp) and the body file (feedserver/body_file.hpp), and the server_thread
+// wrapper that runs it on its own thread(s).
 #include "feedserver/server.hpp"
+#include "feedserver/body_file.hpp"
 #include "feedserver/handler_memory.hpp"
 #include "feedserver/request.hpp"
+#include "feedserver/response.hpp"
 #include "feedserver/response_mode.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -16,23 +18,18 @@
 
 #include <fmt/format.h>
 #include <pthread.h>
-#include <csignal>
 #include <sched.h>
-#include <sys/mman.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <csignal>
 
 #include <algorithm>
 #include <array>
-#include <limits>
-#include <thread>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 namespace feedbench::feedserver {
@@ -49,46 +46,6 @@ void fail(error_code ec, const char* what) {
     std::fprintf(stderr, "feedserver: %s: %s\n", what, ec.message().c_str());
 }
 
-// One servable thing (a feed, the manifest, /healthz): head and body built once at start.
-struct resource {
-    std::string content_type;
-    std::string_view body;        // into the corpus or the server's own storage (never copied)
-    std::string head_keep_alive;  // status line + headers, Content-Length, keep-alive
-    std::string head_close;       // same with "Connection: close"
-    std::int64_t file_offset = -1;  // where the body sits in the server's body file (-1: not there)
-};
-
-std::string make_head(int status, std::string_view reason, std::string_view content_type, std::size_t length,
-                      bool close, std::string_view extra = {}) {
-    return fmt::format("HTTP/1.1 {} {}\r\nServer: feedserver\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}{}\r\n",
-                       status, reason, content_type, length, extra, close ? "Connection: close\r\n" : "");
-}
-
-resource make_resource(std::string content_type, std::string_view body) {
-    resource r;
-    r.content_type = std::move(content_type);
-    r.body = body;
-    r.head_keep_alive = make_head(200, "OK", r.content_type, r.body.size(), false);
-    r.head_close = make_head(200, "OK", r.content_type, r.body.size(), true);
-    return r;
-}
-
-// A prebuilt error response: whole wire bytes.
-struct canned {
-    std::string keep_alive, close;
-};
-canned make_canned(int status, std::string_view reason, std::string_view extra = {}) {
-    std::string body = fmt::format("{} {}\n", status, reason);
-    return {make_head(status, reason, "text/plain; charset=utf-8", body.size(), false, extra) + body,
-            make_head(status, reason, "text/plain; charset=utf-8", body.size(), true, extra) + body};
-}
-
-constexpr std::string_view html_page =
-    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not a feed</title></head>\n"
-    "<body><h1>Welcome</h1><p>This page is HTML, not a feed.</p></body></html>\n";
-
-
-
 struct atomic_stats {
     std::atomic<std::uint64_t> connections{0}, requests{0}, bytes{0}, bad_request{0}, header_too_large{0},
         method_not_allowed{0}, not_found{0}, bad_query{0}, timeouts{0}, rejected_connections{0}, faults{0},
@@ -103,9 +60,6 @@ void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) { c.fetch_add(n, s
 class feed_server : public std::enable_shared_from_this<feed_server> {
 public:
     feed_server(net::io_context& ioc, data::corpus corpus, server_options opt);
-    ~feed_server() {
-        if (body_file_ >= 0) ::close(body_file_);
-    }
     void run();
     void stop();
     unsigned short port() const { return port_; }
@@ -119,14 +73,8 @@ public:
         auto it = routes_.find(path);
         return it == routes_.end() ? nullptr : &resources_[it->second];
     }
-    int body_file() const { return body_file_; }
-    const canned& bad_request() const { return bad_request_; }
-    const canned& header_too_large() const { return header_too_large_; }
-    const canned& method_not_allowed() const { return method_not_allowed_; }
-    const canned& not_found() const { return not_found_; }
-    const canned& service_unavailable() const { return service_unavailable_; }
-    const canned& internal_error() const { return internal_error_; }
-    std::string stats_json() const;
+    int body_file() const { return body_file_.fd(); }
+    const canned_responses& canned() const { return canned_; }
 
     void register_session(std::uint64_t id, std::weak_ptr<class session> s);
     void unregister_session(std::uint64_t id);  // the session's last act: wakes wait_for()
@@ -136,7 +84,6 @@ public:
 private:
     void do_accept();
     void on_accept(error_code ec, tcp::socket socket);
-    void build_body_file();
 
     net::io_context& ioc_;
     data::corpus corpus_;
@@ -144,11 +91,11 @@ private:
     std::string manifest_;
     std::vector<resource> resources_;
     std::unordered_map<std::string_view, std::size_t> routes_;
-    canned bad_request_, header_too_large_, method_not_allowed_, not_found_, service_unavailable_, internal_error_;
+    canned_responses canned_;
+    feedserver::body_file body_file_;  // every body, for sendfile(2); not open when off or unavailable
     tcp::acceptor acceptor_;
     unsigned short port_ = 0;
     atomic_stats stats_;
-    int body_file_ = -1;  // memfd holding every body, for sendfile(2); -1 when off or unavailable
     std::atomic<bool> stopping_{false};
     std::atomic<std::uint64_t> next_session_id_{0};
     std::mutex sessions_mutex_;
@@ -158,7 +105,7 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// One connection: read a request head, write its prebuilt response, repeat while keep-alive.
+// One connection: read a request head, write its response, repeat while keep-alive.
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket&& socket, std::shared_ptr<feed_server> server, std::uint64_t id)
@@ -176,6 +123,7 @@ public:
         nodelay_ = server_->options().nodelay;
         stream_.socket().set_option(tcp::no_delay(nodelay_), ec);
         stream_.socket().native_non_blocking(true, ec);
+        // Start on the session's executor (a strand when the server runs several threads).
         net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::do_read, shared_from_this()));
     }
 
@@ -189,9 +137,15 @@ public:
 
 private:
     enum class state { reading, responding, stalled, closing };
-    enum class after_write { keep_alive, close, stall, endless };
-
     using ms = std::chrono::milliseconds;
+
+    // What a request asks for, once routed: a canned error, /stats, or a resource in a response mode.
+    struct route_result {
+        enum kind { serve, stats, method_not_allowed, bad_request, not_found, bad_query } what = serve;
+        const resource* res = nullptr;
+        response_mode mode;
+        bool keep_alive = false;
+    };
 
     // A member function as a completion handler that keeps the session alive and allocates from memory_.
     template <class F>
@@ -201,11 +155,13 @@ private:
 
     ms idle_timeout() const { return ms(server_->options().idle_timeout_ms); }
 
+    // ---- reading ----
     void do_read() {
         if (stopping_ || server_->stopping()) return do_close();
         state_ = state::reading;
         head_only_ = false;
         parser_.emplace();
+        // The whole request head must arrive within the idle timeout.
         stream_.expires_after(idle_timeout());
         http::async_read_header(stream_, buffer_, *parser_, bind(&session::on_read));
     }
@@ -215,37 +171,39 @@ private:
         if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
             ec == net::error::operation_aborted)
             return do_close();
-        if (ec == beast::error::timeout) {
-            bump(c.timeouts);
-            return do_close();
-        }
+        if (ec == beast::error::timeout) return fail(ec, "read");
         if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
             bump(c.header_too_large);
-            return write_canned(server_->header_too_large().close, after_write::close);
+            return write_canned(server_->canned().header_too_large, false);
         }
         if (ec == http::error::partial_message && buffer_.size() == 0) return do_close();
         if (ec) {
             bump(c.bad_request);
-            return write_canned(server_->bad_request().close, after_write::close);
+            return write_canned(server_->canned().bad_request, false);
         }
         handle_request();
     }
 
+    // Route, then respond.
     void handle_request() {
-        auto& c = server_->counters();
-        auto& p = *parser_;
-        bump(c.requests);
+        bump(server_->counters().requests);
         state_ = state::responding;
+        respond(route());
+    }
+
+    route_result route() {
+        auto& p = *parser_;
+        route_result r;
         if (p.method() != http::verb::get && p.method() != http::verb::head) {
-            bump(c.method_not_allowed);
-            return write_canned(server_->method_not_allowed().close, after_write::close);
+            r.what = route_result::method_not_allowed;
+            return r;
         }
         if (!p.is_done()) {  // a body follows the header: not served, and it would desync keep-alive
-            bump(c.bad_request);
-            return write_canned(server_->bad_request().close, after_write::close);
+            r.what = route_result::bad_request;
+            return r;
         }
         head_only_ = p.method() == http::verb::head;
-        bool keep_alive = p.keep_alive() && p.version() >= 11 && !stopping_ && !server_->stopping();
+        r.keep_alive = p.keep_alive() && p.version() >= 11 && !stopping_ && !server_->stopping();
 
         auto target = p.target();
         auto qmark = target.find('?');
@@ -254,69 +212,83 @@ private:
         if (path.find('%') != std::string_view::npos) {
             std::size_t n = 0;
             if (!percent_decode(path, decoded_, n)) {
-                bump(c.not_found);
-                return write_canned(keep_alive ? server_->not_found().keep_alive : server_->not_found().close,
-                                    keep_alive ? after_write::keep_alive : after_write::close);
+                r.what = route_result::not_found;
+                return r;
             }
             path = std::string_view(decoded_.data(), n);
         }
-        const resource* res = nullptr;
-        bool stats_route = false;
         if (!path.starts_with("/") || is_traversal(path)) {
-            res = nullptr;
-        } else if (path == "/stats") {
-            stats_route = true;
-        } else {
-            res = server_->find(path);
+            r.what = route_result::not_found;
+            return r;
         }
-        if (!res && !stats_route) {
-            bump(c.not_found);
-            return write_canned(keep_alive ? server_->not_found().keep_alive : server_->not_found().close,
-                                keep_alive ? after_write::keep_alive : after_write::close);
+        if (path == "/stats") {
+            r.what = route_result::stats;
+        } else if (!(r.res = server_->find(path))) {
+            r.what = route_result::not_found;
+            return r;
         }
+        r.mode = default_mode();
+        if (!query.empty() && apply_query(query, r.mode)) r.what = route_result::bad_query;
+        return r;
+    }
 
-        mode_ = default_mode();
-        if (!query.empty()) {
-            if (auto err = apply_query(query, mode_)) {
-                bump(c.bad_query);
-                return write_canned(keep_alive ? server_->bad_request().keep_alive : server_->bad_request().close,
-                                    keep_alive ? after_write::keep_alive : after_write::close);
-            }
+    void respond(const route_result& r) {
+        auto& c = server_->counters();
+        const auto& canned = server_->canned();
+        switch (r.what) {
+        case route_result::method_not_allowed:
+            bump(c.method_not_allowed);
+            return write_canned(canned.method_not_allowed, false);
+        case route_result::bad_request:
+            bump(c.bad_request);
+            return write_canned(canned.bad_request, false);
+        case route_result::not_found:
+            bump(c.not_found);
+            return write_canned(canned.not_found, r.keep_alive);
+        case route_result::bad_query:
+            bump(c.bad_query);
+            return write_canned(canned.bad_request, r.keep_alive);
+        case route_result::serve:
+        case route_result::stats:
+            break;
         }
+        mode_ = r.mode;
         if (mode_.nodelay != nodelay_) {
             error_code ignored;
             stream_.socket().set_option(tcp::no_delay(mode_.nodelay), ignored);
             nodelay_ = mode_.nodelay;
         }
-        if (stats_route) {
-            dynamic_body_ = server_->stats_json();
-            dynamic_ = make_resource("application/json", dynamic_body_);
-            res = &dynamic_;
+        const resource* res = r.res;
+        if (r.what == route_result::stats) {
+            stats_body_ = stats_json(server_->stats());
+            stats_ = make_resource("application/json", stats_body_);
+            res = &stats_;
         }
-        then_ = keep_alive ? after_write::keep_alive : after_write::close;
+        then_ = r.keep_alive ? after_write::keep_alive : after_write::close;
 
-        // The hot path: prebuilt head, then the body by sendfile(2) from the in-memory body file
-        // (as nginx serves files), or head + body in one gather write.
+        // The hot path: a keep-alive head and its body by one sendfile(2) from the body file, where they
+        // sit back to back (nginx needs a writev for the head besides); a close head from memory, then
+        // the body from the file; or head + body in one gather write.
         if (mode_.is_plain()) {
-            pieces_[0] = keep_alive ? res->head_keep_alive : res->head_close;
-            pieces_[1] = head_only_ ? std::string_view{} : std::string_view(res->body);
-            piece_count_ = 2;
+            pieces_ = {std::string_view(r.keep_alive ? res->head_keep_alive : res->head_close),
+                       head_only_ ? std::string_view{} : res->body};
             if (server_->body_file() >= 0 && res->file_offset >= 0 && !pieces_[1].empty()) {
-                head_left_ = pieces_[0];
-                file_offset_ = res->file_offset;
-                file_left_ = res->body.size();
-                sent_ = 0;
+                if (r.keep_alive)
+                    progress_ = {{}, res->head_file_offset, pieces_[0].size() + pieces_[1].size(), 0};
+                else
+                    progress_ = {pieces_[0], res->file_offset, pieces_[1].size(), 0};
                 return do_sendfile();
             }
-            return write_plain();
+            return do_write();
         }
-        prepare_modal(*res, keep_alive);
-        if (mode_.delay_max_ms > 0) {
-            auto span = mode_.delay_max_ms - mode_.delay_min_ms;
-            auto delay = mode_.delay_min_ms + (span ? static_cast<unsigned>(next_random() % (span + 1)) : 0u);
-            timer_.expires_after(ms(delay));
-            return timer_.async_wait(bind(&session::on_delay));
-        }
+        auto a = assemble_response(*res, mode_, r.keep_alive, head_only_, server_->canned(), scratch_);
+        if (a.fault) bump(c.faults);
+        pieces_ = a.pieces;
+        piece_count_ = a.piece_count;
+        then_ = a.then;
+        endless_body_ = a.endless_body;
+        endless_sent_ = a.endless_body.size();
+        if (mode_.delay_max_ms > 0) return do_delay();
         start_modal_write();
     }
 
@@ -340,50 +312,47 @@ private:
         return z ^ (z >> 31);
     }
 
-    void write_canned(std::string_view wire, after_write then) {
+    // ---- writing: the default mode ----
+    void write_canned(const canned& wire, bool keep_alive) {
         state_ = state::responding;
-        if (head_only_) wire = wire.substr(0, wire.find("\r\n\r\n") + 4);
-        then_ = then;
-        pieces_[0] = wire;
-        pieces_[1] = {};
-        piece_count_ = 1;
-        write_plain();
+        std::string_view bytes = keep_alive ? wire.keep_alive : wire.close;
+        if (head_only_) bytes = head_of(bytes);
+        then_ = keep_alive ? after_write::keep_alive : after_write::close;
+        pieces_ = {bytes, std::string_view{}};
+        do_write();
     }
 
-    void write_plain() {
+    // Head and body in one gather write.
+    void do_write() {
         stream_.expires_after(idle_timeout());
         std::array<net::const_buffer, 2> bufs{net::buffer(pieces_[0].data(), pieces_[0].size()),
                                               net::buffer(pieces_[1].data(), pieces_[1].size())};
-        net::async_write(stream_, bufs, bind(&session::on_write_done));
+        net::async_write(stream_, bufs, bind(&session::on_write));
     }
 
-    // Head by send(MSG_MORE), body by sendfile(2); on EAGAIN wait for writability under the idle timeout.
-    void do_sendfile() {
-        int fd = stream_.socket().native_handle();
-        for (;;) {
-            ssize_t n;
-            if (!head_left_.empty()) {
-                n = ::send(fd, head_left_.data(), head_left_.size(), MSG_NOSIGNAL | MSG_DONTWAIT | MSG_MORE);
-            } else if (file_left_ > 0) {
-                off_t offset = static_cast<off_t>(file_offset_);
-                n = ::sendfile(fd, server_->body_file(), &offset, file_left_);
-            } else {
-                return on_write_done({}, sent_);
-            }
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait_writable();
-            if (n <= 0) return on_write_error(error_code(n < 0 ? errno : EPIPE, boost::system::system_category()));
-            auto written = static_cast<std::size_t>(n);
-            sent_ += written;
-            if (!head_left_.empty()) {
-                head_left_.remove_prefix(written);
-            } else {
-                file_offset_ += static_cast<std::int64_t>(written);
-                file_left_ -= written;
-            }
+    void on_write(error_code ec, std::size_t n) {
+        bump(server_->counters().bytes, n);  // modal writes counted theirs already and pass 0
+        if (ec) return fail(ec, "write");
+        switch (then_) {
+        case after_write::keep_alive: return do_read();
+        case after_write::close: return do_linger();
+        case after_write::stall: return do_stall();
+        case after_write::endless: return do_endless();
         }
     }
 
+    // Head by send(MSG_MORE), body by sendfile(2), as far as the socket takes them without blocking.
+    void do_sendfile() {
+        std::error_code error;
+        switch (send_head_and_body(stream_.socket().native_handle(), server_->body_file(), progress_, error)) {
+        case send_status::done: return on_write({}, progress_.sent);
+        case send_status::would_block: return wait_writable();
+        case send_status::failed:
+            return fail(error_code(error.value(), boost::system::system_category()), "sendfile");
+        }
+    }
+
+    // The socket's buffer is full: wait until it is writable again, under the idle timeout.
     void wait_writable() {
         timer_.expires_after(idle_timeout());
         // Not from memory_: this handler does not keep the session alive, so it may outlive it.
@@ -395,132 +364,26 @@ private:
                 self->stream_.socket().cancel(ignored);
             }
         });
-        auto on_writable = [self = shared_from_this()](error_code ec) {
-            self->timer_.cancel();
-            if (self->write_timed_out_) {
-                self->write_timed_out_ = false;
-                return self->on_write_error(beast::error::timeout);
-            }
-            if (ec) return self->on_write_error(ec);
-            self->do_sendfile();
-        };
-        stream_.socket().async_wait(tcp::socket::wait_write, with_memory(memory_, std::move(on_writable)));
+        stream_.socket().async_wait(tcp::socket::wait_write, bind(&session::on_writable));
     }
 
-    // Non-default modes: wire bytes assembled into the session's scratch (capacity reused).
-    void prepare_modal(const resource& res, bool keep_alive) {
-        auto& c = server_->counters();
-        const auto& head = keep_alive ? res.head_keep_alive : res.head_close;
-        std::string_view body = head_only_ ? std::string_view{} : std::string_view(res.body);
-        scratch_head_.clear();
-        scratch_body_.clear();
-        auto close_after = [&] { then_ = after_write::close; };
-        if (mode_.fault != fault_mode::none) bump(c.faults);
-        switch (mode_.fault) {
-        case fault_mode::none:
-            if (mode_.chunk > 0) {
-                scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
-                                            "Transfer-Encoding: chunked\r\n{}\r\n",
-                                            res.content_type, keep_alive ? "" : "Connection: close\r\n");
-                if (!head_only_) append_chunked(body, mode_.chunk);
-                return set_pieces(scratch_head_, scratch_body_);
-            }
-            return set_pieces(head, body);
-        case fault_mode::close_mid_body:
-            close_after();
-            return set_pieces(res.head_close, body.substr(0, body.size() / 2));
-        case fault_mode::length_long:
-            close_after();
-            scratch_head_ = make_head(200, "OK", res.content_type, res.body.size() + 100, true);
-            return set_pieces(scratch_head_, body);
-        case fault_mode::length_short:
-            close_after();
-            scratch_head_ = make_head(200, "OK", res.content_type, res.body.size() / 2, true);
-            return set_pieces(scratch_head_, body);
-        case fault_mode::bad_chunk:
-            close_after();
-            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
-                                        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-                                        res.content_type);
-            if (!head_only_) {
-                auto first = body.substr(0, std::min<std::size_t>(body.size(), 64));
-                scratch_body_ = fmt::format("{:x}\r\n", first.size());
-                scratch_body_.append(first);
-                scratch_body_ += "\r\nzz-not-hex\r\n";
-                scratch_body_.append(body.substr(first.size(), 64));
-            }
-            return set_pieces(scratch_head_, scratch_body_);
-        case fault_mode::stall:
-            then_ = after_write::stall;
-            return set_pieces(res.head_close, {});
-        case fault_mode::html:
-            scratch_head_ = make_head(200, "OK", "text/html; charset=utf-8", html_page.size(), !keep_alive);
-            return set_pieces(scratch_head_, head_only_ ? std::string_view{} : html_page);
-        case fault_mode::bogus_charset:
-            scratch_head_ = make_head(200, "OK", "application/xml; charset=x-bogus-42", res.body.size(), !keep_alive);
-            return set_pieces(scratch_head_, body);
-        case fault_mode::status_500: {
-            const auto& wire = keep_alive ? server_->internal_error().keep_alive : server_->internal_error().close;
-            return set_pieces(wire, {});
+    void on_writable(error_code ec) {
+        timer_.cancel();
+        if (write_timed_out_) {
+            write_timed_out_ = false;
+            return fail(beast::error::timeout, "sendfile");
         }
-        case fault_mode::length_tib:
-            close_after();
-            scratch_head_ = make_head(200, "OK", res.content_type, std::size_t{1099511627775ull}, true);
-            return set_pieces(scratch_head_, body);
-        case fault_mode::length_2g:
-            close_after();
-            scratch_head_ = make_head(200, "OK", res.content_type, std::size_t{2147483648ull}, true);
-            return set_pieces(scratch_head_, body.substr(0, 100));
-        case fault_mode::endless:
-            endless_body_ = head_only_ ? std::string_view{} : std::string_view(res.body);
-            endless_sent_ = body.size();
-            then_ = endless_body_.empty() ? after_write::close : after_write::endless;
-            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nConnection: close\r\n\r\n",
-                                        res.content_type);
-            return set_pieces(scratch_head_, body);
-        case fault_mode::entities: {
-            const auto doc = entity_amplification_document();
-            scratch_head_ = make_head(200, "OK", "application/rss+xml; charset=utf-8", doc.size(), !keep_alive);
-            return set_pieces(scratch_head_, head_only_ ? std::string_view{} : doc);
-        }
-        case fault_mode::length_conflict:
-            close_after();
-            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
-                                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                                        res.content_type, res.body.size(), res.body.size() + 100);
-            return set_pieces(scratch_head_, body);
-        case fault_mode::length_overflow:
-            close_after();
-            scratch_head_ = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
-                                        "Content-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n",
-                                        res.content_type);
-            return set_pieces(scratch_head_, body);
-        }
+        if (ec) return fail(ec, "sendfile");
+        do_sendfile();
     }
 
-    void append_chunked(std::string_view body, std::size_t chunk) {
-        for (std::size_t pos = 0; pos < body.size(); pos += chunk) {
-            auto part = body.substr(pos, chunk);
-            fmt::format_to(std::back_inserter(scratch_body_), "{:x}\r\n", part.size());
-            scratch_body_.append(part);
-            scratch_body_ += "\r\n";
-        }
-        scratch_body_ += "0\r\n\r\n";
-    }
-
-    void set_pieces(std::string_view head, std::string_view body) {
-        if (mode_.split || body.empty()) {
-            pieces_[0] = head;
-            pieces_[1] = body;
-            piece_count_ = body.empty() ? 1 : 2;
-            return;
-        }
-        // One piece so that segments span the head/body boundary as a single byte stream would.
-        if (head.data() != scratch_head_.data()) scratch_head_.assign(head);
-        scratch_head_.append(body);
-        pieces_[0] = scratch_head_;
-        pieces_[1] = {};
-        piece_count_ = 1;
+    // ---- writing: other modes (delay, segments, pacing, faults) ----
+    void do_delay() {
+        auto span = mode_.delay_max_ms - mode_.delay_min_ms;
+        auto delay = mode_.delay_min_ms + (span ? static_cast<unsigned>(next_random() % (span + 1)) : 0u);
+        // First-byte delay: the response starts when the timer fires.
+        timer_.expires_after(ms(delay));
+        timer_.async_wait(bind(&session::on_delay));
     }
 
     void on_delay(error_code ec) {
@@ -547,7 +410,7 @@ private:
             ++piece_index_;
             piece_offset_ = 0;
         }
-        if (piece_index_ >= piece_count_) return on_write_done({}, 0);
+        if (piece_index_ >= piece_count_) return on_write({}, 0);
         auto piece = pieces_[piece_index_].substr(piece_offset_);
         auto n = std::min(piece.size(), write_size());
         if (mode_.rate == 0) return write_segment(piece.substr(0, n));
@@ -563,33 +426,17 @@ private:
     }
 
     void write_segment(std::string_view segment) {
+        // Each segment must leave within the idle timeout.
         stream_.expires_after(idle_timeout());
-        net::async_write(stream_, net::buffer(segment.data(), segment.size()),
-                         bind(&session::on_modal_write));
+        net::async_write(stream_, net::buffer(segment.data(), segment.size()), bind(&session::on_modal_write));
     }
 
     void on_modal_write(error_code ec, std::size_t n) {
         bump(server_->counters().bytes, n);
-        if (ec) return on_write_error(ec);
+        if (ec) return fail(ec, "write");
         piece_offset_ += n;
         sent_ += n;
         do_modal_write();
-    }
-
-    void on_write_error(error_code ec) {
-        if (ec == beast::error::timeout) bump(server_->counters().timeouts);
-        do_close();
-    }
-
-    void on_write_done(error_code ec, std::size_t n) {
-        bump(server_->counters().bytes, n);  // modal writes counted theirs already and pass 0
-        if (ec) return on_write_error(ec);
-        switch (then_) {
-        case after_write::keep_alive: return do_read();
-        case after_write::close: return do_linger();
-        case after_write::stall: return do_stall();
-        case after_write::endless: return do_endless();
-        }
     }
 
     // fault=endless: the body once more, until the client closes (a write error) or the bound is reached.
@@ -597,12 +444,12 @@ private:
         if (stopping_ || endless_sent_ >= endless_fault_bytes || endless_body_.empty()) return do_linger();
         endless_sent_ += endless_body_.size();
         then_ = after_write::endless;
-        pieces_[0] = endless_body_;
-        pieces_[1] = {};
+        pieces_ = {endless_body_, std::string_view{}};
         piece_count_ = 1;
         start_modal_write();
     }
 
+    // ---- ending ----
     // Headers sent, nothing more: wait for the client to give up (or the idle timeout).
     void do_stall() {
         state_ = state::stalled;
@@ -627,6 +474,12 @@ private:
                                 });
     }
 
+    // Any error ends the session; a timeout is counted. Peers going away are routine, not reported.
+    void fail(error_code ec, const char*) {
+        if (ec == beast::error::timeout) bump(server_->counters().timeouts);
+        do_close();
+    }
+
     void do_close() {
         state_ = state::closing;
         error_code ignored;
@@ -638,7 +491,7 @@ private:
     beast::tcp_stream stream_;
     std::shared_ptr<feed_server> server_;
     std::uint64_t id_;
-    net::steady_timer timer_;
+    net::steady_timer timer_;  // first-byte delay, pacing, writability timeout
     beast::flat_static_buffer<16 * 1024> buffer_;
     std::optional<request_head_parser> parser_;
     std::array<char, 8 * 1024> decoded_{};
@@ -646,15 +499,13 @@ private:
     std::array<std::string_view, 2> pieces_{};
     std::size_t piece_count_ = 0, piece_index_ = 0, piece_offset_ = 0, sent_ = 0;
     std::chrono::steady_clock::time_point pace_start_{};
-    std::string scratch_head_, scratch_body_;
+    response_scratch scratch_;
+    sendfile_progress progress_;
     std::string_view endless_body_;
     std::size_t endless_sent_ = 0;
-    std::string_view head_left_;
-    std::int64_t file_offset_ = 0;
-    std::size_t file_left_ = 0;
     bool write_timed_out_ = false;
-    std::string dynamic_body_;
-    resource dynamic_;
+    std::string stats_body_;
+    resource stats_;
     after_write then_ = after_write::keep_alive;
     state state_ = state::reading;
     bool head_only_ = false;
@@ -674,13 +525,15 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     for (std::size_t i = 0; i < corpus_.feeds.size(); ++i) routes_.emplace(corpus_.feeds[i].path, i);
     routes_.emplace("/manifest", corpus_.feeds.size());
     routes_.emplace("/healthz", corpus_.feeds.size() + 1);
-    if (opt_.sendfile) build_body_file();
-    bad_request_ = make_canned(400, "Bad Request");
-    header_too_large_ = make_canned(431, "Request Header Fields Too Large");
-    method_not_allowed_ = make_canned(405, "Method Not Allowed", "Allow: GET, HEAD\r\n");
-    not_found_ = make_canned(404, "Not Found");
-    service_unavailable_ = make_canned(503, "Service Unavailable");
-    internal_error_ = make_canned(500, "Internal Server Error");
+    if (opt_.sendfile) {
+        std::vector<body_file::entry> entries;
+        for (const auto& r : resources_) entries.push_back({r.head_keep_alive, r.body});
+        body_file_ = feedserver::body_file(entries);
+        for (std::size_t i = 0; body_file_.fd() >= 0 && i < resources_.size(); ++i) {
+            resources_[i].head_file_offset = body_file_.head_offsets()[i];
+            resources_[i].file_offset = body_file_.body_offsets()[i];
+        }
+    }
 
     auto address = net::ip::make_address(opt_.host);
     tcp::endpoint endpoint(address, opt_.port);
@@ -689,34 +542,6 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     acceptor_.bind(endpoint);
     acceptor_.listen(net::socket_base::max_listen_connections);
     port_ = acceptor_.local_endpoint().port();
-}
-
-// Every body once more in an anonymous in-memory file, so the hot path can sendfile(2) it (no copy
-// through user space, as nginx does from the page cache). Each body starts on a page boundary: bodies
-// sharing a page cost ~50% more server CPU per request on a round-robin load (measured: 16 vs 11 us).
-// Falls back to gather writes on any error.
-void feed_server::build_body_file() {
-    int fd = ::memfd_create("feedserver-bodies", MFD_CLOEXEC);
-    if (fd < 0) return;
-    const std::int64_t page = std::max<long>(4096, ::sysconf(_SC_PAGESIZE));
-    std::int64_t offset = 0;
-    for (auto& r : resources_) {
-        r.file_offset = offset;
-        std::string_view rest = r.body;
-        std::int64_t at = offset;
-        while (!rest.empty()) {
-            auto n = ::pwrite(fd, rest.data(), rest.size(), static_cast<off_t>(at));
-            if (n <= 0) {
-                ::close(fd);
-                for (auto& undo : resources_) undo.file_offset = -1;
-                return;
-            }
-            rest.remove_prefix(static_cast<std::size_t>(n));
-            at += n;
-        }
-        offset = (at + page - 1) / page * page;
-    }
-    body_file_ = fd;
 }
 
 void feed_server::run() {
@@ -741,7 +566,7 @@ void feed_server::on_accept(error_code ec, tcp::socket socket) {
     if (stats_.open_connections.load(std::memory_order_relaxed) >= opt_.max_connections) {
         bump(stats_.rejected_connections);
         error_code ignored;
-        net::write(socket, net::buffer(service_unavailable_.close), ignored);
+        net::write(socket, net::buffer(canned_.service_unavailable.close), ignored);
         socket.shutdown(tcp::socket::shutdown_both, ignored);
         socket.close(ignored);
         return do_accept();
@@ -804,16 +629,6 @@ server_stats feed_server::stats() const {
     s.faults = get(stats_.faults);
     s.open_connections = get(stats_.open_connections);
     return s;
-}
-
-std::string feed_server::stats_json() const {
-    auto s = stats();
-    return fmt::format(
-        "{{\"connections\": {}, \"open_connections\": {}, \"requests\": {}, \"bytes\": {}, \"bad_request\": {}, "
-        "\"header_too_large\": {}, \"method_not_allowed\": {}, \"not_found\": {}, \"bad_query\": {}, "
-        "\"timeouts\": {}, \"rejected_connections\": {}, \"faults\": {}}}\n",
-        s.connections, s.open_connections, s.requests, s.bytes, s.bad_request, s.header_too_large,
-        s.method_not_allowed, s.not_found, s.bad_query, s.timeouts, s.rejected_connections, s.faults);
 }
 
 // ---------------------------------------------------------------------------------------------------------

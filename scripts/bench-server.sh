@@ -2,19 +2,20 @@
 # ./run bench-server: wrk against feedserver and against nginx serving the same files (one ~50 kB feed
 # with keep-alive, and the whole corpus round-robin); writes results/<run-id>/bench-server/results.tsv.
 #   usage: scripts/bench-server.sh BUILD_DIR [--duration S] [--connections C] [--feeds N] [--repeat R]
-#   (R > 1 interleaves feedserver and nginx runs R times; each run is one row of results.tsv)
+#   (feedserver and nginx runs interleave R times, default 3; each run is one row of results.tsv; the
+#   summary gives the median with min..max and the ratio of the medians)
 #   example: ./run bench-server --duration 10
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${1:?usage: bench-server.sh BUILD_DIR [--duration S] [--connections C] [--feeds N]}"; shift
-DURATION=10 CONNECTIONS=32 FEEDS=50 REPEAT=1
+DURATION=10 CONNECTIONS=32 FEEDS=50 REPEAT=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --feeds) FEEDS="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-server: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Cores: server on the first, wrk on the last (separate cores when there are two or more).
+# Cores: server on the first, wrk on the last (separate cores when there are two or more). Both servers
+# start under the same taskset (nginx's master and its one worker inherit it), wrk always on its own.
 CORES=$(nproc)
 SERVER_CPU=0 WRK_CPU=$((CORES - 1))
 pin_server=(taskset -c "$SERVER_CPU") pin_wrk=(taskset -c "$WRK_CPU")
@@ -164,11 +166,27 @@ log "results: $TSV"
 {
   printf '%-11s %-12s %14s %10s %10s %7s %14s\n' server scenario requests/s p50_us p99_us errors cpu_us/request
   awk -F'\t' 'NR>1 { printf "%-11s %-12s %14.0f %10.1f %10.1f %7d %14.1f\n", $1, $2, $3, $4, $5, $6, $7 }' "$TSV"
-  # Verdict, threshold next to it: feedserver requests/s at or above nginx's, with 0 errors.
-  awk -F'\t' 'NR>1 { rps[$1 FS $2]+=$3/'"$REPEAT"'; err[$1 FS $2]+=$6 }
-    END { for (s in rps) { split(s, k, FS); if (k[1]!="feedserver") continue; sc=k[2]; n=rps["nginx" FS sc];
-            ratio = n>0 ? rps[s]/n : 0;
-            printf "%s: feedserver/nginx = %.2f (target >= 1.00, errors %d+%d) -> %s\n", sc, ratio, err[s], err["nginx" FS sc],
-                   (ratio>=1.0 && err[s]==0) ? "met" : "not met" } }' "$TSV"
-  echo "load average before/after: $LOAD_BEFORE / $LOAD_AFTER (other work on the machine skews these numbers)"
+  # Per server and scenario: median requests/s (min..max over the runs) and median server CPU per request.
+  # Verdict, threshold next to it: feedserver's median requests/s at or above nginx's, with 0 errors.
+  awk -F'\t' '
+    function median(list,   v, n, i, j, t) {
+      n = split(list, v, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j-1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
+      lo = v[1]; hi = v[n]
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    }
+    NR>1 { k = $1 FS $2; rps[k] = rps[k] " " $3; cpu[k] = cpu[k] " " $7; err[k] += $6; runs[k]++; sc[$2] = 1 }
+    END {
+      for (s in sc) {
+        f = "feedserver" FS s; n = "nginx" FS s
+        fm = median(rps[f]); flo = lo; fhi = hi; fc = median(cpu[f])
+        nm = median(rps[n]); nlo = lo; nhi = hi; nc = median(cpu[n])
+        printf "%s: feedserver %.0f req/s (%.0f..%.0f, %.1f us CPU/req), nginx %.0f req/s (%.0f..%.0f, %.1f us CPU/req), %d runs each\n",
+               s, fm, flo, fhi, fc, nm, nlo, nhi, nc, runs[f]
+        ratio = nm > 0 ? fm / nm : 0
+        printf "%s: feedserver/nginx = %.2f (medians; target >= 1.00, errors %d+%d) -> %s\n", s, ratio, err[f], err[n],
+               (ratio >= 1.0 && err[f] == 0) ? "met" : "not met"
+      }
+    }' "$TSV"
+  echo "load average before/after: $LOAD_BEFORE / $LOAD_AFTER on $CORES cores (other work on the machine skews these numbers)"
 }

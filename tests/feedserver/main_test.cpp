@@ -4,6 +4,7 @@
 #include "tests/feedserver/http_helpers.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -90,9 +91,8 @@ TEST(Program, ListeningLineThenGracefulSigterm) {
         test::curl_client poller;
         bool in_flight_seen = false;
         for (int i = 1; i <= 2000 && !in_flight_seen; ++i) {
-            auto s = poller.get("http://127.0.0.1:" + std::to_string(port) + "/stats").body;
-            auto at = s.find("\"requests\": ");
-            in_flight_seen = at != std::string::npos && std::stoull(s.substr(at + 12)) > static_cast<unsigned long long>(i);
+            auto s = nlohmann::json::parse(poller.get("http://127.0.0.1:" + std::to_string(port) + "/stats").body);
+            in_flight_seen = s.at("requests").get<std::uint64_t>() > static_cast<std::uint64_t>(i);
         }
         ASSERT_TRUE(in_flight_seen) << "the slow request never reached the server";
     }
