@@ -6,15 +6,14 @@
 #include "repro/meta/meta.hpp"
 #include "repro/harness/feed_server.hpp"
 #include "repro/parse/feed_parser.hpp"
+#include "repro/sched/job_meter.hpp"
+#include "repro/sched/pool.hpp"
 #include "repro/worker/run.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/spawn.hpp>
 
-#include <pthread.h>
-#include <sched.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,11 +37,7 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-double thread_cpu_s() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+double thread_cpu_s() { return static_cast<double>(sched::thread_cpu_now_ns()) * 1e-9; }
 
 std::string clock_text(double s) {
     if (!(s >= 0) || !std::isfinite(s)) return "?";
@@ -83,16 +78,10 @@ double cost_guess(const scenario& s, const configuration& c) {
     return 0.05 + jobs * (per_job + wait / pool);
 }
 
-void pin_this_thread(int cpu) {
-    if (cpu < 0) return;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
-
-// Metrics of one run from its job records (percentiles over every job) and its summary.
-void fill_job_metrics(rep_result& r, const std::vector<core::job_record>& records, latency_series& lat) {
+// Metrics of one run: job latency percentiles from its records, the stages' from the worker's summary
+// (nearest-rank over every job, the same numbers feedworker prints).
+void fill_job_metrics(rep_result& r, const worker::run_summary& s, const std::vector<core::job_record>& records,
+                      latency_series& lat) {
     std::vector<double> latency;
     double total_wall = 0;
     for (auto& j : records) {
@@ -107,38 +96,23 @@ void fill_job_metrics(rep_result& r, const std::vector<core::job_record>& record
     r.metrics["latency_p99_ms"] = percentile_sorted(latency, 0.99);
     r.metrics["latency_max_ms"] = latency.empty() ? no_value : latency.back();
     double n = static_cast<double>(records.size());
+    auto per_job = [&](double v) { return n > 0 ? v : no_value; };
     double total_cpu = 0;
-    for (auto& j : records)
-        for (auto& m : j.stages) total_cpu += static_cast<double>(m.cpu_ns) / 1e3;
-    for (std::size_t s = 0; s < core::stage_count; ++s) {
-        std::string st(core::stage_names[s]);
-        std::vector<double> wall, cpu, susp;
-        double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0, stage_susp = 0;
-        for (auto& j : records) {
-            auto& m = j.stages[s];
-            wall.push_back(static_cast<double>(m.wall_ns) / 1e3);
-            cpu.push_back(static_cast<double>(m.cpu_ns) / 1e3);
-            susp.push_back(static_cast<double>(m.suspended_ns) / 1e3);
-            reads += static_cast<double>(m.reads);
-            yields += static_cast<double>(m.yields);
-            stage_wall += static_cast<double>(m.wall_ns) / 1e3;
-            stage_cpu += static_cast<double>(m.cpu_ns) / 1e3;
-            stage_susp += static_cast<double>(m.suspended_ns) / 1e3;
-        }
-        std::sort(wall.begin(), wall.end());
-        std::sort(cpu.begin(), cpu.end());
-        std::sort(susp.begin(), susp.end());
-        r.metrics[st + "_wall_p50_us"] = percentile_sorted(wall, 0.5);
-        r.metrics[st + "_wall_p99_us"] = percentile_sorted(wall, 0.99);
-        r.metrics[st + "_cpu_p50_us"] = percentile_sorted(cpu, 0.5);
-        r.metrics[st + "_suspended_p50_us"] = percentile_sorted(susp, 0.5);
+    for (auto& st : s.stages) total_cpu += st.cpu_total_us;
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
+        std::string name(core::stage_names[i]);
+        auto& st = s.stages[i];
+        r.metrics[name + "_wall_p50_us"] = per_job(st.wall_us.p50);
+        r.metrics[name + "_wall_p99_us"] = per_job(st.wall_us.p99);
+        r.metrics[name + "_cpu_p50_us"] = per_job(st.cpu_us.p50);
+        r.metrics[name + "_suspended_p50_us"] = per_job(st.suspended_us.p50);
         // Share of the stage's wall time its jobs spent suspended in the scheduler (summed over jobs). OS
         // preemption of a running job counts as running, so a loaded machine cannot fake this share.
-        r.metrics[st + "_suspended_pct"] = stage_wall > 0 ? 100.0 * stage_susp / stage_wall : no_value;
-        r.metrics[st + "_reads_per_job"] = n > 0 ? reads / n : no_value;
-        r.metrics[st + "_yields_per_job"] = n > 0 ? yields / n : no_value;
-        r.metrics[st + "_share_pct"] = total_wall > 0 ? 100.0 * stage_wall / total_wall : no_value;
-        r.metrics[st + "_cpu_share_pct"] = total_cpu > 0 ? 100.0 * stage_cpu / total_cpu : no_value;
+        r.metrics[name + "_suspended_pct"] = st.wall_total_us > 0 ? 100.0 * st.suspended_total_us / st.wall_total_us : no_value;
+        r.metrics[name + "_reads_per_job"] = per_job(static_cast<double>(st.reads) / n);
+        r.metrics[name + "_yields_per_job"] = per_job(static_cast<double>(st.yields) / n);
+        r.metrics[name + "_share_pct"] = total_wall > 0 ? 100.0 * st.wall_total_us / total_wall : no_value;
+        r.metrics[name + "_cpu_share_pct"] = total_cpu > 0 ? 100.0 * st.cpu_total_us / total_cpu : no_value;
     }
 }
 
@@ -188,7 +162,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
     std::vector<job_times> times(jobs);
     double wall_s = 0, cpu_s = 0;
     std::thread t([&] {
-        pin_this_thread(worker_cpu);
+        if (worker_cpu >= 0) sched::pin_this_thread(worker_cpu);
         net::io_context io;
         std::size_t next = 0;
         for (std::size_t k = 0; k < pool.size; ++k)
@@ -346,14 +320,22 @@ void update_latest(const fs::path& results_root, const fs::path& dir) {
     if (!ec) fs::rename(tmp, results_root / "latest", ec);
 }
 
-}  // namespace
+// The plan: the chosen scenarios in order, each with its configurations (or why it is skipped), and the
+// ETA's cost guess over all of them.
+struct planned {
+    scenario def;
+    std::vector<configuration> configs;
+    std::string skip;
+};
 
-fs::path default_shared_corpus() {
-    if (const char* env = std::getenv("FEEDBENCH_SHARED_CORPUS"); env && *env) return env;
-    return FEEDBENCH_DEFAULT_SHARED_CORPUS;
-}
+struct run_plan {
+    std::vector<planned> scenarios;
+    fs::path shared;   // the shared corpus folder
+    int repeat = 1;
+    double cost = 0;   // seconds, cost_guess summed over every run
+};
 
-run_result run_reproduction(const runner_options& opt) {
+run_plan make_plan(const runner_options& opt) {
     auto all = opt.scenarios.empty() ? load_scenario_dir(opt.scenario_dir) : opt.scenarios;
     std::vector<scenario> chosen;
     if (opt.only.empty()) chosen = all;
@@ -366,188 +348,187 @@ run_result run_reproduction(const runner_options& opt) {
         }
         chosen.push_back(*it);
     }
-    auto shared = opt.shared_corpus.empty() ? default_shared_corpus() : opt.shared_corpus;
-    int repeat = std::max(1, opt.repeat);
-
-    run_result out;
-    auto& rep = out.report;
-    rep.meta = meta::collect();
-    rep.run_id = meta::make_run_id(rep.meta);
-    rep.machine = meta::short_machine(rep.meta);
-    rep.full = opt.full;
-    rep.repeat = repeat;
-    rep.command = opt.command;
-    out.dir = opt.out_dir.empty() ? opt.results_root / rep.run_id : opt.out_dir;
-    fs::create_directories(out.dir);
-    fs::create_directories(out.dir / "jobs");
-
-    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    bool pin = cores >= 2;
-    int worker_cpu = pin ? 1 : -1;
-    if (!pin) rep.pinning = "One core: server and worker share it (no pinning).";
-    else if (opt.server_url.empty()) rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
-    else rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) + " cores); the external server is not pinned by feedrepro.";
-    rep.server = opt.server_url.empty() ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
-                                        : opt.server_url + " (external; the corpus axis is ignored)";
-
-    // Plan: the configurations of each scenario, and the ETA's cost guess.
-    struct planned {
-        scenario def;
-        std::vector<configuration> configs;
-        std::string skip;
-    };
-    std::vector<planned> plan;
-    double planned_cost = 0;
+    run_plan plan;
+    plan.shared = opt.shared_corpus.empty() ? default_shared_corpus() : opt.shared_corpus;
+    plan.repeat = std::max(1, opt.repeat);
     for (auto& s : chosen) {
         planned p{s, expand(s, opt.full), {}};
-        if (!s.needs_corpus.empty() && !fs::is_directory(shared / s.needs_corpus))
-            p.skip = "the shared corpus folder " + (shared / s.needs_corpus).string() + " is absent";
+        if (!s.needs_corpus.empty() && !fs::is_directory(plan.shared / s.needs_corpus))
+            p.skip = "the shared corpus folder " + (plan.shared / s.needs_corpus).string() + " is absent";
         if (p.skip.empty())
-            for (auto& c : p.configs) planned_cost += cost_guess(s, c) * repeat;
-        plan.push_back(std::move(p));
+            for (auto& c : p.configs) plan.cost += cost_guess(s, c) * plan.repeat;
+        plan.scenarios.push_back(std::move(p));
     }
+    return plan;
+}
 
-    // Corpora and their servers, made on first use.
-    std::map<std::string, std::unique_ptr<data::corpus>> corpora;
-    std::map<std::string, std::unique_ptr<feedserver::server_thread>> servers;
-    auto corpus_for = [&](const std::string& name) -> const data::corpus* {
-        auto& slot = corpora[name];
+// Corpora and the embedded feed server of each, made on first use and kept for the whole run (or the
+// --server URL for every corpus).
+class corpus_cache {
+public:
+    corpus_cache(fs::path shared, std::string server_url, int server_cpu)
+        : shared_(std::move(shared)), server_url_(std::move(server_url)), server_cpu_(server_cpu) {}
+
+    // nullptr when the folder is absent.
+    const data::corpus* corpus(const std::string& name) {
+        auto& slot = corpora_[name];
         if (!slot) {
             if (name == "synthetic") slot = std::make_unique<data::corpus>(data::generate_synthetic());
-            else if (fs::is_directory(shared / name)) slot = std::make_unique<data::corpus>(data::load_directory(shared / name));
+            else if (fs::is_directory(shared_ / name)) slot = std::make_unique<data::corpus>(data::load_directory(shared_ / name));
             else return nullptr;
         }
         return slot.get();
-    };
-    auto url_for = [&](const std::string& name) -> std::string {
-        if (!opt.server_url.empty()) return opt.server_url;
-        auto& slot = servers[name];
+    }
+    // "" when the corpus folder is absent.
+    std::string url(const std::string& name) {
+        if (!server_url_.empty()) return server_url_;
+        auto& slot = servers_[name];
         if (!slot) {
-            auto* c = corpus_for(name);
+            auto* c = corpus(name);
             if (!c) return {};
-            slot = harness::start_embedded_server(*c, pin ? 0 : -1);
+            slot = harness::start_embedded_server(*c, server_cpu_);
         }
         return slot->base_url();
-    };
-
-    double load_start = load_average();
-    auto plots = detect_gnuplot(opt.scripts_dir);
-    progress_meter meter(opt.progress, planned_cost);
-    auto run_start = clock_type::now();
-    for (std::size_t si = 0; si < plan.size(); ++si) {
-        auto& p = plan[si];
-        scenario_outcome o;
-        o.def = p.def;
-        auto scenario_start = clock_type::now();
-        o.conditions.cores = cores;
-        auto note_load = [&o]() {
-            double l = load_average();
-            if (!std::isnan(l) && !(l <= o.conditions.load_average)) o.conditions.load_average = l;
-            return l;
-        };
-        note_load();
-        if (!p.skip.empty()) {
-            o.skip_reason = p.skip;
-        } else {
-            o.ran = true;
-            if (opt.log_lines) {
-                meter.clear();
-                std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
-                          << repeat << "\n";
-            }
-            // A scenario whose queries name calibrated values measures the machine first, on its own corpus.
-            auto needing = std::find_if(p.configs.begin(), p.configs.end(),
-                                        [](auto& c) { return needs_calibration(c.get(axis::query)); });
-            if (needing != p.configs.end()) {
-                auto url = url_for(needing->get(axis::corpus));
-                if (url.empty()) {
-                    o.cal.measured = true;
-                    o.cal.error = "no server for corpus " + needing->get(axis::corpus);
-                } else {
-                    o.cal = measure_calibration(url, worker_cpu);
-                }
-                if (opt.log_lines) {
-                    meter.clear();
-                    std::cerr << "[repro] " << p.def.id << " calibration: " << describe(o.cal) << "\n";
-                }
-            }
-            // Repetitions interleave (every configuration once, then again), so a change in machine load
-            // spreads over all configurations instead of biasing the ones that happened to run during it.
-            for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
-            std::vector<bool> not_applicable(p.configs.size(), false);
-            for (int k = 1; k <= repeat; ++k) {
-                for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
-                    if (not_applicable[ci]) continue;  // no point repeating
-                    auto& c = p.configs[ci];
-                    auto& lat = o.latencies[ci];
-                    rep_result r;
-                    r.config = c;
-                    r.rep = k;
-                    r.metrics["load_average"] = note_load();
-                    meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(si + 1) + "/" +
-                                                              std::to_string(plan.size()) + "] config " + std::to_string(ci + 1) +
-                                                              "/" + std::to_string(p.configs.size()) + " " +
-                                                              replace_char(c.label, ';', ' ') + " rep " + std::to_string(k) +
-                                                              "/" + std::to_string(repeat));
-                    try {
-                        if (p.def.runner == runner_kind::parse_memory) {
-                            auto* corpus = corpus_for(c.get(axis::corpus));
-                            if (!corpus) r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
-                            else run_parse_memory(c, *corpus, worker_cpu, r, lat);
-                        } else {
-                            auto url = url_for(c.get(axis::corpus));
-                            if (url.empty()) {
-                                r.status = "n/a: corpus folder " + (shared / c.get(axis::corpus)).string() + " absent";
-                            } else {
-                                auto cfg = worker_config_for(c, url, worker_cpu, o.cal);
-                                auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { meter.jobs(d, t); });
-                                auto& s = result.summary;
-                                r.metrics.insert({{"jobs", double(s.jobs)},       {"ok", double(s.ok)},
-                                                  {"failed", double(s.failed)},   {"wall_s", s.wall_s},
-                                                  {"cpu_s", s.cpu_s},             {"jobs_per_s", s.jobs_per_s},
-                                                  {"cpu_pct", 100 * s.cpu_util}});
-                                auto pool = cfg.pool.size;
-                                auto& q = c.get(axis::query);
-                                if (q.find("{dry_rate}") != std::string::npos)
-                                    r.metrics["calibrated_rate"] = calibrated_value(o.cal, "dry_rate", pool).value;
-                                if (q.find("{wait_ms}") != std::string::npos)
-                                    r.metrics["calibrated_wait_ms"] = calibrated_value(o.cal, "wait_ms", pool).value;
-                                fill_job_metrics(r, result.records, lat);
-                                r.errors = s.errors;
-                                for (auto& j : result.records)
-                                    if (!j.ok && r.failed_feeds.size() < 3 &&
-                                        std::find(r.failed_feeds.begin(), r.failed_feeds.end(), j.feed) == r.failed_feeds.end())
-                                        r.failed_feeds.push_back(j.feed);
-                                if (s.ok == 0) r.status = "error: no job succeeded";
-                                if (k == 1)
-                                    worker::write_jobs_csv((out.dir / "jobs" / (p.def.id + "-" + std::to_string(ci + 1) + ".csv")).string(),
-                                                           cfg, result.records);
-                            }
-                        }
-                    } catch (const std::invalid_argument& e) {
-                        r.status = std::string("n/a: ") + e.what();
-                    } catch (const std::exception& e) {
-                        r.status = std::string("error: ") + e.what();
-                    }
-                    if (opt.predict) r.metrics["predicted_jobs_per_s"] = opt.predict(c, r);
-                    meter.end_run();
-                    not_applicable[ci] = r.status.rfind("n/a", 0) == 0;
-                    o.reps.push_back(std::move(r));
-                }
-            }
-        }
-        note_load();
-        o.seconds = seconds_since(scenario_start);
-        finish_scenario(o, out.dir, plots, rep.machine, rep.meta.commit);
-        if (opt.log_lines) {
-            meter.clear();
-            std::cerr << "[repro] " << o.def.id << ": " << o.result.line << " (" << format_number(o.seconds) << " s)\n";
-        }
-        rep.scenarios.push_back(std::move(o));
     }
-    meter.clear();
-    servers.clear();
-    rep.seconds = seconds_since(run_start);
+    std::string absent(const std::string& name) const { return "n/a: corpus folder " + (shared_ / name).string() + " absent"; }
+    void stop_servers() { servers_.clear(); }
+
+private:
+    fs::path shared_;
+    std::string server_url_;
+    int server_cpu_;
+    std::map<std::string, std::unique_ptr<data::corpus>> corpora_;
+    std::map<std::string, std::unique_ptr<feedserver::server_thread>> servers_;
+};
+
+// What every run of a reproduction shares.
+struct run_context {
+    const runner_options& opt;
+    corpus_cache& corpora;
+    progress_meter& meter;
+    fs::path dir;       // the run folder
+    int worker_cpu;     // -1 = not pinned
+};
+
+// One repetition of one configuration of a scenario. Never throws: a configuration that cannot run here is
+// "n/a: why", one that failed "error: why".
+rep_result run_one(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
+                   const calibration& cal, latency_series& lat) {
+    rep_result r;
+    r.config = c;
+    r.rep = rep;
+    try {
+        if (def.runner == runner_kind::parse_memory) {
+            auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
+            if (!corpus) r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
+            else run_parse_memory(c, *corpus, ctx.worker_cpu, r, lat);
+            return r;
+        }
+        auto url = ctx.corpora.url(c.get(axis::corpus));
+        if (url.empty()) {
+            r.status = ctx.corpora.absent(c.get(axis::corpus));
+            return r;
+        }
+        auto cfg = worker_config_for(c, url, ctx.worker_cpu, cal);
+        auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { ctx.meter.jobs(d, t); });
+        auto& s = result.summary;
+        r.metrics.insert({{"jobs", double(s.jobs)},     {"ok", double(s.ok)},   {"failed", double(s.failed)},
+                          {"wall_s", s.wall_s},         {"cpu_s", s.cpu_s},     {"jobs_per_s", s.jobs_per_s},
+                          {"cpu_pct", 100 * s.cpu_util}});
+        auto pool = cfg.pool.size;
+        auto& q = c.get(axis::query);
+        if (q.find("{dry_rate}") != std::string::npos) r.metrics["calibrated_rate"] = calibrated_value(cal, "dry_rate", pool).value;
+        if (q.find("{wait_ms}") != std::string::npos) r.metrics["calibrated_wait_ms"] = calibrated_value(cal, "wait_ms", pool).value;
+        fill_job_metrics(r, s, result.records, lat);
+        r.errors = s.errors;
+        for (auto& j : result.records)
+            if (!j.ok && r.failed_feeds.size() < 3 &&
+                std::find(r.failed_feeds.begin(), r.failed_feeds.end(), j.feed) == r.failed_feeds.end())
+                r.failed_feeds.push_back(j.feed);
+        if (s.ok == 0) r.status = "error: no job succeeded";
+        if (rep == 1)
+            worker::write_jobs_csv((ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(), cfg,
+                                   result.records);
+    } catch (const std::invalid_argument& e) {
+        r.status = std::string("n/a: ") + e.what();
+    } catch (const std::exception& e) {
+        r.status = std::string("error: ") + e.what();
+    }
+    return r;
+}
+
+// A scenario whose queries name calibrated values measures the machine first, on its own corpus.
+calibration calibrate_if_needed(run_context& ctx, const planned& p) {
+    auto needing = std::find_if(p.configs.begin(), p.configs.end(), [](auto& c) { return needs_calibration(c.get(axis::query)); });
+    if (needing == p.configs.end()) return {};
+    calibration cal;
+    auto url = ctx.corpora.url(needing->get(axis::corpus));
+    if (url.empty()) {
+        cal.measured = true;
+        cal.error = "no server for corpus " + needing->get(axis::corpus);
+    } else {
+        cal = measure_calibration(url, ctx.worker_cpu);
+    }
+    if (ctx.opt.log_lines) {
+        ctx.meter.clear();
+        std::cerr << "[repro] " << p.def.id << " calibration: " << describe(cal) << "\n";
+    }
+    return cal;
+}
+
+// Every configuration of one scenario, repeated. Repetitions interleave (every configuration once, then
+// again), so a change in machine load spreads over all configurations instead of biasing the ones that
+// happened to run during it.
+scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t index, std::size_t count, int repeat,
+                              unsigned cores) {
+    scenario_outcome o;
+    o.def = p.def;
+    auto scenario_start = clock_type::now();
+    o.conditions.cores = cores;
+    auto note_load = [&o]() {
+        double l = load_average();
+        if (!std::isnan(l) && !(l <= o.conditions.load_average)) o.conditions.load_average = l;
+        return l;
+    };
+    note_load();
+    if (!p.skip.empty()) {
+        o.skip_reason = p.skip;
+        o.seconds = seconds_since(scenario_start);
+        return o;
+    }
+    o.ran = true;
+    if (ctx.opt.log_lines) {
+        ctx.meter.clear();
+        std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x " << repeat << "\n";
+    }
+    o.cal = calibrate_if_needed(ctx, p);
+    for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
+    std::vector<bool> not_applicable(p.configs.size(), false);
+    for (int k = 1; k <= repeat; ++k) {
+        for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
+            if (not_applicable[ci]) continue;  // no point repeating
+            auto& c = p.configs[ci];
+            double load = note_load();
+            ctx.meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(index + 1) + "/" + std::to_string(count) +
+                                                          "] config " + std::to_string(ci + 1) + "/" + std::to_string(p.configs.size()) +
+                                                          " " + replace_char(c.label, ';', ' ') + " rep " + std::to_string(k) + "/" +
+                                                          std::to_string(repeat));
+            auto r = run_one(ctx, p.def, c, ci, k, o.cal, o.latencies[ci]);
+            r.metrics["load_average"] = load;
+            if (ctx.opt.predict) r.metrics["predicted_jobs_per_s"] = ctx.opt.predict(c, r);
+            ctx.meter.end_run();
+            not_applicable[ci] = r.status.rfind("n/a", 0) == 0;
+            o.reps.push_back(std::move(r));
+        }
+    }
+    note_load();
+    o.seconds = seconds_since(scenario_start);
+    return o;
+}
+
+// The run's notes, meta.json, REPORT.md, index.html, results/latest and what CI fails on.
+void finalize(run_result& out, const runner_options& opt, const run_plan& plan, double load_start, unsigned cores) {
+    auto& rep = out.report;
     if (!opt.server_url.empty()) rep.notes.push_back("Measured against an external server: " + opt.server_url);
     double load_end = load_average();
     rep.notes.push_back("Load average (1 min) " + format_number(load_start) + " at the start, " + format_number(load_end) +
@@ -557,8 +538,8 @@ run_result run_reproduction(const runner_options& opt) {
                              : "."));
 
     std::vector<std::pair<std::string, std::string>> config{
-        {"matrix", opt.full ? "full" : "quick"}, {"repeat", std::to_string(repeat)},
-        {"server", rep.server}, {"pinning", rep.pinning}, {"shared_corpus", shared.string()},
+        {"matrix", opt.full ? "full" : "quick"}, {"repeat", std::to_string(plan.repeat)},
+        {"server", rep.server}, {"pinning", rep.pinning}, {"shared_corpus", plan.shared.string()},
         {"run_seconds", format_number(rep.seconds)}, {"load_average_start", format_number(load_start)},
         {"load_average_end", format_number(load_end)}};
     std::string ids;
@@ -569,6 +550,57 @@ run_result run_reproduction(const runner_options& opt) {
     write_report(rep, out.dir);
     update_latest(opt.results_root, out.dir);
     out.ci_failures = ci_failures(rep);
+}
+
+}  // namespace
+
+fs::path default_shared_corpus() {
+    if (const char* env = std::getenv("FEEDBENCH_SHARED_CORPUS"); env && *env) return env;
+    return FEEDBENCH_DEFAULT_SHARED_CORPUS;
+}
+
+run_result run_reproduction(const runner_options& opt) {
+    auto plan = make_plan(opt);
+
+    run_result out;
+    auto& rep = out.report;
+    rep.meta = meta::collect();
+    rep.run_id = meta::make_run_id(rep.meta);
+    rep.machine = meta::short_machine(rep.meta);
+    rep.full = opt.full;
+    rep.repeat = plan.repeat;
+    rep.command = opt.command;
+    out.dir = opt.out_dir.empty() ? opt.results_root / rep.run_id : opt.out_dir;
+    fs::create_directories(out.dir);
+    fs::create_directories(out.dir / "jobs");
+
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    bool pin = cores >= 2;
+    if (!pin) rep.pinning = "One core: server and worker share it (no pinning).";
+    else if (opt.server_url.empty()) rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
+    else rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) + " cores); the external server is not pinned by feedrepro.";
+    rep.server = opt.server_url.empty() ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
+                                        : opt.server_url + " (external; the corpus axis is ignored)";
+
+    double load_start = load_average();
+    auto plots = detect_gnuplot(opt.scripts_dir);
+    progress_meter meter(opt.progress, plan.cost);
+    corpus_cache corpora(plan.shared, opt.server_url, pin ? 0 : -1);
+    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1};
+    auto run_start = clock_type::now();
+    for (std::size_t si = 0; si < plan.scenarios.size(); ++si) {
+        auto o = run_scenario(ctx, plan.scenarios[si], si, plan.scenarios.size(), plan.repeat, cores);
+        finish_scenario(o, out.dir, plots, rep.machine, rep.meta.commit);
+        if (opt.log_lines) {
+            meter.clear();
+            std::cerr << "[repro] " << o.def.id << ": " << o.result.line << " (" << format_number(o.seconds) << " s)\n";
+        }
+        rep.scenarios.push_back(std::move(o));
+    }
+    meter.clear();
+    corpora.stop_servers();
+    rep.seconds = seconds_since(run_start);
+    finalize(out, opt, plan, load_start, cores);
     return out;
 }
 
