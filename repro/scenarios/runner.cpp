@@ -3,6 +3,8 @@
 
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
+#include "repro/diag/trace_session.hpp"
+#include "repro/external/external_worker.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/harness/feed_server.hpp"
 #include "repro/parse/feed_parser.hpp"
@@ -17,7 +19,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -408,7 +412,125 @@ struct run_context {
     progress_meter& meter;
     fs::path dir;       // the run folder
     int worker_cpu;     // -1 = not pinned
+    plot_env plots;
+    std::string subtitle;   // of every plot: machine and commit
 };
+
+void write_text(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(file.string() + ": cannot write");
+    out << text;
+}
+
+// "{examples}" in an external worker's command -> the repository's examples/ folder.
+std::vector<std::string> external_command(const external_worker& w) {
+    std::vector<std::string> argv;
+    for (auto a : w.command) {
+        for (std::size_t p; (p = a.find("{examples}")) != std::string::npos;) a.replace(p, 10, FEEDBENCH_EXAMPLES_DIR);
+        argv.push_back(std::move(a));
+    }
+    return argv;
+}
+
+external::external_config external_config_for(const scenario& def, const configuration& c, const std::string& url, int cpu,
+                                              const fs::path& out_dir) {
+    auto* w = def.find_external(external_name(c.get(axis::client)));
+    if (!w) throw std::invalid_argument("no external worker " + c.get(axis::client));
+    external::external_config ec;
+    ec.command = external_command(*w);
+    ec.server_url = url;
+    ec.read_size = c.get(axis::read_size);
+    ec.pool = static_cast<unsigned>(core::pool_spec::parse(c.get(axis::pool)).size);
+    ec.jobs = static_cast<unsigned>(std::stoul(c.get(axis::jobs)));
+    ec.formats = c.get(axis::formats) == "all" ? "all" : replace_char(c.get(axis::formats), '+', ',');
+    ec.out_dir = out_dir;
+    ec.timeout_s = 900;
+    ec.cpu = cpu;
+    return ec;
+}
+
+// An external worker's repetition: jobs/s over the span of its jobs (or its life), CPU from its rusage.
+void run_external_worker(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
+                         const std::string& url, rep_result& r, latency_series& lat) {
+    auto dir = ctx.dir / "external" / (def.id + "-" + std::to_string(config_index + 1) + "-" + std::to_string(rep));
+    auto ec = external_config_for(def, c, url, ctx.worker_cpu, dir);
+    external::external_result x;
+    try {
+        x = external::run_external(ec);
+    } catch (const std::runtime_error& e) {
+        throw std::invalid_argument(ec.command.front() + ": " + e.what());   // no data, with the worker's reason
+    }
+    double span = x.jobs_span_s > 0 ? x.jobs_span_s : x.wall_s;
+    auto jobs = static_cast<double>(x.jobs);
+    r.metrics.insert({{"jobs", jobs}, {"ok", double(x.ok)}, {"failed", double(x.failed)}, {"wall_s", x.wall_s},
+                      {"cpu_s", x.cpu_s()}, {"jobs_per_s", span > 0 ? jobs / span : no_value},
+                      {"cpu_pct", x.wall_s > 0 ? 100 * x.cpu_s() / x.wall_s : no_value}});
+    std::vector<double> latency = x.job_wall_ms;
+    lat.latency_ms.insert(lat.latency_ms.end(), latency.begin(), latency.end());
+    std::sort(latency.begin(), latency.end());
+    r.metrics["latency_p50_ms"] = percentile_sorted(latency, 0.50);
+    r.metrics["latency_p90_ms"] = percentile_sorted(latency, 0.90);
+    r.metrics["latency_p99_ms"] = percentile_sorted(latency, 0.99);
+    r.metrics["latency_max_ms"] = latency.empty() ? no_value : latency.back();
+    for (auto& [cls, n] : x.errors) r.errors[cls] = n;
+    if (x.timed_out) r.status = "error: the worker ran past " + format_number(ec.timeout_s) + " s and was stopped";
+    else if (x.exit_status != 0) r.status = "error: the worker exited with status " + std::to_string(x.exit_status);
+    else if (x.ok == 0) r.status = "error: no job succeeded";
+}
+
+// Jobs of a traced run: enough receive calls for the verdict, few enough that ptrace's cost stays bearable.
+constexpr unsigned diag_jobs = 10;
+
+// One extra run of an external configuration under feeddiag: its verdict and receive sizes go to the first
+// repetition's row, the histogram to the report. A machine that cannot trace gets the reason instead.
+void diagnose_external(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index,
+                       const std::string& url, rep_result& r, scenario_outcome& o) {
+    auto stem = def.id + "-" + std::to_string(config_index + 1);
+    auto dir = ctx.dir / "diag" / stem;
+    auto ec = external_config_for(def, c, url, -1, dir / "worker");
+    ec.jobs = std::min(ec.jobs, diag_jobs);
+    fs::create_directories(ec.out_dir);
+    // The contract's variables through env(1), stdout to a file through sh: each execs the next, so the traced
+    // process is the worker itself.
+    diag::trace_options t;
+    t.command = {"/bin/sh", "-c", "e=$1; shift; exec \"$@\" > \"$0\" 2> \"$e\"", (ec.out_dir / "worker.stdout").string(),
+                 (ec.out_dir / "worker.stderr").string(), "env"};
+    for (auto& [k, v] : external::worker_environment(ec)) t.command.push_back(k + "=" + v);
+    for (auto& a : ec.command) t.command.push_back(a);
+    std::string what = replace_char(c.label, ';', ' ');
+    try {
+        std::atomic<bool> stop{false};
+        auto d = diag::run_trace(t, stop);
+        if (d.exit_status.value_or(0) != 0)
+            throw std::runtime_error("the traced worker exited with status " + std::to_string(*d.exit_status));
+        write_text(dir / "diag.json", diag::json_report(d));
+        auto tsv = dir / "recv_sizes.tsv";
+        write_text(tsv, diag::recv_sizes_tsv(d));
+        auto kind = d.result.kind;
+        r.metrics["diag_tiny_reads"] = kind == diag::verdict_kind::tiny_reads ? 1 : 0;
+        r.metrics["diag_waiting_in_reads"] = kind == diag::verdict_kind::waiting_in_reads ? 1 : 0;
+        r.metrics["diag_healthy"] = kind == diag::verdict_kind::healthy ? 1 : 0;
+        auto recv = diag::summarize(d.counts);
+        r.metrics["recv_p50_bytes"] = static_cast<double>(recv.p50);
+        r.metrics["recv_calls_per_job"] = static_cast<double>(recv.calls) / ec.jobs;
+        o.diagnoses.push_back(what + ": " + diag::to_string(kind) + " (" + d.backend + ", " + std::to_string(ec.jobs) +
+                              " jobs): " + d.result.reason);
+        plot_result p;
+        p.spec.kind = "recv_sizes";
+        p.spec.name = def.id + "_recv_sizes_" + std::to_string(config_index + 1);
+        p.title = def.id + " bytes per socket receive call: " + what + " (" + diag::to_string(kind) + ")";
+        p.data = fs::relative(tsv, ctx.dir);
+        auto made = render_plot(ctx.plots, "recv_sizes", ctx.dir / p.spec.name,
+                                {{"data", tsv.string()}, {"title", p.title}, {"subtitle", ctx.subtitle}});
+        p.ok = made.ok;
+        p.error = made.error;
+        if (!made.png.empty()) p.png = made.png.filename();
+        if (!made.svg.empty()) p.svg = made.svg.filename();
+        o.extra_plots.push_back(std::move(p));
+    } catch (const std::exception& e) {
+        o.diagnoses.push_back(what + ": not diagnosed: " + e.what());
+    }
+}
 
 // One repetition of one configuration of a scenario. Never throws: a configuration that cannot run here is
 // "n/a: why", one that failed "error: why".
@@ -427,6 +549,10 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
         auto url = ctx.corpora.url(c.get(axis::corpus));
         if (url.empty()) {
             r.status = ctx.corpora.absent(c.get(axis::corpus));
+            return r;
+        }
+        if (!external_name(c.get(axis::client)).empty()) {
+            run_external_worker(ctx, def, c, config_index, rep, url, r, lat);
             return r;
         }
         auto cfg = worker_config_for(c, url, ctx.worker_cpu, cal);
@@ -476,6 +602,11 @@ calibration calibrate_if_needed(run_context& ctx, const planned& p) {
     return cal;
 }
 
+bool is_diagnosed(const scenario& def, const configuration& c) {
+    return !external_name(c.get(axis::client)).empty() &&
+           std::any_of(def.diagnose.begin(), def.diagnose.end(), [&](auto& sel) { return sel.matches(c); });
+}
+
 // Every configuration of one scenario, repeated. Repetitions interleave (every configuration once, then
 // again), so a change in machine load spreads over all configurations instead of biasing the ones that
 // happened to run during it.
@@ -515,6 +646,10 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
                                                           std::to_string(repeat));
             auto r = run_one(ctx, p.def, c, ci, k, o.cal, o.latencies[ci]);
             r.metrics["load_average"] = load;
+            if (k == 1 && r.status.empty() && is_diagnosed(p.def, c)) {
+                ctx.meter.clear();
+                diagnose_external(ctx, p.def, c, ci, ctx.corpora.url(c.get(axis::corpus)), r, o);
+            }
             if (ctx.opt.predict) r.metrics["predicted_jobs_per_s"] = ctx.opt.predict(c, r);
             ctx.meter.end_run();
             not_applicable[ci] = r.status.rfind("n/a", 0) == 0;
@@ -586,7 +721,7 @@ run_result run_reproduction(const runner_options& opt) {
     auto plots = detect_gnuplot(opt.scripts_dir);
     progress_meter meter(opt.progress, plan.cost);
     corpus_cache corpora(plan.shared, opt.server_url, pin ? 0 : -1);
-    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1};
+    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit};
     auto run_start = clock_type::now();
     for (std::size_t si = 0; si < plan.scenarios.size(); ++si) {
         auto o = run_scenario(ctx, plan.scenarios[si], si, plan.scenarios.size(), plan.repeat, cores);

@@ -82,7 +82,13 @@ void validate_value(axis a, const std::string& v, const place& at) {
                 bad("formats joined with '+', each of " + known + "all");
             }
         return;
-    case axis::client: return parses(core::parse_client, core::client_words.usage());
+    case axis::client:
+        if (v.rfind(external_client_prefix, 0) == 0) {
+            if (v.size() == external_client_prefix.size() || v.find_first_of(" \t,;{}") != std::string::npos)
+                bad("external:NAME, NAME given by an 'external' line");
+            return;
+        }
+        return parses(core::parse_client, std::string(core::client_words.usage()) + ", or external:NAME");
     case axis::read_size: return parses(core::read_size::parse, core::read_size::usage);
     case axis::consume: return parses(core::parse_consume, core::consume_words.usage());
     case axis::yield: return parses(core::parse_yield, core::yield_words.usage());
@@ -270,6 +276,14 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
                             "runner parse-memory uses only corpus, formats, pool and jobs; not " +
                             std::string(axis_names[static_cast<std::size_t>(a)]));
     }
+    for (bool full : {false, true})
+        for (auto& ml : full ? s.full : s.quick)
+            for (auto& [a, values] : ml.axes)
+                for (auto& v : values)
+                    if (a == axis::client && !external_name(v).empty() && !s.find_external(external_name(v)))
+                        place{origin, ml.line, full ? "full" : "quick"}.fail("client " + v + " names no 'external " +
+                                                                           external_name(v) + " COMMAND...' line");
+    if (!s.diagnose.empty() && s.runner != runner_kind::worker) place{origin, 0, "diagnose"}.fail("needs runner worker");
     for (bool full : {false, true}) {
         auto configs = expand(s, full);
         const char* matrix = full ? "full" : "quick";
@@ -313,6 +327,17 @@ std::optional<axis> parse_axis(std::string_view name) {
     return std::nullopt;
 }
 
+std::string external_name(std::string_view client) {
+    if (client.rfind(external_client_prefix, 0) != 0) return {};
+    return std::string(client.substr(external_client_prefix.size()));
+}
+
+const external_worker* scenario::find_external(std::string_view name) const {
+    for (auto& e : externals)
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
 std::string configuration::key() const {
     std::string k;
     for (std::size_t i = 0; i < axis_count; ++i) {
@@ -346,7 +371,11 @@ const std::vector<std::string>& metric_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> n{"jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct",
                                    "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-                                   "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms", "load_average"};
+                                   "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms", "load_average",
+                                   // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
+                                   // median bytes per socket receive call; receive calls per job
+                                   "diag_tiny_reads", "diag_waiting_in_reads", "diag_healthy", "recv_p50_bytes",
+                                   "recv_calls_per_job"};
         for (auto st : core::stage_names)
             for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "suspended_pct", "reads_per_job",
                            "yields_per_job", "share_pct", "cpu_share_pct"})
@@ -418,8 +447,20 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
                 s.table.push_back(m);
             }
             if (s.table.empty()) at.fail("empty value");
+        } else if (field == "external") {
+            auto w = words(value);
+            if (w.size() < 2) at.fail("expected NAME COMMAND [ARGS...]");
+            if (w[0].find_first_of(",;{}=:") != std::string::npos) at.fail("bad name '" + w[0] + "'");
+            if (s.find_external(w[0])) at.fail("'" + w[0] + "' given twice");
+            s.externals.push_back({w[0], {w.begin() + 1, w.end()}});
+        } else if (field == "diagnose") {
+            auto sel = parse_braced_selector(value, at);
+            if (std::none_of(sel.terms.begin(), sel.terms.end(),
+                             [](auto& t) { return t.first == axis::client && !external_name(t.second).empty(); }))
+                at.fail("the selector must name an external client (client=external:NAME): feeddiag traces a process");
+            s.diagnose.push_back(std::move(sel));
         } else {
-            at.fail("unknown field (known: id title finding why note must runner needs quick full check plot table)");
+            at.fail("unknown field (known: id title finding why note must runner needs quick full check plot table external diagnose)");
         }
     }
     if (s.table.empty()) s.table = {"jobs_per_s", "cpu_pct", "latency_p50_ms", "failed"};

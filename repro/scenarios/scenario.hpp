@@ -83,6 +83,17 @@ struct plot_spec {
 
 enum class runner_kind { worker, parse_memory };
 
+// An external worker (examples/README.md: the FEEDBENCH_* contract), named by an `external NAME COMMAND...`
+// line and chosen on the client axis as `client=external:NAME`. `{examples}` in the command is the
+// repository's examples/ folder.
+inline constexpr std::string_view external_client_prefix = "external:";
+struct external_worker {
+    std::string name;                    // "original-stack"
+    std::vector<std::string> command;    // argv
+};
+// "external:original-stack" -> "original-stack"; "" for beast, curl.
+std::string external_name(std::string_view client);
+
 struct matrix_line {
     std::vector<std::pair<axis, std::vector<std::string>>> axes;
     int line = 0;
@@ -101,6 +112,9 @@ struct scenario {
     std::vector<check> checks;
     std::vector<plot_spec> plots;
     std::vector<std::string> table;   // metric columns of the report table (default: jobs_per_s cpu_pct latency_p50_ms failed)
+    std::vector<external_worker> externals;   // the external workers the client axis may name
+    std::vector<selector> diagnose;           // external configurations traced with feeddiag (one extra run each)
+    const external_worker* find_external(std::string_view name) const;
     std::filesystem::path source;
 };
 

@@ -100,3 +100,59 @@ plot bars
     EXPECT_THAT(feedbench::core::read_file(dir / "meta.json").value_or(""), HasSubstr("\"verdict_E1\""));
     fs::remove_all(root);
 }
+
+// An external worker is any program honouring the FEEDBENCH_* contract: here a shell script that fetches each
+// job's feed with curl and writes jobs.csv; a second one fails the way Python without gevent does.
+TEST(scenario_end_to_end, external_worker_gets_a_row_and_a_missing_package_is_no_data) {
+    auto root = fs::temp_directory_path() / ("feedbench-e2e-ext-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    fs::create_directories(root);
+    {
+        std::ofstream w(root / "worker.sh");
+        w << "set -e\n"
+             "test -n \"$FEEDBENCH_SERVER\" && test -n \"$FEEDBENCH_OUT\" && test \"$FEEDBENCH_READ_SIZE\" = whole\n"
+             "path=$(curl -sf \"$FEEDBENCH_MANIFEST\" | awk -F'\\t' 'NR==2{print $2}')\n"
+             "echo job,feed,ok,error,bytes,items,wall_ms,start_s > \"$FEEDBENCH_OUT/jobs.csv\"\n"
+             "i=0\n"
+             "while [ $i -lt \"$FEEDBENCH_JOBS\" ]; do\n"
+             "  bytes=$(curl -sf \"$FEEDBENCH_SERVER$path\" | wc -c)\n"
+             "  echo $i,f,1,,$bytes,3,2.5,0.$i >> \"$FEEDBENCH_OUT/jobs.csv\"\n"
+             "  i=$((i + 1))\n"
+             "done\n";
+        std::ofstream m(root / "missing.sh");
+        m << "echo 'Traceback (most recent call last):' >&2\n"
+             "echo \"ModuleNotFoundError: No module named 'gevent'\" >&2\nexit 1\n";
+    }
+    sc::runner_options opt;
+    opt.scenarios = {sc::parse_scenario("id E4\ntitle external\nexternal sh /bin/sh " + (root / "worker.sh").string() +
+                                            "\nexternal nogevent /bin/sh " + (root / "missing.sh").string() +
+                                            "\nquick client=beast,external:sh,external:nogevent pool=2 jobs=4\n"
+                                            "check jobs_per_s{client=external:sh} measure\n"
+                                            "check jobs_per_s{client=external:nogevent} >= 1\n",
+                                        "e4")};
+    opt.repeat = 2;
+    opt.results_root = root;
+    opt.out_dir = root / "run";
+    opt.log_lines = false;
+    auto r = sc::run_reproduction(opt);
+    ASSERT_EQ(r.report.scenarios.size(), 1u);
+    auto& o = r.report.scenarios[0];
+    ASSERT_EQ(o.summary.size(), 3u);
+    auto& ext = o.summary[1];
+    EXPECT_EQ(ext.config.get(sc::axis::client), "external:sh");
+    EXPECT_EQ(ext.status, "");
+    EXPECT_EQ(ext.reps, 2u);
+    EXPECT_EQ(ext.median("jobs"), 4);
+    EXPECT_EQ(ext.median("ok"), 4);
+    EXPECT_EQ(ext.median("failed"), 0);
+    EXPECT_GT(ext.median("jobs_per_s"), 0);
+    EXPECT_EQ(ext.median("latency_p50_ms"), 2.5);
+    EXPECT_TRUE(fs::exists(root / "run" / "external" / "E4-2-1" / "jobs.csv"));
+    auto& missing = o.summary[2];
+    EXPECT_EQ(missing.reps, 1u);   // n/a: not repeated
+    EXPECT_THAT(missing.status, HasSubstr("n/a: "));
+    EXPECT_THAT(missing.status, HasSubstr("No module named 'gevent'"));
+    EXPECT_EQ(o.result.kind, sc::verdict_kind::no_data) << o.result.line;
+    EXPECT_THAT(o.result.line, HasSubstr("No module named 'gevent'"));
+    fs::remove_all(root);
+}
