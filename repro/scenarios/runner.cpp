@@ -4,6 +4,8 @@
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
 #include "repro/diag/trace_session.hpp"
+#include "repro/scenarios/amqp_run.hpp"
+#include "repro/scenarios/broker.hpp"
 #include "repro/external/external_worker.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/harness/feed_server.hpp"
@@ -139,6 +141,8 @@ worker::worker_config worker_config_for(const configuration& c, const std::strin
     cfg.charset = core::parse_charset(c.get(axis::charset));
     cfg.jobs = std::stoul(c.get(axis::jobs));
     cfg.cpu = cpu;
+    cfg.amqp_mode = core::parse_amqp_mode(c.get(axis::amqp));
+    cfg.prefetch = std::stoul(c.get(axis::prefetch));
     return cfg;
 }
 
@@ -342,7 +346,8 @@ struct run_plan {
 run_plan make_plan(const runner_options& opt) {
     auto all = opt.scenarios.empty() ? load_scenario_dir(opt.scenario_dir) : opt.scenarios;
     std::vector<scenario> chosen;
-    if (opt.only.empty()) chosen = all;
+    if (opt.only.empty())
+        std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), [&](auto& s) { return opt.full || s.in_quick; });
     for (auto& id : opt.only) {
         auto it = std::find_if(all.begin(), all.end(), [&](auto& s) { return s.id == id; });
         if (it == all.end()) {
@@ -366,6 +371,18 @@ run_plan make_plan(const runner_options& opt) {
     return plan;
 }
 
+// "synthetic:FEEDS:BYTES": the synthetic corpus with FEEDS feeds around BYTES each (S9's small bodies).
+std::optional<data::synthetic_options> synthetic_variant(const std::string& name) {
+    auto parts = split(name, ':');
+    if (parts.size() != 3 || parts[0] != "synthetic") return std::nullopt;
+    data::synthetic_options so;
+    so.feeds = std::strtoul(parts[1].c_str(), nullptr, 10);
+    so.median_bytes = std::strtoul(parts[2].c_str(), nullptr, 10);
+    if (so.feeds == 0 || so.median_bytes == 0) return std::nullopt;
+    so.min_bytes = std::min(so.min_bytes, so.median_bytes);
+    return so;
+}
+
 // Corpora and the embedded feed server of each, made on first use and kept for the whole run (or the
 // --server URL for every corpus).
 class corpus_cache {
@@ -378,6 +395,7 @@ public:
         auto& slot = corpora_[name];
         if (!slot) {
             if (name == "synthetic") slot = std::make_unique<data::corpus>(data::generate_synthetic());
+            else if (auto so = synthetic_variant(name)) slot = std::make_unique<data::corpus>(data::generate_synthetic(*so));
             else if (fs::is_directory(shared_ / name)) slot = std::make_unique<data::corpus>(data::load_directory(shared_ / name));
             else return nullptr;
         }
@@ -414,6 +432,7 @@ struct run_context {
     int worker_cpu;     // -1 = not pinned
     plot_env plots;
     std::string subtitle;   // of every plot: machine and commit
+    private_broker& broker; // started by the first configuration with intake=amqp
 };
 
 void write_text(const fs::path& file, const std::string& text) {
@@ -476,6 +495,40 @@ void run_external_worker(run_context& ctx, const scenario& def, const configurat
     if (x.timed_out) r.status = "error: the worker ran past " + format_number(ec.timeout_s) + " s and was stopped";
     else if (x.exit_status != 0) r.status = "error: the worker exited with status " + std::to_string(x.exit_status);
     else if (x.ok == 0) r.status = "error: no job succeeded";
+}
+
+// intake=amqp: the private broker, the publisher and the worker (in this process, or a fleet of processes).
+void run_amqp_worker(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
+                     const std::string& url, const calibration& cal, rep_result& r, latency_series& lat) {
+    amqp_run_options a;
+    a.worker = worker_config_for(c, url, ctx.worker_cpu, cal);
+    auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
+    for (auto& f : corpus->feeds)
+        if (format_selected(c.get(axis::formats), f.format)) a.ids.push_back(f.id);
+    if (a.ids.empty()) throw std::invalid_argument("no feed of formats " + c.get(axis::formats) + " in the corpus");
+    a.worker.formats = "all";   // the jobs are the published ids
+    a.jobs = a.worker.jobs;
+    a.processes = static_cast<unsigned>(std::stoul(c.get(axis::processes)));
+    a.publish_rate = std::atof(c.get(axis::publish).c_str());
+    a.incident = c.get(axis::incident);
+    a.dir = ctx.dir / "amqp" / (def.id + "-" + std::to_string(config_index + 1) + "-" + std::to_string(rep));
+    if (a.processes > 1 || a.incident == "worker-kill") fs::create_directories(a.dir);
+    a.feedworker = ctx.opt.feedworker;
+    a.progress = [&](std::size_t d, std::size_t t) { ctx.meter.jobs(d, t); };
+    auto res = run_amqp(a, ctx.broker);
+    r.metrics.insert(res.metrics.begin(), res.metrics.end());
+    if (res.in_process) {
+        auto& s = res.in_process->summary;
+        r.metrics.insert({{"jobs", double(s.jobs)}, {"ok", double(s.ok)}, {"failed", double(s.failed)}, {"wall_s", s.wall_s},
+                          {"cpu_s", s.cpu_s}, {"cpu_pct", 100 * s.cpu_util}});
+        fill_job_metrics(r, s, res.in_process->records, lat);
+        if (rep == 1)
+            worker::write_jobs_csv((ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(),
+                                   a.worker, res.in_process->records);
+    }
+    r.errors = res.errors;
+    r.status = res.status;
+    if (r.status.empty() && r.get("ok") == 0) r.status = "error: no job succeeded";
 }
 
 // Jobs of a traced run: enough receive calls for the verdict, few enough that ptrace's cost stays bearable.
@@ -553,6 +606,10 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
         }
         if (!external_name(c.get(axis::client)).empty()) {
             run_external_worker(ctx, def, c, config_index, rep, url, r, lat);
+            return r;
+        }
+        if (c.get(axis::intake) == "amqp") {
+            run_amqp_worker(ctx, def, c, config_index, rep, url, cal, r, lat);
             return r;
         }
         auto cfg = worker_config_for(c, url, ctx.worker_cpu, cal);
@@ -721,7 +778,8 @@ run_result run_reproduction(const runner_options& opt) {
     auto plots = detect_gnuplot(opt.scripts_dir);
     progress_meter meter(opt.progress, plan.cost);
     corpus_cache corpora(plan.shared, opt.server_url, pin ? 0 : -1);
-    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit};
+    private_broker broker(opt.broker_script, opt.broker_port ? opt.broker_port : default_broker_port());
+    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit, broker};
     auto run_start = clock_type::now();
     for (std::size_t si = 0; si < plan.scenarios.size(); ++si) {
         auto o = run_scenario(ctx, plan.scenarios[si], si, plan.scenarios.size(), plan.repeat, cores);

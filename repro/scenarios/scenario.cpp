@@ -109,6 +109,26 @@ void validate_value(axis a, const std::string& v, const place& at) {
         if (!parse_uint(v, k) || k == 0) bad("a job count >= 1");
         return;
     }
+    case axis::intake:
+        if (v != "amqp") parses(core::parse_intake, "embedded or amqp (the run's private broker)");
+        if (v != "embedded" && v != "amqp") bad("embedded or amqp (the run's private broker)");
+        return;
+    case axis::amqp: return parses(core::parse_amqp_mode, core::amqp_mode_words.usage());
+    case axis::prefetch:
+    case axis::processes: {
+        std::size_t k = 0;
+        if (!parse_uint(v, k) || k == 0 || k > 65535) bad("a count from 1 to 65535");
+        return;
+    }
+    case axis::publish: {
+        double r = 0;
+        if (!parse_double(v, r) || r < 0) bad("jobs/s >= 0 (0: the queue is filled before the workers start)");
+        return;
+    }
+    case axis::incident:
+        if (std::find(incident_words.begin(), incident_words.end(), v) == incident_words.end())
+            bad("none, broker-restart or worker-kill");
+        return;
     }
 }
 
@@ -267,6 +287,18 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
     if (s.title.empty()) place{origin, 0, "title"}.fail("missing");
     if (s.quick.empty()) place{origin, 0, "quick"}.fail("missing (at least one matrix line)");
     if (s.checks.empty()) place{origin, 0, "check"}.fail("missing (at least one verdict rule line)");
+    for (bool full : {false, true})
+        for (auto& c : expand(s, full)) {
+            auto line = [&](const char* what) { place{origin, 0, full ? "full" : "quick"}.fail(c.label + ": " + what); };
+            bool amqp = c.get(axis::intake) == "amqp";
+            if (!amqp && (c.get(axis::processes) != "1" || c.get(axis::publish) != "0" || c.get(axis::incident) != "none"))
+                line("processes, publish and incident need intake=amqp");
+            if (amqp && !external_name(c.get(axis::client)).empty()) line("an external worker takes its jobs from the feed server, not a broker");
+            if (c.get(axis::incident) == "broker-restart" && c.get(axis::processes) != "1")
+                line("incident=broker-restart runs one worker process (processes=1)");
+            if (c.get(axis::incident) == "worker-kill" && c.get(axis::processes) == "1")
+                line("incident=worker-kill needs processes >= 2 (one is killed, the others finish the queue)");
+        }
     if (s.runner == runner_kind::parse_memory) {
         for (auto* lines : {&s.quick, &s.full})
             for (auto& ml : *lines)
@@ -375,7 +407,12 @@ const std::vector<std::string>& metric_names() {
                                    // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
                                    // median bytes per socket receive call; receive calls per job
                                    "diag_tiny_reads", "diag_waiting_in_reads", "diag_healthy", "recv_p50_bytes",
-                                   "recv_calls_per_job"};
+                                   "recv_calls_per_job",
+                                   // AMQP intake: the broker's view of the run and what the workers recorded
+                                   "published", "intake_gets", "intake_empty_gets", "intake_gets_per_job",
+                                   "intake_deliveries", "intake_redeliveries", "left_on_queue", "jobs_lost",
+                                   "journal_rows", "acked_by_killed", "acked_without_row", "broker_cpu_us_per_job",
+                                   "worker_cpu_us_per_job", "process_jobs_per_s_min", "process_jobs_per_s_max"};
         for (auto st : core::stage_names)
             for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "suspended_pct", "reads_per_job",
                            "yields_per_job", "share_pct", "cpu_share_pct"})
@@ -433,6 +470,11 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
             once();
             if (value.empty() || value.find_first_of(" \t/") != std::string::npos) at.fail("expected a folder name of the shared corpus");
             s.needs_corpus = value;
+        } else if (field == "in-quick") {
+            once();
+            if (value == "yes") s.in_quick = true;
+            else if (value == "no") s.in_quick = false;
+            else at.fail("expected yes or no, got '" + value + "'");
         } else if (field == "quick") s.quick.push_back(parse_matrix_line(value, at));
         else if (field == "full") s.full.push_back(parse_matrix_line(value, at));
         else if (field == "check") { s.checks.push_back(parse_check(value, at)); check_lines.push_back(line_no); }
@@ -460,7 +502,7 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
                 at.fail("the selector must name an external client (client=external:NAME): feeddiag traces a process");
             s.diagnose.push_back(std::move(sel));
         } else {
-            at.fail("unknown field (known: id title finding why note must runner needs quick full check plot table external diagnose)");
+            at.fail("unknown field (known: id title finding why note must runner needs in-quick quick full check plot table external diagnose)");
         }
     }
     if (s.table.empty()) s.table = {"jobs_per_s", "cpu_pct", "latency_p50_ms", "failed"};

@@ -21,12 +21,20 @@ public:
 };
 
 // The configuration axes, in CSV column order. The words are the README's (Vocabulary).
-enum class axis { corpus, formats, client, read_size, consume, yield, pool, charset, query, jobs };
-inline constexpr std::size_t axis_count = 10;
+// intake: embedded, or amqp (the run's private broker); amqp: get | consume; prefetch: consume's window;
+// processes: worker processes on the queue (1: the worker runs in feedrepro; more: feedworker processes);
+// publish: jobs/s a producer trickles onto the queue while the workers run (0: the queue is filled first);
+// incident: none | broker-restart (the broker restarts mid-run) | worker-kill (one of the processes gets SIGKILL).
+enum class axis { corpus, formats, client, read_size, consume, yield, pool, charset, query, intake, amqp, prefetch,
+                  processes, publish, incident, jobs };
+inline constexpr std::size_t axis_count = 16;
 inline constexpr std::array<std::string_view, axis_count> axis_names{
-    "corpus", "formats", "client", "read_size", "consume", "yield", "pool", "charset", "query", "jobs"};
+    "corpus", "formats", "client", "read_size", "consume", "yield", "pool", "charset", "query", "intake", "amqp",
+    "prefetch", "processes", "publish", "incident", "jobs"};
 inline constexpr std::array<std::string_view, axis_count> axis_defaults{
-    "synthetic", "rss+atom+jsonfeed", "beast", "whole", "eager", "would-block", "1", "content", "none", "100"};
+    "synthetic", "rss+atom+jsonfeed", "beast", "whole", "eager", "would-block", "1", "content", "none", "embedded",
+    "consume", "10", "1", "0", "none", "100"};
+inline constexpr std::array<std::string_view, 3> incident_words{"none", "broker-restart", "worker-kill"};
 
 std::optional<axis> parse_axis(std::string_view name);
 
@@ -108,6 +116,7 @@ struct scenario {
     bool must_reproduce = false;
     runner_kind runner = runner_kind::worker;
     std::string needs_corpus;  // a folder of the shared corpus this scenario needs ("" = none)
+    bool in_quick = true;      // false: runs with --full or when --scenarios names it, not in the quick default
     std::vector<matrix_line> quick, full;
     std::vector<check> checks;
     std::vector<plot_spec> plots;

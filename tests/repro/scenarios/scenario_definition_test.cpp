@@ -197,3 +197,29 @@ check jobs_per_s{client=beast,read_size=whole} / jobs_per_s{client=external:py,r
     EXPECT_THAT(error_of(with_line(text, "client=beast,external:py", "client=beast,external:")),
                 HasSubstr("bad client value 'external:'"));
 }
+
+TEST(scenario_definition, intake_axes_need_a_broker) {
+    const std::string text = R"(id Q1
+title intake
+in-quick no
+quick corpus=synthetic:4:2000 intake=amqp amqp=get,consume prefetch=100 pool=20 jobs=30
+quick corpus=synthetic:4:2000 intake=amqp processes=2 incident=worker-kill jobs=30
+check jobs_per_s{amqp=consume,incident=none} / jobs_per_s{amqp=get} measure
+check acked_without_row{incident=worker-kill} <= 0
+)";
+    auto s = sc::parse_scenario(text, "q1.scn");
+    EXPECT_FALSE(s.in_quick);
+    auto configs = sc::expand(s, false);
+    ASSERT_EQ(configs.size(), 3u);
+    EXPECT_EQ(configs[0].get(sc::axis::intake), "amqp");
+    EXPECT_EQ(configs[0].get(sc::axis::processes), "1");
+    EXPECT_EQ(configs[2].get(sc::axis::incident), "worker-kill");
+    EXPECT_THAT(error_of(with_line(text, "intake=amqp processes=2", "processes=2")),
+                HasSubstr("processes, publish and incident need intake=amqp"));
+    EXPECT_THAT(error_of(with_line(text, "processes=2 incident=worker-kill", "incident=worker-kill")),
+                HasSubstr("incident=worker-kill needs processes >= 2"));
+    EXPECT_THAT(error_of(with_line(text, "amqp=get,consume", "amqp=poll")), HasSubstr("bad amqp value 'poll'"));
+    EXPECT_THAT(error_of(with_line(text, "intake=amqp amqp", "intake=kafka amqp")), HasSubstr("bad intake value 'kafka'"));
+    EXPECT_THAT(error_of(with_line(text, "incident=worker-kill", "incident=flood")), HasSubstr("bad incident value 'flood'"));
+    EXPECT_THAT(error_of(with_line(text, "in-quick no", "in-quick later")), HasSubstr("in-quick: expected yes or no"));
+}

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -154,5 +155,47 @@ TEST(scenario_end_to_end, external_worker_gets_a_row_and_a_missing_package_is_no
     EXPECT_THAT(missing.status, HasSubstr("No module named 'gevent'"));
     EXPECT_EQ(o.result.kind, sc::verdict_kind::no_data) << o.result.line;
     EXPECT_THAT(o.result.line, HasSubstr("No module named 'gevent'"));
+    fs::remove_all(root);
+}
+
+// intake=amqp: the runner starts its private broker, publishes each configuration's jobs, runs the worker in
+// this process and as a fleet of feedworker processes (one killed), and accounts for every published job.
+TEST(scenario_end_to_end, amqp_intake_runs_against_the_private_broker) {
+    if (!fs::exists("/usr/lib/rabbitmq/bin/rabbitmq-server"))
+        GTEST_SKIP() << "rabbitmq-server is not installed (apt-get install rabbitmq-server): AMQP scenario skipped";
+    auto root = fs::temp_directory_path() / ("feedbench-e2e-amqp-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    sc::runner_options opt;
+    opt.scenarios = {sc::parse_scenario(R"(id Q2
+title intake end to end
+quick corpus=synthetic:4:2000 intake=amqp amqp=get,consume pool=4 jobs=40
+quick corpus=synthetic:4:2000 intake=amqp amqp=consume pool=4 processes=2 jobs=40
+quick corpus=synthetic:4:2000 intake=amqp amqp=consume pool=4 query=delay=5 processes=2 incident=worker-kill jobs=400
+check jobs_lost{amqp=get} <= 0
+check jobs_lost{amqp=consume,processes=1} <= 0
+check jobs_lost{processes=2,incident=none} <= 0
+check acked_without_row{incident=worker-kill} <= 0
+)",
+                                        "q2")};
+    opt.repeat = 1;
+    opt.results_root = root;
+    opt.out_dir = root / "run";
+    opt.log_lines = false;
+    const char* offset = std::getenv("FEEDBENCH_TEST_PORT_OFFSET");
+    opt.broker_port = static_cast<unsigned short>(5691 + (offset ? std::atoi(offset) : 0));
+    auto r = sc::run_reproduction(opt);
+    auto& o = r.report.scenarios.at(0);
+    ASSERT_EQ(o.summary.size(), 4u);
+    for (auto& c : o.summary) {
+        EXPECT_EQ(c.status, "") << c.config.label;
+        EXPECT_EQ(c.median("published"), std::stod(c.config.get(sc::axis::jobs))) << c.config.label;
+        EXPECT_EQ(c.median("left_on_queue"), 0) << c.config.label;
+    }
+    EXPECT_EQ(o.summary[0].median("jobs"), 40);
+    EXPECT_GE(o.summary[0].median("intake_gets"), 40);   // get: at least one basic.get per job
+    EXPECT_EQ(o.summary[1].median("intake_gets"), 0);    // consume: none
+    EXPECT_EQ(o.summary[2].median("jobs"), 40);          // the fleet's two processes together
+    EXPECT_GE(o.summary[3].median("journal_rows"), 50);  // the kill waited for 50 journal rows
+    EXPECT_EQ(o.result.kind, sc::verdict_kind::reproduced) << o.result.line;
     fs::remove_all(root);
 }
