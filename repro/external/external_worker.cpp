@@ -1,12 +1,16 @@
 #include "repro/external/external_worker.hpp"
 
+#include "repro/sched/pool.hpp"
+
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+#include <algorithm>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -20,8 +24,9 @@ namespace feedbench::external {
 
 namespace {
 
-// One CSV line split at commas; a quoted field may hold commas and doubled quotes.
-std::vector<std::string> split_csv(const std::string& line) {
+}  // namespace
+
+std::vector<std::string> split_csv_line(const std::string& line) {
     std::vector<std::string> out(1);
     bool quoted = false;
     for (std::size_t i = 0; i < line.size(); ++i) {
@@ -41,6 +46,8 @@ std::vector<std::string> split_csv(const std::string& line) {
     return out;
 }
 
+namespace {
+
 std::uint64_t to_u64(const std::string& s, const char* column, std::size_t line) {
     try {
         std::size_t used = 0;
@@ -52,17 +59,30 @@ std::uint64_t to_u64(const std::string& s, const char* column, std::size_t line)
     }
 }
 
+// The last non-empty line of a text file ("" when there is none).
+std::string last_line(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+    if (!last.empty() && last.back() == '\r') last.pop_back();
+    return last;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> worker_environment(const external_config& cfg) {
     auto base = cfg.server_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    return {{"FEEDBENCH_SERVER", base},
+    std::vector<std::pair<std::string, std::string>> env{
+            {"FEEDBENCH_SERVER", base},
             {"FEEDBENCH_MANIFEST", cfg.manifest_url.empty() ? base + "/manifest" : cfg.manifest_url},
             {"FEEDBENCH_READ_SIZE", cfg.read_size},
             {"FEEDBENCH_POOL", std::to_string(cfg.pool)},
             {"FEEDBENCH_JOBS", std::to_string(cfg.jobs)},
             {"FEEDBENCH_OUT", cfg.out_dir.string()}};
+    if (!cfg.formats.empty()) env.emplace_back("FEEDBENCH_FORMATS", cfg.formats);
+    return env;
 }
 
 void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
@@ -70,7 +90,7 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
     if (!in) throw std::runtime_error("the worker wrote no " + path.string());
     std::string line;
     if (!std::getline(in, line)) throw std::runtime_error(path.string() + " is empty");
-    auto header = split_csv(line);
+    auto header = split_csv_line(line);
     auto col = [&](const char* name) {
         for (std::size_t i = 0; i < header.size(); ++i)
             if (header[i] == name) return i;
@@ -80,11 +100,18 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
                c_items = col("items");
     (void)c_job;
     (void)c_feed;
+    auto optional_col = [&](const char* name) {
+        auto it = std::find(header.begin(), header.end(), name);
+        return it == header.end() ? header.size() : static_cast<std::size_t>(it - header.begin());
+    };
+    const auto c_start = optional_col("start_s"), c_wall = optional_col("wall_ms");
+    double first_start = 0, last_end = 0;
+    bool timed = c_start < header.size() && c_wall < header.size();
     std::size_t line_no = 1;
     while (std::getline(in, line)) {
         ++line_no;
         if (line.empty() || line == "\r") continue;
-        auto f = split_csv(line);
+        auto f = split_csv_line(line);
         if (f.size() < header.size()) throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": too few columns");
         ++r.jobs;
         if (to_u64(f[c_ok], "ok", line_no) != 0) {
@@ -95,7 +122,14 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
         }
         r.bytes += to_u64(f[c_bytes], "bytes", line_no);
         r.items += to_u64(f[c_items], "items", line_no);
+        if (c_wall < header.size()) r.job_wall_ms.push_back(std::atof(f[c_wall].c_str()));
+        if (timed) {
+            double start = std::atof(f[c_start].c_str()), end = start + std::atof(f[c_wall].c_str()) / 1000;
+            first_start = r.jobs == 1 ? start : std::min(first_start, start);
+            last_end = std::max(last_end, end);
+        }
     }
+    if (timed && r.jobs > 0) r.jobs_span_s = std::max(0.0, last_end - first_start);
 }
 
 external_result run_external(const external_config& cfg) {
@@ -122,12 +156,23 @@ external_result run_external(const external_config& cfg) {
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    auto err_path = (cfg.out_dir / "worker.stderr").string();
+    auto out_path = (cfg.out_dir / "worker.stdout").string(), err_path = (cfg.out_dir / "worker.stderr").string();
+    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     external_result r;
     pid_t pid = -1;
     auto t0 = std::chrono::steady_clock::now();
-    int rc = ::posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+    int rc = 0;
+    auto spawn = [&] { rc = ::posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()); };
+    if (cfg.cpu >= 0) {
+        // The child inherits the spawning thread's CPU mask: spawn from a thread pinned to that core.
+        std::thread([&] {
+            sched::pin_this_thread(cfg.cpu);
+            spawn();
+        }).join();
+    } else {
+        spawn();
+    }
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) throw std::runtime_error("cannot start " + cfg.command.front() + ": " + std::strerror(rc));
 
@@ -156,6 +201,11 @@ external_result run_external(const external_config& cfg) {
     r.system_s = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
     r.voluntary_switches = static_cast<std::uint64_t>(ru.ru_nvcsw);
     r.involuntary_switches = static_cast<std::uint64_t>(ru.ru_nivcsw);
+    if (!std::filesystem::exists(cfg.out_dir / "jobs.csv") && r.exit_status != 0) {
+        auto why = last_line(err_path);
+        throw std::runtime_error("the worker exited with status " + std::to_string(r.exit_status) + " and wrote no jobs.csv" +
+                                 (why.empty() ? std::string() : ": " + why));
+    }
     read_jobs_csv(cfg.out_dir / "jobs.csv", r);
     r.jobs_per_s = r.wall_s > 0 ? static_cast<double>(r.jobs) / r.wall_s : 0;
     return r;

@@ -2,6 +2,8 @@
 // (examples/README.md): the inputs as FEEDBENCH_* environment variables, the worker writes OUT/jobs.csv with
 // at least the columns job, feed, ok, error, bytes, items. This runs the command, waits for it, reads back
 // jobs.csv and returns jobs/s and the child's CPU (rusage).
+// Optional inputs beyond the contract: FEEDBENCH_FORMATS (manifest formats, comma-separated); the child can be
+// pinned to one core.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +21,10 @@ struct external_config {
     std::string read_size = "whole";       // FEEDBENCH_READ_SIZE: 1, 10k, 500k, whole or N
     unsigned pool = 1;                     // FEEDBENCH_POOL
     unsigned jobs = 0;                     // FEEDBENCH_JOBS (0 = one per manifest entry)
-    std::filesystem::path out_dir;         // FEEDBENCH_OUT: jobs.csv goes here; the worker's stderr to worker.stderr
+    std::string formats;                   // FEEDBENCH_FORMATS when set: "rss,atom,jsonfeed" or "all"
+    std::filesystem::path out_dir;         // FEEDBENCH_OUT: jobs.csv goes here; the worker's stdout and stderr to worker.stdout, worker.stderr
     double timeout_s = 0;                  // 0 = none; past it the worker gets SIGTERM, then SIGKILL
+    int cpu = -1;                          // pin the worker (and its threads) to this core; -1 = not pinned
 };
 
 struct external_result {
@@ -32,14 +36,23 @@ struct external_result {
     std::uint64_t jobs = 0, ok = 0, failed = 0, bytes = 0, items = 0;   // from jobs.csv
     std::map<std::string, std::uint64_t> errors;   // error class -> jobs
     double jobs_per_s = 0;                 // jobs / wall
+    // With the optional columns start_s (seconds from the worker's first job) and wall_ms per job: the span from
+    // the first job's start to the last job's end (the interpreter's start-up left out), and each job's wall time.
+    double jobs_span_s = 0;                // 0 when jobs.csv has no start_s and wall_ms
+    std::vector<double> job_wall_ms;       // in row order; empty without wall_ms
     double cpu_s() const { return user_s + system_s; }
 };
 
 // The environment entries the worker gets (besides the inherited ones).
 std::vector<std::pair<std::string, std::string>> worker_environment(const external_config& cfg);
 
-// Throws std::runtime_error when the command cannot start or jobs.csv is missing or lacks a column.
+// Throws std::runtime_error when the command cannot start or jobs.csv is missing or lacks a column; when the
+// worker wrote no jobs.csv, the message gives its exit status and the last line of its stderr (for example a
+// Python ModuleNotFoundError).
 external_result run_external(const external_config& cfg);
+
+// One CSV line split at commas; a quoted field may hold commas and doubled quotes.
+std::vector<std::string> split_csv_line(const std::string& line);
 
 // Reads a jobs.csv (header row; columns job, feed, ok, error, bytes, items required, others ignored) into r.
 void read_jobs_csv(const std::filesystem::path& path, external_result& r);

@@ -1,4 +1,4 @@
-// feedrepro: reproduces the 2012 regression scenario by scenario (S1-S8) and writes results/<run-id>/
+// feedrepro: reproduces the 2012 regression scenario by scenario (S1-S11) and writes results/<run-id>/
 // with CSVs, plots, verdicts, REPORT.md and index.html. Logic lives in repro/scenarios.
 #include "repro/cli/cli.hpp"
 #include "repro/scenarios/compare.hpp"
@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
                 if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), s.id) == opt.only.end()) continue;
                 std::cout << s.id << "  " << s.title << "  [" << sc::expand(s, false).size() << " quick, "
                           << sc::expand(s, true).size() << " full configurations" << (s.must_reproduce ? ", must reproduce" : "")
-                          << (s.needs_corpus.empty() ? "" : ", needs " + s.needs_corpus) << "]\n";
+                          << (s.needs_corpus.empty() ? "" : ", needs " + s.needs_corpus)
+                          << (s.in_quick ? "" : ", with --full or --scenarios only") << "]\n";
             }
             return cli::exit_ok;
         }

@@ -314,6 +314,11 @@ void finish_scenario(scenario_outcome& o, const fs::path& dir, const plot_env& e
         o.plots.push_back(make_plot(o, p, dir, env, subtitle));
         o.files.push_back(o.plots.back().data);
     }
+    for (auto& p : o.extra_plots) {
+        o.plots.push_back(p);
+        o.files.push_back(p.data);
+    }
+    o.extra_plots.clear();
 }
 
 std::string verdict_table(const run_report& r) {
@@ -378,6 +383,11 @@ std::string report_markdown(const run_report& r) {
         }
         md << "\n";
         if (auto f = failures_text(o); !f.empty()) md << "Failed jobs by error class, all repetitions: " << f << ".\n\n";
+        if (!o.diagnoses.empty()) {
+            md << "feeddiag (bytes per socket receive call, CPU vs wall; histograms below):\n\n";
+            for (auto& d : o.diagnoses) md << "- " << md_escape(d) << "\n";
+            md << "\n";
+        }
         for (auto& p : o.plots) {
             if (!p.png.empty()) md << "![" << md_escape(p.title) << "](" << p.png.string() << ")\n";
             if (!p.svg.empty()) md << "[SVG](" << p.svg.string() << ") · ";
@@ -448,6 +458,11 @@ std::string report_html(const run_report& r) {
         }
         h << "</table>\n";
         if (auto f = failures_text(o); !f.empty()) h << "<p>Failed jobs by error class, all repetitions: " << e(f) << ".</p>\n";
+        if (!o.diagnoses.empty()) {
+            h << "<p>feeddiag (bytes per socket receive call, CPU vs wall; histograms below):</p><ul>";
+            for (auto& d : o.diagnoses) h << "<li>" << e(d) << "</li>";
+            h << "</ul>\n";
+        }
         for (auto& p : o.plots) {
             h << "<figure>";
             if (!p.png.empty()) h << "<img src=\"" << e(p.png.string()) << "\" alt=\"" << e(p.title) << "\">";

@@ -34,6 +34,8 @@ struct scenario_outcome {
     run_conditions conditions;               // load while it ran (heavy load turns failures into NO DATA)
     calibration cal;                         // measured before it ran, when its queries name calibrated values
     std::vector<plot_result> plots;
+    std::vector<plot_result> extra_plots;    // made while running (feeddiag's receive-size histograms): joined to plots
+    std::vector<std::string> diagnoses;      // feeddiag's verdict line per diagnosed configuration, or why not
     std::vector<std::filesystem::path> files;  // CSVs written, relative to the run folder
     double seconds = 0;
 };

@@ -3,9 +3,15 @@
 
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
+#include "repro/diag/trace_session.hpp"
+#include "repro/scenarios/amqp_run.hpp"
+#include "repro/scenarios/broker.hpp"
+#include "repro/external/external_worker.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/harness/feed_server.hpp"
 #include "repro/parse/feed_parser.hpp"
+#include "repro/sched/job_meter.hpp"
+#include "repro/sched/pool.hpp"
 #include "repro/worker/run.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -13,13 +19,12 @@
 #include <boost/asio/spawn.hpp>
 #include <fmt/format.h>
 
-#include <pthread.h>
-#include <sched.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <fstream>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -39,11 +44,7 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-double thread_cpu_s() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+double thread_cpu_s() { return static_cast<double>(sched::thread_cpu_now_ns()) * 1e-9; }
 
 std::string clock_text(double s) {
     if (!(s >= 0) || !std::isfinite(s)) return "?";
@@ -82,16 +83,10 @@ double cost_guess(const scenario& s, const configuration& c) {
     return 0.05 + jobs * (per_job + wait / pool);
 }
 
-void pin_this_thread(int cpu) {
-    if (cpu < 0) return;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-}
-
-// Metrics of one run from its job records (percentiles over every job) and its summary.
-void fill_job_metrics(rep_result& r, const std::vector<core::job_record>& records, latency_series& lat) {
+// Metrics of one run: job latency percentiles from its records, the stages' from the worker's summary
+// (nearest-rank over every job, the same numbers feedworker prints).
+void fill_job_metrics(rep_result& r, const worker::run_summary& s, const std::vector<core::job_record>& records,
+                      latency_series& lat) {
     std::vector<double> latency;
     double total_wall = 0;
     for (auto& j : records) {
@@ -106,38 +101,23 @@ void fill_job_metrics(rep_result& r, const std::vector<core::job_record>& record
     r.metrics["latency_p99_ms"] = percentile_sorted(latency, 0.99);
     r.metrics["latency_max_ms"] = latency.empty() ? no_value : latency.back();
     double n = static_cast<double>(records.size());
+    auto per_job = [&](double v) { return n > 0 ? v : no_value; };
     double total_cpu = 0;
-    for (auto& j : records)
-        for (auto& m : j.stages) total_cpu += static_cast<double>(m.cpu_ns) / 1e3;
-    for (std::size_t s = 0; s < core::stage_count; ++s) {
-        std::string st(core::stage_names[s]);
-        std::vector<double> wall, cpu, susp;
-        double reads = 0, yields = 0, stage_wall = 0, stage_cpu = 0, stage_susp = 0;
-        for (auto& j : records) {
-            auto& m = j.stages[s];
-            wall.push_back(static_cast<double>(m.wall_ns) / 1e3);
-            cpu.push_back(static_cast<double>(m.cpu_ns) / 1e3);
-            susp.push_back(static_cast<double>(m.suspended_ns) / 1e3);
-            reads += static_cast<double>(m.reads);
-            yields += static_cast<double>(m.yields);
-            stage_wall += static_cast<double>(m.wall_ns) / 1e3;
-            stage_cpu += static_cast<double>(m.cpu_ns) / 1e3;
-            stage_susp += static_cast<double>(m.suspended_ns) / 1e3;
-        }
-        std::sort(wall.begin(), wall.end());
-        std::sort(cpu.begin(), cpu.end());
-        std::sort(susp.begin(), susp.end());
-        r.metrics[st + "_wall_p50_us"] = percentile_sorted(wall, 0.5);
-        r.metrics[st + "_wall_p99_us"] = percentile_sorted(wall, 0.99);
-        r.metrics[st + "_cpu_p50_us"] = percentile_sorted(cpu, 0.5);
-        r.metrics[st + "_suspended_p50_us"] = percentile_sorted(susp, 0.5);
+    for (auto& st : s.stages) total_cpu += st.cpu_total_us;
+    for (std::size_t i = 0; i < core::stage_count; ++i) {
+        std::string name(core::stage_names[i]);
+        auto& st = s.stages[i];
+        r.metrics[name + "_wall_p50_us"] = per_job(st.wall_us.p50);
+        r.metrics[name + "_wall_p99_us"] = per_job(st.wall_us.p99);
+        r.metrics[name + "_cpu_p50_us"] = per_job(st.cpu_us.p50);
+        r.metrics[name + "_suspended_p50_us"] = per_job(st.suspended_us.p50);
         // Share of the stage's wall time its jobs spent suspended in the scheduler (summed over jobs). OS
         // preemption of a running job counts as running, so a loaded machine cannot fake this share.
-        r.metrics[st + "_suspended_pct"] = stage_wall > 0 ? 100.0 * stage_susp / stage_wall : no_value;
-        r.metrics[st + "_reads_per_job"] = n > 0 ? reads / n : no_value;
-        r.metrics[st + "_yields_per_job"] = n > 0 ? yields / n : no_value;
-        r.metrics[st + "_share_pct"] = total_wall > 0 ? 100.0 * stage_wall / total_wall : no_value;
-        r.metrics[st + "_cpu_share_pct"] = total_cpu > 0 ? 100.0 * stage_cpu / total_cpu : no_value;
+        r.metrics[name + "_suspended_pct"] = st.wall_total_us > 0 ? 100.0 * st.suspended_total_us / st.wall_total_us : no_value;
+        r.metrics[name + "_reads_per_job"] = per_job(static_cast<double>(st.reads) / n);
+        r.metrics[name + "_yields_per_job"] = per_job(static_cast<double>(st.yields) / n);
+        r.metrics[name + "_share_pct"] = total_wall > 0 ? 100.0 * st.wall_total_us / total_wall : no_value;
+        r.metrics[name + "_cpu_share_pct"] = total_cpu > 0 ? 100.0 * st.cpu_total_us / total_cpu : no_value;
     }
 }
 
@@ -160,6 +140,8 @@ worker::worker_config worker_config_for(const configuration& c, const std::strin
     cfg.charset = core::parse_charset(c.get(axis::charset));
     cfg.jobs = std::stoul(c.get(axis::jobs));
     cfg.cpu = cpu;
+    cfg.amqp_mode = core::parse_amqp_mode(c.get(axis::amqp));
+    cfg.prefetch = std::stoul(c.get(axis::prefetch));
     return cfg;
 }
 
@@ -187,7 +169,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
     std::vector<job_times> times(jobs);
     double wall_s = 0, cpu_s = 0;
     std::thread t([&] {
-        pin_this_thread(worker_cpu);
+        if (worker_cpu >= 0) sched::pin_this_thread(worker_cpu);
         net::io_context io;
         std::size_t next = 0;
         for (std::size_t k = 0; k < pool.size; ++k)
@@ -345,17 +327,26 @@ void update_latest(const fs::path& results_root, const fs::path& dir) {
     if (!ec) fs::rename(tmp, results_root / "latest", ec);
 }
 
-}  // namespace
+// The plan: the chosen scenarios in order, each with its configurations (or why it is skipped), and the
+// ETA's cost guess over all of them.
+struct planned {
+    scenario def;
+    std::vector<configuration> configs;
+    std::string skip;
+};
 
-fs::path default_shared_corpus() {
-    if (const char* env = std::getenv("FEEDBENCH_SHARED_CORPUS"); env && *env) return env;
-    return FEEDBENCH_DEFAULT_SHARED_CORPUS;
-}
+struct run_plan {
+    std::vector<planned> scenarios;
+    fs::path shared;   // the shared corpus folder
+    int repeat = 1;
+    double cost = 0;   // seconds, cost_guess summed over every run
+};
 
-run_result run_reproduction(const runner_options& opt) {
+run_plan make_plan(const runner_options& opt) {
     auto all = opt.scenarios.empty() ? load_scenario_dir(opt.scenario_dir) : opt.scenarios;
     std::vector<scenario> chosen;
-    if (opt.only.empty()) chosen = all;
+    if (opt.only.empty())
+        std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), [&](auto& s) { return opt.full || s.in_quick; });
     for (auto& id : opt.only) {
         auto it = std::find_if(all.begin(), all.end(), [&](auto& s) { return s.id == id; });
         if (it == all.end()) {
@@ -365,188 +356,370 @@ run_result run_reproduction(const runner_options& opt) {
         }
         chosen.push_back(*it);
     }
-    auto shared = opt.shared_corpus.empty() ? default_shared_corpus() : opt.shared_corpus;
-    int repeat = std::max(1, opt.repeat);
-
-    run_result out;
-    auto& rep = out.report;
-    rep.meta = meta::collect();
-    rep.run_id = meta::make_run_id(rep.meta);
-    rep.machine = meta::short_machine(rep.meta);
-    rep.full = opt.full;
-    rep.repeat = repeat;
-    rep.command = opt.command;
-    out.dir = opt.out_dir.empty() ? opt.results_root / rep.run_id : opt.out_dir;
-    fs::create_directories(out.dir);
-    fs::create_directories(out.dir / "jobs");
-
-    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    bool pin = cores >= 2;
-    int worker_cpu = pin ? 1 : -1;
-    if (!pin) rep.pinning = "One core: server and worker share it (no pinning).";
-    else if (opt.server_url.empty()) rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
-    else rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) + " cores); the external server is not pinned by feedrepro.";
-    rep.server = opt.server_url.empty() ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
-                                        : opt.server_url + " (external; the corpus axis is ignored)";
-
-    // Plan: the configurations of each scenario, and the ETA's cost guess.
-    struct planned {
-        scenario def;
-        std::vector<configuration> configs;
-        std::string skip;
-    };
-    std::vector<planned> plan;
-    double planned_cost = 0;
+    run_plan plan;
+    plan.shared = opt.shared_corpus.empty() ? default_shared_corpus() : opt.shared_corpus;
+    plan.repeat = std::max(1, opt.repeat);
     for (auto& s : chosen) {
         planned p{s, expand(s, opt.full), {}};
-        if (!s.needs_corpus.empty() && !fs::is_directory(shared / s.needs_corpus))
-            p.skip = "the shared corpus folder " + (shared / s.needs_corpus).string() + " is absent";
+        if (!s.needs_corpus.empty() && !fs::is_directory(plan.shared / s.needs_corpus))
+            p.skip = "the shared corpus folder " + (plan.shared / s.needs_corpus).string() + " is absent";
         if (p.skip.empty())
-            for (auto& c : p.configs) planned_cost += cost_guess(s, c) * repeat;
-        plan.push_back(std::move(p));
+            for (auto& c : p.configs) plan.cost += cost_guess(s, c) * plan.repeat;
+        plan.scenarios.push_back(std::move(p));
     }
+    return plan;
+}
 
-    // Corpora and their servers, made on first use.
-    std::map<std::string, std::unique_ptr<data::corpus>> corpora;
-    std::map<std::string, std::unique_ptr<feedserver::server_thread>> servers;
-    auto corpus_for = [&](const std::string& name) -> const data::corpus* {
-        auto& slot = corpora[name];
+// "synthetic:FEEDS:BYTES": the synthetic corpus with FEEDS feeds around BYTES each (S9's small bodies).
+std::optional<data::synthetic_options> synthetic_variant(const std::string& name) {
+    auto parts = split(name, ':');
+    if (parts.size() != 3 || parts[0] != "synthetic") return std::nullopt;
+    data::synthetic_options so;
+    so.feeds = std::strtoul(parts[1].c_str(), nullptr, 10);
+    so.median_bytes = std::strtoul(parts[2].c_str(), nullptr, 10);
+    if (so.feeds == 0 || so.median_bytes == 0) return std::nullopt;
+    so.min_bytes = std::min(so.min_bytes, so.median_bytes);
+    return so;
+}
+
+// Corpora and the embedded feed server of each, made on first use and kept for the whole run (or the
+// --server URL for every corpus).
+class corpus_cache {
+public:
+    corpus_cache(fs::path shared, std::string server_url, int server_cpu)
+        : shared_(std::move(shared)), server_url_(std::move(server_url)), server_cpu_(server_cpu) {}
+
+    // nullptr when the folder is absent.
+    const data::corpus* corpus(const std::string& name) {
+        auto& slot = corpora_[name];
         if (!slot) {
             if (name == "synthetic") slot = std::make_unique<data::corpus>(data::generate_synthetic());
-            else if (fs::is_directory(shared / name)) slot = std::make_unique<data::corpus>(data::load_directory(shared / name));
+            else if (auto so = synthetic_variant(name)) slot = std::make_unique<data::corpus>(data::generate_synthetic(*so));
+            else if (fs::is_directory(shared_ / name)) slot = std::make_unique<data::corpus>(data::load_directory(shared_ / name));
             else return nullptr;
         }
         return slot.get();
-    };
-    auto url_for = [&](const std::string& name) -> std::string {
-        if (!opt.server_url.empty()) return opt.server_url;
-        auto& slot = servers[name];
+    }
+    // "" when the corpus folder is absent.
+    std::string url(const std::string& name) {
+        if (!server_url_.empty()) return server_url_;
+        auto& slot = servers_[name];
         if (!slot) {
-            auto* c = corpus_for(name);
+            auto* c = corpus(name);
             if (!c) return {};
-            slot = harness::start_embedded_server(*c, pin ? 0 : -1);
+            slot = harness::start_embedded_server(*c, server_cpu_);
         }
         return slot->base_url();
-    };
-
-    double load_start = load_average();
-    auto plots = detect_gnuplot(opt.scripts_dir);
-    progress_meter meter(opt.progress, planned_cost);
-    auto run_start = clock_type::now();
-    for (std::size_t si = 0; si < plan.size(); ++si) {
-        auto& p = plan[si];
-        scenario_outcome o;
-        o.def = p.def;
-        auto scenario_start = clock_type::now();
-        o.conditions.cores = cores;
-        auto note_load = [&o]() {
-            double l = load_average();
-            if (!std::isnan(l) && !(l <= o.conditions.load_average)) o.conditions.load_average = l;
-            return l;
-        };
-        note_load();
-        if (!p.skip.empty()) {
-            o.skip_reason = p.skip;
-        } else {
-            o.ran = true;
-            if (opt.log_lines) {
-                meter.clear();
-                std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
-                          << repeat << "\n";
-            }
-            // A scenario whose queries name calibrated values measures the machine first, on its own corpus.
-            auto needing = std::find_if(p.configs.begin(), p.configs.end(),
-                                        [](auto& c) { return needs_calibration(c.get(axis::query)); });
-            if (needing != p.configs.end()) {
-                auto url = url_for(needing->get(axis::corpus));
-                if (url.empty()) {
-                    o.cal.measured = true;
-                    o.cal.error = "no server for corpus " + needing->get(axis::corpus);
-                } else {
-                    o.cal = measure_calibration(url, worker_cpu);
-                }
-                if (opt.log_lines) {
-                    meter.clear();
-                    std::cerr << "[repro] " << p.def.id << " calibration: " << describe(o.cal) << "\n";
-                }
-            }
-            // Repetitions interleave (every configuration once, then again), so a change in machine load
-            // spreads over all configurations instead of biasing the ones that happened to run during it.
-            for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
-            std::vector<bool> not_applicable(p.configs.size(), false);
-            for (int k = 1; k <= repeat; ++k) {
-                for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
-                    if (not_applicable[ci]) continue;  // no point repeating
-                    auto& c = p.configs[ci];
-                    auto& lat = o.latencies[ci];
-                    rep_result r;
-                    r.config = c;
-                    r.rep = k;
-                    r.metrics["load_average"] = note_load();
-                    meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(si + 1) + "/" +
-                                                              std::to_string(plan.size()) + "] config " + std::to_string(ci + 1) +
-                                                              "/" + std::to_string(p.configs.size()) + " " +
-                                                              replace_char(c.label, ';', ' ') + " rep " + std::to_string(k) +
-                                                              "/" + std::to_string(repeat));
-                    try {
-                        if (p.def.runner == runner_kind::parse_memory) {
-                            auto* corpus = corpus_for(c.get(axis::corpus));
-                            if (!corpus) r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
-                            else run_parse_memory(c, *corpus, worker_cpu, r, lat);
-                        } else {
-                            auto url = url_for(c.get(axis::corpus));
-                            if (url.empty()) {
-                                r.status = "n/a: corpus folder " + (shared / c.get(axis::corpus)).string() + " absent";
-                            } else {
-                                auto cfg = worker_config_for(c, url, worker_cpu, o.cal);
-                                auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { meter.jobs(d, t); });
-                                auto& s = result.summary;
-                                r.metrics.insert({{"jobs", double(s.jobs)},       {"ok", double(s.ok)},
-                                                  {"failed", double(s.failed)},   {"wall_s", s.wall_s},
-                                                  {"cpu_s", s.cpu_s},             {"jobs_per_s", s.jobs_per_s},
-                                                  {"cpu_pct", 100 * s.cpu_util}});
-                                auto pool = cfg.pool.size;
-                                auto& q = c.get(axis::query);
-                                if (q.find("{dry_rate}") != std::string::npos)
-                                    r.metrics["calibrated_rate"] = calibrated_value(o.cal, "dry_rate", pool).value;
-                                if (q.find("{wait_ms}") != std::string::npos)
-                                    r.metrics["calibrated_wait_ms"] = calibrated_value(o.cal, "wait_ms", pool).value;
-                                fill_job_metrics(r, result.records, lat);
-                                r.errors = s.errors;
-                                for (auto& j : result.records)
-                                    if (!j.ok && r.failed_feeds.size() < 3 &&
-                                        std::find(r.failed_feeds.begin(), r.failed_feeds.end(), j.feed) == r.failed_feeds.end())
-                                        r.failed_feeds.push_back(j.feed);
-                                if (s.ok == 0) r.status = "error: no job succeeded";
-                                if (k == 1)
-                                    worker::write_jobs_csv((out.dir / "jobs" / (p.def.id + "-" + std::to_string(ci + 1) + ".csv")).string(),
-                                                           cfg, result.records);
-                            }
-                        }
-                    } catch (const std::invalid_argument& e) {
-                        r.status = std::string("n/a: ") + e.what();
-                    } catch (const std::exception& e) {
-                        r.status = std::string("error: ") + e.what();
-                    }
-                    if (opt.predict) r.metrics["predicted_jobs_per_s"] = opt.predict(c, r);
-                    meter.end_run();
-                    not_applicable[ci] = r.status.rfind("n/a", 0) == 0;
-                    o.reps.push_back(std::move(r));
-                }
-            }
-        }
-        note_load();
-        o.seconds = seconds_since(scenario_start);
-        finish_scenario(o, out.dir, plots, rep.machine, rep.meta.commit);
-        if (opt.log_lines) {
-            meter.clear();
-            std::cerr << "[repro] " << o.def.id << ": " << o.result.line << " (" << format_number(o.seconds) << " s)\n";
-        }
-        rep.scenarios.push_back(std::move(o));
     }
-    meter.clear();
-    servers.clear();
-    rep.seconds = seconds_since(run_start);
+    std::string absent(const std::string& name) const { return "n/a: corpus folder " + (shared_ / name).string() + " absent"; }
+    void stop_servers() { servers_.clear(); }
+
+private:
+    fs::path shared_;
+    std::string server_url_;
+    int server_cpu_;
+    std::map<std::string, std::unique_ptr<data::corpus>> corpora_;
+    std::map<std::string, std::unique_ptr<feedserver::server_thread>> servers_;
+};
+
+// What every run of a reproduction shares.
+struct run_context {
+    const runner_options& opt;
+    corpus_cache& corpora;
+    progress_meter& meter;
+    fs::path dir;       // the run folder
+    int worker_cpu;     // -1 = not pinned
+    plot_env plots;
+    std::string subtitle;   // of every plot: machine and commit
+    private_broker& broker; // started by the first configuration with intake=amqp
+};
+
+void write_text(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(file.string() + ": cannot write");
+    out << text;
+}
+
+// "{examples}" in an external worker's command -> the repository's examples/ folder.
+std::vector<std::string> external_command(const external_worker& w) {
+    std::vector<std::string> argv;
+    for (auto a : w.command) {
+        for (std::size_t p; (p = a.find("{examples}")) != std::string::npos;) a.replace(p, 10, FEEDBENCH_EXAMPLES_DIR);
+        argv.push_back(std::move(a));
+    }
+    return argv;
+}
+
+external::external_config external_config_for(const scenario& def, const configuration& c, const std::string& url, int cpu,
+                                              const fs::path& out_dir) {
+    auto* w = def.find_external(external_name(c.get(axis::client)));
+    if (!w) throw std::invalid_argument("no external worker " + c.get(axis::client));
+    external::external_config ec;
+    ec.command = external_command(*w);
+    ec.server_url = url;
+    ec.read_size = c.get(axis::read_size);
+    ec.pool = static_cast<unsigned>(core::pool_spec::parse(c.get(axis::pool)).size);
+    ec.jobs = static_cast<unsigned>(std::stoul(c.get(axis::jobs)));
+    ec.formats = c.get(axis::formats) == "all" ? "all" : replace_char(c.get(axis::formats), '+', ',');
+    ec.out_dir = out_dir;
+    ec.timeout_s = 900;
+    ec.cpu = cpu;
+    return ec;
+}
+
+// An external worker's repetition: jobs/s over the span of its jobs (or its life), CPU from its rusage.
+void run_external_worker(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
+                         const std::string& url, rep_result& r, latency_series& lat) {
+    auto dir = ctx.dir / "external" / (def.id + "-" + std::to_string(config_index + 1) + "-" + std::to_string(rep));
+    auto ec = external_config_for(def, c, url, ctx.worker_cpu, dir);
+    external::external_result x;
+    try {
+        x = external::run_external(ec);
+    } catch (const std::runtime_error& e) {
+        throw std::invalid_argument(ec.command.front() + ": " + e.what());   // no data, with the worker's reason
+    }
+    double span = x.jobs_span_s > 0 ? x.jobs_span_s : x.wall_s;
+    auto jobs = static_cast<double>(x.jobs);
+    r.metrics.insert({{"jobs", jobs}, {"ok", double(x.ok)}, {"failed", double(x.failed)}, {"wall_s", x.wall_s},
+                      {"cpu_s", x.cpu_s()}, {"jobs_per_s", span > 0 ? jobs / span : no_value},
+                      {"cpu_pct", x.wall_s > 0 ? 100 * x.cpu_s() / x.wall_s : no_value}});
+    std::vector<double> latency = x.job_wall_ms;
+    lat.latency_ms.insert(lat.latency_ms.end(), latency.begin(), latency.end());
+    std::sort(latency.begin(), latency.end());
+    r.metrics["latency_p50_ms"] = percentile_sorted(latency, 0.50);
+    r.metrics["latency_p90_ms"] = percentile_sorted(latency, 0.90);
+    r.metrics["latency_p99_ms"] = percentile_sorted(latency, 0.99);
+    r.metrics["latency_max_ms"] = latency.empty() ? no_value : latency.back();
+    for (auto& [cls, n] : x.errors) r.errors[cls] = n;
+    if (x.timed_out) r.status = "error: the worker ran past " + format_number(ec.timeout_s) + " s and was stopped";
+    else if (x.exit_status != 0) r.status = "error: the worker exited with status " + std::to_string(x.exit_status);
+    else if (x.ok == 0) r.status = "error: no job succeeded";
+}
+
+// intake=amqp: the private broker, the publisher and the worker (in this process, or a fleet of processes).
+void run_amqp_worker(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
+                     const std::string& url, const calibration& cal, rep_result& r, latency_series& lat) {
+    amqp_run_options a;
+    a.worker = worker_config_for(c, url, ctx.worker_cpu, cal);
+    auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
+    for (auto& f : corpus->feeds)
+        if (format_selected(c.get(axis::formats), f.format)) a.ids.push_back(f.id);
+    if (a.ids.empty()) throw std::invalid_argument("no feed of formats " + c.get(axis::formats) + " in the corpus");
+    a.worker.formats = "all";   // the jobs are the published ids
+    a.jobs = a.worker.jobs;
+    a.processes = static_cast<unsigned>(std::stoul(c.get(axis::processes)));
+    a.publish_rate = std::atof(c.get(axis::publish).c_str());
+    a.incident = c.get(axis::incident);
+    a.dir = ctx.dir / "amqp" / (def.id + "-" + std::to_string(config_index + 1) + "-" + std::to_string(rep));
+    if (a.processes > 1 || a.incident == "worker-kill") fs::create_directories(a.dir);
+    a.feedworker = ctx.opt.feedworker;
+    a.progress = [&](std::size_t d, std::size_t t) { ctx.meter.jobs(d, t); };
+    auto res = run_amqp(a, ctx.broker);
+    r.metrics.insert(res.metrics.begin(), res.metrics.end());
+    if (res.in_process) {
+        auto& s = res.in_process->summary;
+        r.metrics.insert({{"jobs", double(s.jobs)}, {"ok", double(s.ok)}, {"failed", double(s.failed)}, {"wall_s", s.wall_s},
+                          {"cpu_s", s.cpu_s}, {"cpu_pct", 100 * s.cpu_util}});
+        fill_job_metrics(r, s, res.in_process->records, lat);
+        if (rep == 1)
+            worker::write_jobs_csv((ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(),
+                                   a.worker, res.in_process->records);
+    }
+    r.errors = res.errors;
+    r.status = res.status;
+    if (r.status.empty() && r.get("ok") == 0) r.status = "error: no job succeeded";
+}
+
+// Jobs of a traced run: enough receive calls for the verdict, few enough that ptrace's cost stays bearable.
+constexpr unsigned diag_jobs = 10;
+
+// One extra run of an external configuration under feeddiag: its verdict and receive sizes go to the first
+// repetition's row, the histogram to the report. A machine that cannot trace gets the reason instead.
+void diagnose_external(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index,
+                       const std::string& url, rep_result& r, scenario_outcome& o) {
+    auto stem = def.id + "-" + std::to_string(config_index + 1);
+    auto dir = ctx.dir / "diag" / stem;
+    auto ec = external_config_for(def, c, url, -1, dir / "worker");
+    ec.jobs = std::min(ec.jobs, diag_jobs);
+    fs::create_directories(ec.out_dir);
+    // The contract's variables through env(1), stdout to a file through sh: each execs the next, so the traced
+    // process is the worker itself.
+    diag::trace_options t;
+    t.command = {"/bin/sh", "-c", "e=$1; shift; exec \"$@\" > \"$0\" 2> \"$e\"", (ec.out_dir / "worker.stdout").string(),
+                 (ec.out_dir / "worker.stderr").string(), "env"};
+    for (auto& [k, v] : external::worker_environment(ec)) t.command.push_back(k + "=" + v);
+    for (auto& a : ec.command) t.command.push_back(a);
+    std::string what = replace_char(c.label, ';', ' ');
+    try {
+        std::atomic<bool> stop{false};
+        auto d = diag::run_trace(t, stop);
+        if (d.exit_status.value_or(0) != 0)
+            throw std::runtime_error("the traced worker exited with status " + std::to_string(*d.exit_status));
+        write_text(dir / "diag.json", diag::json_report(d));
+        auto tsv = dir / "recv_sizes.tsv";
+        write_text(tsv, diag::recv_sizes_tsv(d));
+        auto kind = d.result.kind;
+        r.metrics["diag_tiny_reads"] = kind == diag::verdict_kind::tiny_reads ? 1 : 0;
+        r.metrics["diag_waiting_in_reads"] = kind == diag::verdict_kind::waiting_in_reads ? 1 : 0;
+        r.metrics["diag_healthy"] = kind == diag::verdict_kind::healthy ? 1 : 0;
+        auto recv = diag::summarize(d.counts);
+        r.metrics["recv_p50_bytes"] = static_cast<double>(recv.p50);
+        r.metrics["recv_calls_per_job"] = static_cast<double>(recv.calls) / ec.jobs;
+        o.diagnoses.push_back(what + ": " + diag::to_string(kind) + " (" + d.backend + ", " + std::to_string(ec.jobs) +
+                              " jobs): " + d.result.reason);
+        plot_result p;
+        p.spec.kind = "recv_sizes";
+        p.spec.name = def.id + "_recv_sizes_" + std::to_string(config_index + 1);
+        p.title = def.id + " bytes per socket receive call: " + what + " (" + diag::to_string(kind) + ")";
+        p.data = fs::relative(tsv, ctx.dir);
+        auto made = render_plot(ctx.plots, "recv_sizes", ctx.dir / p.spec.name,
+                                {{"data", tsv.string()}, {"title", p.title}, {"subtitle", ctx.subtitle}});
+        p.ok = made.ok;
+        p.error = made.error;
+        if (!made.png.empty()) p.png = made.png.filename();
+        if (!made.svg.empty()) p.svg = made.svg.filename();
+        o.extra_plots.push_back(std::move(p));
+    } catch (const std::exception& e) {
+        o.diagnoses.push_back(what + ": not diagnosed: " + e.what());
+    }
+}
+
+// One repetition of one configuration of a scenario. Never throws: a configuration that cannot run here is
+// "n/a: why", one that failed "error: why".
+rep_result run_one(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
+                   const calibration& cal, latency_series& lat) {
+    rep_result r;
+    r.config = c;
+    r.rep = rep;
+    try {
+        if (def.runner == runner_kind::parse_memory) {
+            auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
+            if (!corpus) r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
+            else run_parse_memory(c, *corpus, ctx.worker_cpu, r, lat);
+            return r;
+        }
+        auto url = ctx.corpora.url(c.get(axis::corpus));
+        if (url.empty()) {
+            r.status = ctx.corpora.absent(c.get(axis::corpus));
+            return r;
+        }
+        if (!external_name(c.get(axis::client)).empty()) {
+            run_external_worker(ctx, def, c, config_index, rep, url, r, lat);
+            return r;
+        }
+        if (c.get(axis::intake) == "amqp") {
+            run_amqp_worker(ctx, def, c, config_index, rep, url, cal, r, lat);
+            return r;
+        }
+        auto cfg = worker_config_for(c, url, ctx.worker_cpu, cal);
+        auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { ctx.meter.jobs(d, t); });
+        auto& s = result.summary;
+        r.metrics.insert({{"jobs", double(s.jobs)},     {"ok", double(s.ok)},   {"failed", double(s.failed)},
+                          {"wall_s", s.wall_s},         {"cpu_s", s.cpu_s},     {"jobs_per_s", s.jobs_per_s},
+                          {"cpu_pct", 100 * s.cpu_util}});
+        auto pool = cfg.pool.size;
+        auto& q = c.get(axis::query);
+        if (q.find("{dry_rate}") != std::string::npos) r.metrics["calibrated_rate"] = calibrated_value(cal, "dry_rate", pool).value;
+        if (q.find("{wait_ms}") != std::string::npos) r.metrics["calibrated_wait_ms"] = calibrated_value(cal, "wait_ms", pool).value;
+        fill_job_metrics(r, s, result.records, lat);
+        r.errors = s.errors;
+        for (auto& j : result.records)
+            if (!j.ok && r.failed_feeds.size() < 3 &&
+                std::find(r.failed_feeds.begin(), r.failed_feeds.end(), j.feed) == r.failed_feeds.end())
+                r.failed_feeds.push_back(j.feed);
+        if (s.ok == 0) r.status = "error: no job succeeded";
+        if (rep == 1)
+            worker::write_jobs_csv((ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(), cfg,
+                                   result.records);
+    } catch (const std::invalid_argument& e) {
+        r.status = std::string("n/a: ") + e.what();
+    } catch (const std::exception& e) {
+        r.status = std::string("error: ") + e.what();
+    }
+    return r;
+}
+
+// A scenario whose queries name calibrated values measures the machine first, on its own corpus.
+calibration calibrate_if_needed(run_context& ctx, const planned& p) {
+    auto needing = std::find_if(p.configs.begin(), p.configs.end(), [](auto& c) { return needs_calibration(c.get(axis::query)); });
+    if (needing == p.configs.end()) return {};
+    calibration cal;
+    auto url = ctx.corpora.url(needing->get(axis::corpus));
+    if (url.empty()) {
+        cal.measured = true;
+        cal.error = "no server for corpus " + needing->get(axis::corpus);
+    } else {
+        cal = measure_calibration(url, ctx.worker_cpu);
+    }
+    if (ctx.opt.log_lines) {
+        ctx.meter.clear();
+        std::cerr << "[repro] " << p.def.id << " calibration: " << describe(cal) << "\n";
+    }
+    return cal;
+}
+
+bool is_diagnosed(const scenario& def, const configuration& c) {
+    return !external_name(c.get(axis::client)).empty() &&
+           std::any_of(def.diagnose.begin(), def.diagnose.end(), [&](auto& sel) { return sel.matches(c); });
+}
+
+// Every configuration of one scenario, repeated. Repetitions interleave (every configuration once, then
+// again), so a change in machine load spreads over all configurations instead of biasing the ones that
+// happened to run during it.
+scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t index, std::size_t count, int repeat,
+                              unsigned cores) {
+    scenario_outcome o;
+    o.def = p.def;
+    auto scenario_start = clock_type::now();
+    o.conditions.cores = cores;
+    auto note_load = [&o]() {
+        double l = load_average();
+        if (!std::isnan(l) && !(l <= o.conditions.load_average)) o.conditions.load_average = l;
+        return l;
+    };
+    note_load();
+    if (!p.skip.empty()) {
+        o.skip_reason = p.skip;
+        o.seconds = seconds_since(scenario_start);
+        return o;
+    }
+    o.ran = true;
+    if (ctx.opt.log_lines) {
+        ctx.meter.clear();
+        std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x " << repeat << "\n";
+    }
+    o.cal = calibrate_if_needed(ctx, p);
+    for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
+    std::vector<bool> not_applicable(p.configs.size(), false);
+    for (int k = 1; k <= repeat; ++k) {
+        for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
+            if (not_applicable[ci]) continue;  // no point repeating
+            auto& c = p.configs[ci];
+            double load = note_load();
+            ctx.meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(index + 1) + "/" + std::to_string(count) +
+                                                          "] config " + std::to_string(ci + 1) + "/" + std::to_string(p.configs.size()) +
+                                                          " " + replace_char(c.label, ';', ' ') + " rep " + std::to_string(k) + "/" +
+                                                          std::to_string(repeat));
+            auto r = run_one(ctx, p.def, c, ci, k, o.cal, o.latencies[ci]);
+            r.metrics["load_average"] = load;
+            if (k == 1 && r.status.empty() && is_diagnosed(p.def, c)) {
+                ctx.meter.clear();
+                diagnose_external(ctx, p.def, c, ci, ctx.corpora.url(c.get(axis::corpus)), r, o);
+            }
+            if (ctx.opt.predict) r.metrics["predicted_jobs_per_s"] = ctx.opt.predict(c, r);
+            ctx.meter.end_run();
+            not_applicable[ci] = r.status.rfind("n/a", 0) == 0;
+            o.reps.push_back(std::move(r));
+        }
+    }
+    note_load();
+    o.seconds = seconds_since(scenario_start);
+    return o;
+}
+
+// The run's notes, meta.json, REPORT.md, index.html, results/latest and what CI fails on.
+void finalize(run_result& out, const runner_options& opt, const run_plan& plan, double load_start, unsigned cores) {
+    auto& rep = out.report;
     if (!opt.server_url.empty()) rep.notes.push_back("Measured against an external server: " + opt.server_url);
     double load_end = load_average();
     rep.notes.push_back("Load average (1 min) " + format_number(load_start) + " at the start, " + format_number(load_end) +
@@ -556,8 +729,8 @@ run_result run_reproduction(const runner_options& opt) {
                              : "."));
 
     std::vector<std::pair<std::string, std::string>> config{
-        {"matrix", opt.full ? "full" : "quick"}, {"repeat", std::to_string(repeat)},
-        {"server", rep.server}, {"pinning", rep.pinning}, {"shared_corpus", shared.string()},
+        {"matrix", opt.full ? "full" : "quick"}, {"repeat", std::to_string(plan.repeat)},
+        {"server", rep.server}, {"pinning", rep.pinning}, {"shared_corpus", plan.shared.string()},
         {"run_seconds", format_number(rep.seconds)}, {"load_average_start", format_number(load_start)},
         {"load_average_end", format_number(load_end)}};
     std::string ids;
@@ -568,6 +741,58 @@ run_result run_reproduction(const runner_options& opt) {
     write_report(rep, out.dir);
     update_latest(opt.results_root, out.dir);
     out.ci_failures = ci_failures(rep);
+}
+
+}  // namespace
+
+fs::path default_shared_corpus() {
+    if (const char* env = std::getenv("FEEDBENCH_SHARED_CORPUS"); env && *env) return env;
+    return FEEDBENCH_DEFAULT_SHARED_CORPUS;
+}
+
+run_result run_reproduction(const runner_options& opt) {
+    auto plan = make_plan(opt);
+
+    run_result out;
+    auto& rep = out.report;
+    rep.meta = meta::collect();
+    rep.run_id = meta::make_run_id(rep.meta);
+    rep.machine = meta::short_machine(rep.meta);
+    rep.full = opt.full;
+    rep.repeat = plan.repeat;
+    rep.command = opt.command;
+    out.dir = opt.out_dir.empty() ? opt.results_root / rep.run_id : opt.out_dir;
+    fs::create_directories(out.dir);
+    fs::create_directories(out.dir / "jobs");
+
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    bool pin = cores >= 2;
+    if (!pin) rep.pinning = "One core: server and worker share it (no pinning).";
+    else if (opt.server_url.empty()) rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
+    else rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) + " cores); the external server is not pinned by feedrepro.";
+    rep.server = opt.server_url.empty() ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
+                                        : opt.server_url + " (external; the corpus axis is ignored)";
+
+    double load_start = load_average();
+    auto plots = detect_gnuplot(opt.scripts_dir);
+    progress_meter meter(opt.progress, plan.cost);
+    corpus_cache corpora(plan.shared, opt.server_url, pin ? 0 : -1);
+    private_broker broker(opt.broker_script, opt.broker_port ? opt.broker_port : default_broker_port());
+    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit, broker};
+    auto run_start = clock_type::now();
+    for (std::size_t si = 0; si < plan.scenarios.size(); ++si) {
+        auto o = run_scenario(ctx, plan.scenarios[si], si, plan.scenarios.size(), plan.repeat, cores);
+        finish_scenario(o, out.dir, plots, rep.machine, rep.meta.commit);
+        if (opt.log_lines) {
+            meter.clear();
+            std::cerr << "[repro] " << o.def.id << ": " << o.result.line << " (" << format_number(o.seconds) << " s)\n";
+        }
+        rep.scenarios.push_back(std::move(o));
+    }
+    meter.clear();
+    corpora.stop_servers();
+    rep.seconds = seconds_since(run_start);
+    finalize(out, opt, plan, load_start, cores);
     return out;
 }
 

@@ -1,6 +1,8 @@
 // Runs a reproduction: every configuration of the chosen scenarios, repeated, against an in-process
 // feed server (pinned to core 0, the worker to core 1 when there are two) or --server URL; then
 // writes results/<run-id>/ (CSVs, plots, verdicts, REPORT.md, index.html, meta.json).
+// The steps: plan (scenarios, configurations, the ETA), a cache of corpora and their servers (and the
+// private AMQP broker, started when a configuration needs it), run_one per repetition, finalize.
 #pragma once
 
 #include "repro/scenarios/report.hpp"
@@ -32,6 +34,9 @@ struct runner_options {
     bool log_lines = true;                                 // one line per scenario on stderr
     predictor predict;                                     // optional
     std::string command;                                   // the command line, for the report
+    std::filesystem::path feedworker = FEEDBENCH_FEEDWORKER;   // the program a fleet (processes > 1) runs
+    std::filesystem::path broker_script = FEEDBENCH_BROKER_SCRIPT_PATH;   // scripts/broker.sh
+    unsigned short broker_port = 0;                        // 0 = 5679 + FEEDBENCH_TEST_PORT_OFFSET
 };
 
 struct run_result {

@@ -82,7 +82,13 @@ void validate_value(axis a, const std::string& v, const place& at) {
                 bad("formats joined with '+', each of " + known + "all");
             }
         return;
-    case axis::client: return parses(core::parse_client, core::client_words.usage());
+    case axis::client:
+        if (v.rfind(external_client_prefix, 0) == 0) {
+            if (v.size() == external_client_prefix.size() || v.find_first_of(" \t,;{}") != std::string::npos)
+                bad("external:NAME, NAME given by an 'external' line");
+            return;
+        }
+        return parses(core::parse_client, std::string(core::client_words.usage()) + ", or external:NAME");
     case axis::read_size: return parses(core::read_size::parse, core::read_size::usage);
     case axis::consume: return parses(core::parse_consume, core::consume_words.usage());
     case axis::yield: return parses(core::parse_yield, core::yield_words.usage());
@@ -103,6 +109,26 @@ void validate_value(axis a, const std::string& v, const place& at) {
         if (!parse_uint(v, k) || k == 0) bad("a job count >= 1");
         return;
     }
+    case axis::intake:
+        if (v != "amqp") parses(core::parse_intake, "embedded or amqp (the run's private broker)");
+        if (v != "embedded" && v != "amqp") bad("embedded or amqp (the run's private broker)");
+        return;
+    case axis::amqp: return parses(core::parse_amqp_mode, core::amqp_mode_words.usage());
+    case axis::prefetch:
+    case axis::processes: {
+        std::size_t k = 0;
+        if (!parse_uint(v, k) || k == 0 || k > 65535) bad("a count from 1 to 65535");
+        return;
+    }
+    case axis::publish: {
+        double r = 0;
+        if (!parse_double(v, r) || r < 0) bad("jobs/s >= 0 (0: the queue is filled before the workers start)");
+        return;
+    }
+    case axis::incident:
+        if (std::find(incident_words.begin(), incident_words.end(), v) == incident_words.end())
+            bad("none, broker-restart or worker-kill");
+        return;
     }
 }
 
@@ -261,6 +287,18 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
     if (s.title.empty()) place{origin, 0, "title"}.fail("missing");
     if (s.quick.empty()) place{origin, 0, "quick"}.fail("missing (at least one matrix line)");
     if (s.checks.empty()) place{origin, 0, "check"}.fail("missing (at least one verdict rule line)");
+    for (bool full : {false, true})
+        for (auto& c : expand(s, full)) {
+            auto line = [&](const char* what) { place{origin, 0, full ? "full" : "quick"}.fail(c.label + ": " + what); };
+            bool amqp = c.get(axis::intake) == "amqp";
+            if (!amqp && (c.get(axis::processes) != "1" || c.get(axis::publish) != "0" || c.get(axis::incident) != "none"))
+                line("processes, publish and incident need intake=amqp");
+            if (amqp && !external_name(c.get(axis::client)).empty()) line("an external worker takes its jobs from the feed server, not a broker");
+            if (c.get(axis::incident) == "broker-restart" && c.get(axis::processes) != "1")
+                line("incident=broker-restart runs one worker process (processes=1)");
+            if (c.get(axis::incident) == "worker-kill" && c.get(axis::processes) == "1")
+                line("incident=worker-kill needs processes >= 2 (one is killed, the others finish the queue)");
+        }
     if (s.runner == runner_kind::parse_memory) {
         for (auto* lines : {&s.quick, &s.full})
             for (auto& ml : *lines)
@@ -270,6 +308,14 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
                             "runner parse-memory uses only corpus, formats, pool and jobs; not " +
                             std::string(axis_names[static_cast<std::size_t>(a)]));
     }
+    for (bool full : {false, true})
+        for (auto& ml : full ? s.full : s.quick)
+            for (auto& [a, values] : ml.axes)
+                for (auto& v : values)
+                    if (a == axis::client && !external_name(v).empty() && !s.find_external(external_name(v)))
+                        place{origin, ml.line, full ? "full" : "quick"}.fail("client " + v + " names no 'external " +
+                                                                           external_name(v) + " COMMAND...' line");
+    if (!s.diagnose.empty() && s.runner != runner_kind::worker) place{origin, 0, "diagnose"}.fail("needs runner worker");
     for (bool full : {false, true}) {
         auto configs = expand(s, full);
         const char* matrix = full ? "full" : "quick";
@@ -313,6 +359,17 @@ std::optional<axis> parse_axis(std::string_view name) {
     return std::nullopt;
 }
 
+std::string external_name(std::string_view client) {
+    if (client.rfind(external_client_prefix, 0) != 0) return {};
+    return std::string(client.substr(external_client_prefix.size()));
+}
+
+const external_worker* scenario::find_external(std::string_view name) const {
+    for (auto& e : externals)
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
 std::string configuration::key() const {
     std::string k;
     for (std::size_t i = 0; i < axis_count; ++i) {
@@ -346,7 +403,16 @@ const std::vector<std::string>& metric_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> n{"jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct",
                                    "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-                                   "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms", "load_average"};
+                                   "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms", "load_average",
+                                   // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
+                                   // median bytes per socket receive call; receive calls per job
+                                   "diag_tiny_reads", "diag_waiting_in_reads", "diag_healthy", "recv_p50_bytes",
+                                   "recv_calls_per_job",
+                                   // AMQP intake: the broker's view of the run and what the workers recorded
+                                   "published", "intake_gets", "intake_empty_gets", "intake_gets_per_job",
+                                   "intake_deliveries", "intake_redeliveries", "left_on_queue", "jobs_lost",
+                                   "journal_rows", "acked_by_killed", "acked_without_row", "broker_cpu_us_per_job",
+                                   "worker_cpu_us_per_job", "process_jobs_per_s_min", "process_jobs_per_s_max"};
         for (auto st : core::stage_names)
             for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "suspended_pct", "reads_per_job",
                            "yields_per_job", "share_pct", "cpu_share_pct"})
@@ -404,6 +470,11 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
             once();
             if (value.empty() || value.find_first_of(" \t/") != std::string::npos) at.fail("expected a folder name of the shared corpus");
             s.needs_corpus = value;
+        } else if (field == "in-quick") {
+            once();
+            if (value == "yes") s.in_quick = true;
+            else if (value == "no") s.in_quick = false;
+            else at.fail("expected yes or no, got '" + value + "'");
         } else if (field == "quick") s.quick.push_back(parse_matrix_line(value, at));
         else if (field == "full") s.full.push_back(parse_matrix_line(value, at));
         else if (field == "check") { s.checks.push_back(parse_check(value, at)); check_lines.push_back(line_no); }
@@ -418,8 +489,20 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
                 s.table.push_back(m);
             }
             if (s.table.empty()) at.fail("empty value");
+        } else if (field == "external") {
+            auto w = words(value);
+            if (w.size() < 2) at.fail("expected NAME COMMAND [ARGS...]");
+            if (w[0].find_first_of(",;{}=:") != std::string::npos) at.fail("bad name '" + w[0] + "'");
+            if (s.find_external(w[0])) at.fail("'" + w[0] + "' given twice");
+            s.externals.push_back({w[0], {w.begin() + 1, w.end()}});
+        } else if (field == "diagnose") {
+            auto sel = parse_braced_selector(value, at);
+            if (std::none_of(sel.terms.begin(), sel.terms.end(),
+                             [](auto& t) { return t.first == axis::client && !external_name(t.second).empty(); }))
+                at.fail("the selector must name an external client (client=external:NAME): feeddiag traces a process");
+            s.diagnose.push_back(std::move(sel));
         } else {
-            at.fail("unknown field (known: id title finding why note must runner needs quick full check plot table)");
+            at.fail("unknown field (known: id title finding why note must runner needs in-quick quick full check plot table external diagnose)");
         }
     }
     if (s.table.empty()) s.table = {"jobs_per_s", "cpu_pct", "latency_p50_ms", "failed"};

@@ -21,12 +21,20 @@ public:
 };
 
 // The configuration axes, in CSV column order. The words are the README's (Vocabulary).
-enum class axis { corpus, formats, client, read_size, consume, yield, pool, charset, query, jobs };
-inline constexpr std::size_t axis_count = 10;
+// intake: embedded, or amqp (the run's private broker); amqp: get | consume; prefetch: consume's window;
+// processes: worker processes on the queue (1: the worker runs in feedrepro; more: feedworker processes);
+// publish: jobs/s a producer trickles onto the queue while the workers run (0: the queue is filled first);
+// incident: none | broker-restart (the broker restarts mid-run) | worker-kill (one of the processes gets SIGKILL).
+enum class axis { corpus, formats, client, read_size, consume, yield, pool, charset, query, intake, amqp, prefetch,
+                  processes, publish, incident, jobs };
+inline constexpr std::size_t axis_count = 16;
 inline constexpr std::array<std::string_view, axis_count> axis_names{
-    "corpus", "formats", "client", "read_size", "consume", "yield", "pool", "charset", "query", "jobs"};
+    "corpus", "formats", "client", "read_size", "consume", "yield", "pool", "charset", "query", "intake", "amqp",
+    "prefetch", "processes", "publish", "incident", "jobs"};
 inline constexpr std::array<std::string_view, axis_count> axis_defaults{
-    "synthetic", "rss+atom+jsonfeed", "beast", "whole", "eager", "would-block", "1", "content", "none", "100"};
+    "synthetic", "rss+atom+jsonfeed", "beast", "whole", "eager", "would-block", "1", "content", "none", "embedded",
+    "consume", "10", "1", "0", "none", "100"};
+inline constexpr std::array<std::string_view, 3> incident_words{"none", "broker-restart", "worker-kill"};
 
 std::optional<axis> parse_axis(std::string_view name);
 
@@ -83,6 +91,17 @@ struct plot_spec {
 
 enum class runner_kind { worker, parse_memory };
 
+// An external worker (examples/README.md: the FEEDBENCH_* contract), named by an `external NAME COMMAND...`
+// line and chosen on the client axis as `client=external:NAME`. `{examples}` in the command is the
+// repository's examples/ folder.
+inline constexpr std::string_view external_client_prefix = "external:";
+struct external_worker {
+    std::string name;                    // "original-stack"
+    std::vector<std::string> command;    // argv
+};
+// "external:original-stack" -> "original-stack"; "" for beast, curl.
+std::string external_name(std::string_view client);
+
 struct matrix_line {
     std::vector<std::pair<axis, std::vector<std::string>>> axes;
     int line = 0;
@@ -97,10 +116,14 @@ struct scenario {
     bool must_reproduce = false;
     runner_kind runner = runner_kind::worker;
     std::string needs_corpus;  // a folder of the shared corpus this scenario needs ("" = none)
+    bool in_quick = true;      // false: runs with --full or when --scenarios names it, not in the quick default
     std::vector<matrix_line> quick, full;
     std::vector<check> checks;
     std::vector<plot_spec> plots;
     std::vector<std::string> table;   // metric columns of the report table (default: jobs_per_s cpu_pct latency_p50_ms failed)
+    std::vector<external_worker> externals;   // the external workers the client axis may name
+    std::vector<selector> diagnose;           // external configurations traced with feeddiag (one extra run each)
+    const external_worker* find_external(std::string_view name) const;
     std::filesystem::path source;
 };
 

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -100,7 +101,7 @@ TEST(scenario_definition, bad_files_name_the_field) {
                 HasSubstr("quick: unknown axis 'colour'"));
     EXPECT_THAT(error_of(with_line(good, "jobs=20", "jobs=0")), HasSubstr("bad jobs value '0'"));
     // The words come from their owners (core settings, data's formats, the feed server's query keys).
-    EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")), HasSubstr("(expected beast or curl)"));
+    EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")), HasSubstr("(expected beast or curl, or external:NAME)"));
     EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=soon jobs=20")),
                 HasSubstr("bad.scn:7: quick: bad consume value 'soon' (expected eager or lazy)"));
     EXPECT_THAT(error_of(with_line(good, "pool=1,20", "pool=1,threads:0")), HasSubstr("quick: bad pool value 'threads:0'"));
@@ -160,4 +161,65 @@ TEST(scenario_definition, shipped_scenarios_load_and_validate) {
     ASSERT_NE(s3, all.end());
     EXPECT_NE(std::find(s3->table.begin(), s3->table.end(), "predicted_jobs_per_s"), s3->table.end());
     EXPECT_TRUE(s3->must_reproduce);
+}
+
+TEST(scenario_definition, external_workers_are_named_clients) {
+    const std::string text = R"(id X1
+title external beside ours
+external py /usr/bin/python3 {examples}/original-stack/worker.py --flag
+quick client=beast,external:py read_size=1,whole pool=20 jobs=10
+diagnose {client=external:py,read_size=1}
+check diag_tiny_reads{client=external:py,read_size=1} >= 1
+check jobs_per_s{client=beast,read_size=whole} / jobs_per_s{client=external:py,read_size=whole} measure
+)";
+    auto s = sc::parse_scenario(text, "x1.scn");
+    ASSERT_EQ(s.externals.size(), 1u);
+    EXPECT_EQ(s.externals[0].name, "py");
+    EXPECT_EQ(s.externals[0].command,
+              (std::vector<std::string>{"/usr/bin/python3", "{examples}/original-stack/worker.py", "--flag"}));
+    ASSERT_NE(s.find_external("py"), nullptr);
+    EXPECT_EQ(s.find_external("rb"), nullptr);
+    EXPECT_EQ(sc::external_name("external:py"), "py");
+    EXPECT_EQ(sc::external_name("beast"), "");
+    auto configs = sc::expand(s, false);
+    ASSERT_EQ(configs.size(), 4u);
+    ASSERT_EQ(s.diagnose.size(), 1u);
+    EXPECT_EQ(std::count_if(configs.begin(), configs.end(), [&](auto& c) { return s.diagnose[0].matches(c); }), 1);
+    EXPECT_TRUE(sc::is_metric("diag_healthy"));
+    EXPECT_TRUE(sc::is_metric("recv_p50_bytes"));
+
+    EXPECT_THAT(error_of(with_line(text, "client=beast,external:py", "client=beast,external:rb")),
+                HasSubstr("quick: client external:rb names no 'external rb COMMAND...' line"));
+    EXPECT_THAT(error_of(with_line(text, "external py /usr/bin/python3 {examples}/original-stack/worker.py --flag", "external py")),
+                HasSubstr("bad.scn:3: external: expected NAME COMMAND [ARGS...]"));
+    EXPECT_THAT(error_of(with_line(text, "diagnose {client=external:py,read_size=1}", "diagnose {read_size=1}")),
+                HasSubstr("diagnose: the selector must name an external client"));
+    EXPECT_THAT(error_of(with_line(text, "client=beast,external:py", "client=beast,external:")),
+                HasSubstr("bad client value 'external:'"));
+}
+
+TEST(scenario_definition, intake_axes_need_a_broker) {
+    const std::string text = R"(id Q1
+title intake
+in-quick no
+quick corpus=synthetic:4:2000 intake=amqp amqp=get,consume prefetch=100 pool=20 jobs=30
+quick corpus=synthetic:4:2000 intake=amqp processes=2 incident=worker-kill jobs=30
+check jobs_per_s{amqp=consume,incident=none} / jobs_per_s{amqp=get} measure
+check acked_without_row{incident=worker-kill} <= 0
+)";
+    auto s = sc::parse_scenario(text, "q1.scn");
+    EXPECT_FALSE(s.in_quick);
+    auto configs = sc::expand(s, false);
+    ASSERT_EQ(configs.size(), 3u);
+    EXPECT_EQ(configs[0].get(sc::axis::intake), "amqp");
+    EXPECT_EQ(configs[0].get(sc::axis::processes), "1");
+    EXPECT_EQ(configs[2].get(sc::axis::incident), "worker-kill");
+    EXPECT_THAT(error_of(with_line(text, "intake=amqp processes=2", "processes=2")),
+                HasSubstr("processes, publish and incident need intake=amqp"));
+    EXPECT_THAT(error_of(with_line(text, "processes=2 incident=worker-kill", "incident=worker-kill")),
+                HasSubstr("incident=worker-kill needs processes >= 2"));
+    EXPECT_THAT(error_of(with_line(text, "amqp=get,consume", "amqp=poll")), HasSubstr("bad amqp value 'poll'"));
+    EXPECT_THAT(error_of(with_line(text, "intake=amqp amqp", "intake=kafka amqp")), HasSubstr("bad intake value 'kafka'"));
+    EXPECT_THAT(error_of(with_line(text, "incident=worker-kill", "incident=flood")), HasSubstr("bad incident value 'flood'"));
+    EXPECT_THAT(error_of(with_line(text, "in-quick no", "in-quick later")), HasSubstr("in-quick: expected yes or no"));
 }
