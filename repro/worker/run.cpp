@@ -3,11 +3,13 @@
 
 #include "data/corpus.hpp"
 #include "repro/intake/embedded_source.hpp"
+#include "repro/intake/feed_path.hpp"
 #include "repro/intake/source_factory.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/net/beast_client.hpp"
 #include "repro/sched/pool.hpp"
 #include "repro/worker/job_runner.hpp"
+#include "repro/worker/query_mix.hpp"
 
 #ifdef FEEDBENCH_HAVE_CURL_CLIENT
 #include "repro/net/curl_client.hpp"
@@ -202,11 +204,11 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                         std::string path = j->path;
                         if (path.empty()) {
                             auto it = path_of.find(j->feed_id);
-                            path = it != path_of.end() ? it->second : "/feeds/" + j->feed_id;
+                            path = it != path_of.end() ? it->second : intake::feed_path(j->feed_id);
                         }
                         try {
                             if (hook) hook(core::stage::intake);
-                            run_job(cfg, *http, client::append_query(path, cfg.query), meter, yield, rec, hook);
+                            run_job(cfg, *http, client::append_query(path, query_for_job(cfg.query, rec.job)), meter, yield, rec, hook);
                         } catch (...) {
                             rethrow_if_unwinding();
                             fail_with(rec, std::current_exception());
