@@ -85,7 +85,7 @@ void run(benchmark::State& state, which kind, std::string path)
                 if (st.ok()) st = c->read_body(body, yield);
                 c->finish(st.ok());
                 if (!st.ok() || head.status != 200) {
-                    failure = st.ok() ? "status " + std::to_string(head.status) : st.error_class + ": " + st.message;
+                    failure = st.ok() ? "status " + std::to_string(head.status) : std::string(core::to_string(st.error_class)) + ": " + st.message;
                     break;
                 }
                 bytes += body.size();

@@ -91,7 +91,11 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
             ++r.ok;
         } else {
             ++r.failed;
-            ++r.errors[f[c_error].empty() ? "unknown" : f[c_error]];
+            const auto cls = core::parse_error_class(f[c_error]);
+            if (!cls)
+                throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": '" + f[c_error] +
+                                         "' is not an error class");
+            ++r.errors[*cls];
         }
         r.bytes += to_u64(f[c_bytes], "bytes", line_no);
         r.items += to_u64(f[c_items], "items", line_no);

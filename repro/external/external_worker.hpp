@@ -4,6 +4,8 @@
 // jobs.csv and returns jobs/s and the child's CPU (rusage).
 #pragma once
 
+#include "repro/core/error_class.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -30,7 +32,7 @@ struct external_result {
     double user_s = 0, system_s = 0;       // rusage of the child (and any children it waited for)
     std::uint64_t voluntary_switches = 0, involuntary_switches = 0;
     std::uint64_t jobs = 0, ok = 0, failed = 0, bytes = 0, items = 0;   // from jobs.csv
-    std::map<std::string, std::uint64_t> errors;   // error class -> jobs
+    std::map<core::error_class, std::uint64_t> errors;   // failed jobs by error class (none: the worker named none)
     double jobs_per_s = 0;                 // jobs / wall
     double cpu_s() const { return user_s + system_s; }
 };

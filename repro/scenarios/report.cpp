@@ -239,7 +239,7 @@ std::string threshold_summary(const scenario& s) {
 
 // "parse 69 (feed-015-rss-windows-1252, ...)" over every repetition, or "".
 std::string failures_text(const scenario_outcome& o) {
-    std::map<std::string, std::size_t> errors;
+    std::map<core::error_class, std::size_t> errors;
     std::vector<std::string> feeds;
     for (auto& r : o.reps) {
         for (auto& [k, n] : r.errors) errors[k] += n;
@@ -248,7 +248,7 @@ std::string failures_text(const scenario_outcome& o) {
     }
     std::string t;
     for (auto& [k, n] : errors)
-        if (n) t += (t.empty() ? "" : ", ") + k + " " + std::to_string(n);
+        if (n) t += (t.empty() ? "" : ", ") + std::string(core::to_string(k)) + " " + std::to_string(n);
     if (t.empty()) return t;
     std::string f;
     for (auto& x : feeds) f += (f.empty() ? "" : ", ") + x;

@@ -95,7 +95,7 @@ run_summary summarize(const worker_config& cfg, const std::vector<core::job_reco
     s.cpu_util = wall_s > 0 ? cpu_s / wall_s : 0;
     for (const auto& r : records) {
         if (r.ok) ++s.ok;
-        else ++s.errors[r.error.empty() ? "unknown" : r.error];
+        else ++s.errors[r.error];
         s.max_read_request = std::max(s.max_read_request, r.max_read_request);
         s.body_bytes += r.bytes;
     }
@@ -141,7 +141,7 @@ std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     std::ostringstream f;
     f << r.job << ',' << csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
       << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
-      << ',' << (r.ok ? 1 : 0) << ',' << csv_field(r.error) << ',' << r.bytes << ',' << r.items;
+      << ',' << (r.ok ? 1 : 0) << ',' << csv_field(core::to_string(r.error)) << ',' << r.bytes << ',' << r.items;
     for (const auto& m : r.stages)
         f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
     f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
@@ -182,7 +182,7 @@ void write_summary_csv(const std::string& path, const std::vector<run_summary>& 
     for (const auto& s : runs) {
         const auto& c = s.config;
         std::string errors;
-        for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + cls + ":" + std::to_string(n);
+        for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + std::string(core::to_string(cls)) + ":" + std::to_string(n);
         f << to_string(c.client) << ',' << c.reads.to_string() << ',' << to_string(c.consume) << ',' << to_string(c.yield) << ','
           << c.pool.to_string() << ',' << to_string(c.charset) << ',' << csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
           << s.failed << ',' << num(s.jobs_per_s) << ',' << num(s.cpu_util, 4) << ',' << num(s.wall_s, 6) << ',' << num(s.cpu_s, 6)
@@ -204,7 +204,7 @@ std::string summary_table(const run_summary& s) {
     o << "client " << to_string(c.client) << ", read size " << c.reads.to_string() << ", consume " << to_string(c.consume)
       << ", yield " << to_string(c.yield) << ", pool " << c.pool.to_string() << ", charset " << to_string(c.charset) << '\n';
     o << "  jobs " << s.jobs << "  ok " << s.ok << "  failed " << s.failed;
-    for (const auto& [cls, n] : s.errors) o << "  " << cls << ' ' << n;
+    for (const auto& [cls, n] : s.errors) o << "  " << core::to_string(cls) << ' ' << n;
     o << '\n';
     o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
       << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
@@ -303,7 +303,7 @@ std::string profiler_view(const run_summary& s) {
                             "% of the run: a job's suspended time is other jobs' CPU (the pool is CPU-bound)");
     if (s.failed > 0) {
         std::string line = grouped(s.failed) + " of " + grouped(s.jobs) + " jobs failed:";
-        for (const auto& [cls, n] : s.errors) line += " " + cls + " " + grouped(n);
+        for (const auto& [cls, n] : s.errors) line += " " + std::string(core::to_string(cls)) + " " + grouped(n);
         diagnosis.push_back(line);
     }
     o << "diagnosis (stage >= " << num(100 * stage_share_threshold, 0) << "% of job wall, suspended >= "

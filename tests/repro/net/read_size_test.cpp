@@ -198,7 +198,7 @@ TEST(Faults, ConnectionRefusedIsConnect) {
     const auto ep = a.local_endpoint();
     a.close();   // nobody listens there now
     auto out = fetch(ep, fetch_plan{});
-    EXPECT_EQ(out[0].status.error_class, "connect");
+    EXPECT_EQ(out[0].status.error_class, core::error_class::connect);
 }
 
 TEST(Faults, ClosedMidBodyIsTruncated) {
@@ -212,7 +212,7 @@ TEST(Faults, ClosedMidBodyIsTruncated) {
             plan.reads = core::read_size::parse(rs);
             plan.lazy = lazy;
             auto out = fetch(server.endpoint(), plan);
-            EXPECT_EQ(out[0].status.error_class, "truncated") << rs << (lazy ? " lazy" : " eager");
+            EXPECT_EQ(out[0].status.error_class, core::error_class::truncated) << rs << (lazy ? " lazy" : " eager");
         }
     }
 }
@@ -227,8 +227,8 @@ TEST(Faults, StallIsTimeout) {
         plan.timeout = std::chrono::milliseconds(100);
         plan.jobs = 2;   // the next job after a timeout gets a fresh connection (and times out again)
         auto out = fetch(server.endpoint(), plan);
-        EXPECT_EQ(out[0].status.error_class, "timeout");
-        EXPECT_EQ(out[1].status.error_class, "timeout");
+        EXPECT_EQ(out[0].status.error_class, core::error_class::timeout);
+        EXPECT_EQ(out[1].status.error_class, core::error_class::timeout);
     }
 }
 

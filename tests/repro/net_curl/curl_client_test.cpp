@@ -55,7 +55,7 @@ fetch_outcome run_job(client::curl_client& c, sched::job_meter& meter, const std
         meter.enter(stage::headers);
         o.status = c.read_head(yield, o.head);
     }
-    if (o.status.ok() && o.head.status >= 400) o.status = client::fetch_status::failure("status", "HTTP status");
+    if (o.status.ok() && o.head.status >= 400) o.status = client::fetch_status::failure(core::error_class::status, "HTTP status");
     if (o.status.ok()) {
         meter.enter(stage::body);
         if (!plan.lazy) {
@@ -299,7 +299,7 @@ TEST(CurlPool, CoroutinesShareTheThreadAndEachKeepsItsConnection) {
 
 struct fault_case {
     const char* fault;
-    const char* error_class;
+    core::error_class error_class;
 };
 
 class CurlFaults : public ::testing::TestWithParam<fault_case> {};
@@ -331,9 +331,9 @@ TEST_P(CurlFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, CurlFaults,
-                         ::testing::Values(fault_case{"close-mid-body", "truncated"}, fault_case{"length-long", "truncated"},
-                                           fault_case{"bad-chunk", "truncated"}, fault_case{"status-500", "status"},
-                                           fault_case{"stall", "timeout"}),
+                         ::testing::Values(fault_case{"close-mid-body", core::error_class::truncated}, fault_case{"length-long", core::error_class::truncated},
+                                           fault_case{"bad-chunk", core::error_class::truncated}, fault_case{"status-500", core::error_class::status},
+                                           fault_case{"stall", core::error_class::timeout}),
                          [](const auto& info) {
                              std::string n = info.param.fault;
                              std::replace(n.begin(), n.end(), '-', '_');
@@ -347,8 +347,8 @@ TEST(CurlFaultsConnect, RefusedConnectionIsConnect) {
     a.close();   // nobody listens there now
     client_totals totals;
     const auto out = fetch(ep, {"/feed.xml", "/feed.xml"}, fetch_plan{}, &totals);
-    EXPECT_EQ(out[0].status.error_class, "connect") << out[0].status.message;
-    EXPECT_EQ(out[1].status.error_class, "connect") << out[1].status.message;
+    EXPECT_EQ(out[0].status.error_class, core::error_class::connect) << out[0].status.message;
+    EXPECT_EQ(out[1].status.error_class, core::error_class::connect) << out[1].status.message;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <vector>
 
 namespace fp = feedbench::parse;
+namespace core = feedbench::core;
 namespace fs = std::filesystem;
 
 namespace {
@@ -92,12 +93,12 @@ TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly)
         if (!reference) {
             ++malformed;
             EXPECT_FALSE(r.ok) << f.filename();
-            EXPECT_TRUE(r.error_class == "parse" || r.error_class == "not-a-feed") << f.filename() << ": " << r.error_class;
+            EXPECT_TRUE(r.error_class == core::error_class::parse || r.error_class == core::error_class::not_a_feed) << f.filename() << ": " << r.error_class;
             continue;
         }
         if (!r.ok) {
             ++well_formed_non_feeds;
-            EXPECT_EQ(r.error_class, "not-a-feed") << f.filename() << ": " << r.message;
+            EXPECT_EQ(r.error_class, core::error_class::not_a_feed) << f.filename() << ": " << r.message;
             continue;
         }
         ++ok;

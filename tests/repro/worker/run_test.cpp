@@ -24,7 +24,7 @@ using core::stage;
 
 struct outcome {
     bool ok = false;
-    std::string error;
+    core::error_class error = core::error_class::none;
     std::size_t items = 0;
     std::uint64_t digest = 0;
     bool operator==(const outcome&) const = default;
@@ -73,7 +73,7 @@ void expect_same_items(const feedserver::server_thread& server, const std::vecto
             if (r.ok) {
                 EXPECT_EQ(r.items, manifest_items[r.feed]) << r.feed;
             } else {
-                EXPECT_TRUE(r.error == "parse" || r.error == "not-a-feed") << r.feed << ": " << r.error << " " << r.message;
+                EXPECT_TRUE(r.error == core::error_class::parse || r.error == core::error_class::not_a_feed) << r.feed << ": " << r.error << " " << r.message;
             }
             if (!cfg.reads.is_whole()) {
                 EXPECT_LE(r.max_read_request, cfg.reads.bytes);
@@ -240,7 +240,7 @@ TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
             auto it = want.find(r.feed);
             if (it == want.end()) continue;
             if (!r.charset.empty() && decode::canonical_charset(r.charset) == it->second) ++matched;
-            else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + r.error);
+            else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + std::string(core::to_string(r.error)));
         }
         std::cout << "encodings through the worker (" << core::to_string(consume) << "): " << matched << " of " << want.size()
                   << " end with the expected charset\n";
