@@ -1,5 +1,7 @@
 #include "repro/external/external_worker.hpp"
 
+#include "repro/core/csv.hpp"
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -19,27 +21,6 @@ extern char** environ;
 namespace feedbench::external {
 
 namespace {
-
-// One CSV line split at commas; a quoted field may hold commas and doubled quotes.
-std::vector<std::string> split_csv(const std::string& line) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-            else if (c == '"') quoted = false;
-            else out.back() += c;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            out.emplace_back();
-        } else if (c != '\r') {
-            out.back() += c;
-        }
-    }
-    return out;
-}
 
 std::uint64_t to_u64(const std::string& s, const char* column, std::size_t line) {
     try {
@@ -68,9 +49,9 @@ std::vector<std::pair<std::string, std::string>> worker_environment(const extern
 void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("the worker wrote no " + path.string());
-    std::string line;
-    if (!std::getline(in, line)) throw std::runtime_error(path.string() + " is empty");
-    auto header = split_csv(line);
+    core::csv_reader reader(in);
+    std::vector<std::string> header, f;
+    if (!reader.next(header)) throw std::runtime_error(path.string() + " is empty");
     auto col = [&](const char* name) {
         for (std::size_t i = 0; i < header.size(); ++i)
             if (header[i] == name) return i;
@@ -80,11 +61,8 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
                c_items = col("items");
     (void)c_job;
     (void)c_feed;
-    std::size_t line_no = 1;
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (line.empty() || line == "\r") continue;
-        auto f = split_csv(line);
+    while (reader.next(f)) {
+        const std::size_t line_no = reader.line();
         if (f.size() < header.size()) throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": too few columns");
         ++r.jobs;
         if (to_u64(f[c_ok], "ok", line_no) != 0) {

@@ -1,6 +1,7 @@
 // The run's summary (percentiles per stage), the tidy CSVs and the profiler view with its diagnosis.
 #include "repro/worker/record.hpp"
 
+#include "repro/core/csv.hpp"
 #include "repro/core/stats.hpp"
 #include "repro/core/strings.hpp"
 
@@ -18,16 +19,6 @@ namespace {
 percentiles of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return {core::nearest_rank(v, 0.50, 0), core::nearest_rank(v, 0.90, 0), core::nearest_rank(v, 0.99, 0), v.empty() ? 0 : v.back()};
-}
-
-std::string csv_field(std::string_view s) {
-    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 std::string us(std::int64_t ns) {
@@ -139,15 +130,15 @@ std::string jobs_csv_header() {
 
 std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     std::ostringstream f;
-    f << r.job << ',' << csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
+    f << r.job << ',' << core::csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
       << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
-      << ',' << (r.ok ? 1 : 0) << ',' << csv_field(core::to_string(r.error)) << ',' << r.bytes << ',' << r.items;
+      << ',' << (r.ok ? 1 : 0) << ',' << core::csv_field(core::to_string(r.error)) << ',' << r.bytes << ',' << r.items;
     for (const auto& m : r.stages)
         f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
-    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
+    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << core::csv_field(r.charset) << ',' << us(r.start_ns)
       << ',' << us(r.end_ns) << ',' << core::hex64(r.items_digest);
     for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
-    f << ',' << csv_field(r.message) << '\n';
+    f << ',' << core::csv_field(r.message) << '\n';
     return f.str();
 }
 
@@ -184,9 +175,9 @@ void write_summary_csv(const std::string& path, const std::vector<run_summary>& 
         std::string errors;
         for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + std::string(core::to_string(cls)) + ":" + std::to_string(n);
         f << to_string(c.client) << ',' << c.reads.to_string() << ',' << to_string(c.consume) << ',' << to_string(c.yield) << ','
-          << c.pool.to_string() << ',' << to_string(c.charset) << ',' << csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
+          << c.pool.to_string() << ',' << to_string(c.charset) << ',' << core::csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
           << s.failed << ',' << num(s.jobs_per_s) << ',' << num(s.cpu_util, 4) << ',' << num(s.wall_s, 6) << ',' << num(s.cpu_s, 6)
-          << ',' << csv_field(errors);
+          << ',' << core::csv_field(errors);
         for (const auto& st : s.stages) {
             for (const percentiles* p : {&st.wall_us, &st.cpu_us, &st.suspended_us})
                 f << ',' << num(p->p50) << ',' << num(p->p90) << ',' << num(p->p99) << ',' << num(p->max);
