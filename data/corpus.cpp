@@ -3,6 +3,7 @@
 
 #include "repro/core/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -26,6 +27,27 @@ std::optional<feed_format> parse_feed_format(std::string_view s) {
                    feed_format::json, feed_format::html, feed_format::unknown})
         if (to_string(f) == s) return f;
     return std::nullopt;
+}
+
+bool format_set::contains(feed_format f) const {
+    return all || std::find(formats.begin(), formats.end(), f) != formats.end();
+}
+
+format_set format_set::parse(std::string_view s) {
+    format_set set;
+    if (s == "all") {
+        set.all = true;
+        return set;
+    }
+    for (;;) {
+        const auto plus = s.find('+');
+        const auto word = s.substr(0, plus);
+        const auto f = parse_feed_format(word);
+        if (!f) throw std::invalid_argument("'" + std::string(word) + "' is not a feed format (use " + std::string(usage) + ")");
+        set.formats.push_back(*f);
+        if (plus == std::string_view::npos) return set;
+        s.remove_prefix(plus + 1);
+    }
 }
 
 const feed* corpus::find_by_path(std::string_view path) const {

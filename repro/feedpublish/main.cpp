@@ -1,6 +1,7 @@
 // feedpublish: puts N jobs (feed ids from a feed server's manifest, or given) on an AMQP queue,
 // persistent, with publisher confirms, and reports the rate.
 #include "repro/feedpublish/publisher.hpp"
+#include "repro/intake/manifest_client.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -11,12 +12,12 @@ int main(int argc, char** argv) {
     namespace pub = feedbench::publish;
     CLI::App app{"Put jobs on an AMQP queue for feedworker --intake amqp://...\n"
                  "Example: feedpublish --amqp amqp://127.0.0.1:5673/feedbench.jobs --server http://127.0.0.1:8080 --jobs 1000 --purge"};
-    std::string amqp_url = "amqp://127.0.0.1:5673/feedbench.jobs", server, ids, formats = "rss,atom,jsonfeed";
+    std::string amqp_url = "amqp://127.0.0.1:5673/feedbench.jobs", server, ids, formats = "rss+atom+jsonfeed";
     pub::publish_options opt;
     app.add_option("--amqp", amqp_url, "broker and queue: amqp://HOST:PORT/QUEUE")->capture_default_str();
     auto* server_opt = app.add_option("--server", server, "feed server whose /manifest gives the feed ids");
     app.add_option("--ids", ids, "feed ids, comma separated (instead of --server)")->excludes(server_opt);
-    app.add_option("--formats", formats, "manifest formats that become jobs (\"all\" = every entry)")->capture_default_str();
+    app.add_option("--formats", formats, "manifest formats that become jobs (joined with '+', or all)")->capture_default_str();
     app.add_option("--jobs", opt.jobs, "jobs to publish, ids cycled (0 = one per id)")->capture_default_str();
     app.add_option("--rate", opt.rate, "publish at this many jobs/s (a producer trickling work; 0 = at once)")->capture_default_str();
     app.add_flag("--purge", opt.purge, "empty the queue first");
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         opt.target = feedbench::intake::amqp_options::parse_url(amqp_url);
-        if (!server.empty()) opt.ids = pub::manifest_ids(pub::fetch_manifest(server), formats);
+        if (!server.empty()) opt.ids = pub::manifest_ids(feedbench::intake::fetch_manifest(server), formats);
         else opt.ids = pub::split_list(ids);
         if (opt.ids.empty() && (opt.jobs > 0 || !opt.purge)) {
             fmt::print(stderr, "feedpublish: no feed ids (give --server URL or --ids a,b,c)\n");

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     app.add_option("--jobs", cfg.jobs, "job count (0 = one per manifest entry)")->capture_default_str();
     app.add_option("--out", cfg.out_dir, "write jobs.csv, summary.csv, meta.json here");
     app.add_option("--query", cfg.query, "appended to every feed URL, e.g. rate=2000000&delay=0-20");
-    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (comma list, or all)")->capture_default_str();
+    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (joined with '+', or all)")->capture_default_str();
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")->capture_default_str();
     app.add_option("--seed", cfg.corpus_seed, "synthetic corpus: seed")->capture_default_str();
     app.add_option("--cpu", cfg.cpu, "pin the worker thread(s) to this core, then the next (-1 = no pinning)")->capture_default_str();

@@ -29,7 +29,7 @@ std::size_t line_count(const std::filesystem::path& p) {
 worker::worker_config config(const feedserver::server_thread& server, core::client_kind client, core::consume_mode consume) {
     worker::worker_config cfg;
     cfg.server_url = server.base_url();
-    cfg.formats = "rss,atom";
+    cfg.formats = "rss+atom";
     cfg.jobs = 12;
     cfg.pool = core::pool_spec::parse("3");
     cfg.client = client;

@@ -122,7 +122,7 @@ TEST(Faults, RunAccountsForEveryJob) {
         cfg.server_url = server.base_url();
         cfg.query = std::string("fault=") + fc.fault;
         cfg.jobs = 12;
-        cfg.formats = "rss,atom";
+        cfg.formats = "rss+atom";
         cfg.pool = core::pool_spec::parse("4");
         cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
         const auto out = worker::run(cfg);

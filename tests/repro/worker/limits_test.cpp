@@ -30,7 +30,7 @@ std::string describe(const client_mode& m) {
 worker::worker_config config(const feedserver::server_thread& server, const client_mode& m, const std::string& query) {
     worker::worker_config cfg;
     cfg.server_url = server.base_url();
-    cfg.formats = "rss,atom";
+    cfg.formats = "rss+atom";
     cfg.jobs = 4;
     cfg.pool = core::pool_spec::parse("2");
     cfg.client = m.client;

@@ -149,7 +149,7 @@ TEST(Run, ReadSizeOneCountsAreExact) {
     for (const auto& f : server.corpus().feeds) body_bytes[f.id] = f.bytes();
     for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         auto cfg = config(server.base_url(), "1", consume, "3");
-        cfg.formats = "rss,atom,jsonfeed";
+        cfg.formats = "rss+atom+jsonfeed";
         cfg.jobs = 30;
         const auto out = worker::run(cfg);
         ASSERT_EQ(out.records.size(), 30u);
