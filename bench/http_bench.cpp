@@ -6,9 +6,7 @@
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
 #include "repro/net/beast_client.hpp"
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
 #include "repro/net/curl_client.hpp"
-#endif
 #include "repro/sched/pool.hpp"
 
 #include <benchmark/benchmark.h>
@@ -68,9 +66,7 @@ void run(benchmark::State& state, which kind, std::string path)
             if (kind == which::beast) {
                 c = client::make_beast_client(ctx.io(), opt, meter);
             } else {
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
                 c = client::make_curl_client(ctx.io(), opt, meter);
-#endif
             }
             if (!c) {
                 failure = "client not built";
@@ -109,9 +105,7 @@ int main(int argc, char** argv)
     fb::print_usage_on_help(argc, argv, "bench_http", "keep-alive GET round trip against an in-process feedserver: Beast vs libcurl, tiny and 50 kB bodies",
         "bench_http --benchmark_filter=http/beast --benchmark_repetitions=5");
     std::vector<std::pair<std::string, which>> clients = {{"beast", which::beast}};
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
     clients.push_back({"curl", which::curl});
-#endif
     for (auto const& [name, kind] : clients)
         for (auto const& [body, path] : {std::pair{"tiny", "/feeds/tiny.xml"}, std::pair{"50k", "/feeds/50k.xml"}}) {
             which const k = kind;

@@ -1,5 +1,4 @@
-// Makes the job source a run asks for: embedded (in-process queue) or AMQP (amqp_source, when built
-// with librabbitmq: FEEDBENCH_HAVE_AMQP).
+// Makes the job source a run asks for: embedded (in-process queue) or AMQP (amqp_source).
 #pragma once
 
 #include "data/corpus.hpp"
@@ -32,8 +31,7 @@ struct intake_options {
 bool is_embedded(const intake_options& opt);
 
 // embedded: the planned jobs (plan_jobs with opt.formats and opt.jobs). AMQP: amqp_source on io with
-// mode opt.amqp_mode, prefetch opt.prefetch, max_jobs max_jobs (0 = opt.jobs). Throws
-// std::runtime_error("... built without AMQP") when the AMQP source is not compiled in.
+// mode opt.amqp_mode, prefetch opt.prefetch, max_jobs max_jobs (0 = opt.jobs).
 std::unique_ptr<job_source> make_job_source(const intake_options& opt, const std::vector<data::manifest_entry>& entries,
                                             net::io_context& io, std::size_t max_jobs = 0);
 

@@ -10,9 +10,7 @@
 #include "repro/sched/pool.hpp"
 #include "repro/worker/job_runner.hpp"
 
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
 #include "repro/net/curl_client.hpp"
-#endif
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -32,9 +30,7 @@ using tcp = net::ip::tcp;
 
 std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
                                                  sched::job_meter& meter) {
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
     if (cfg.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
-#endif
     return client::make_beast_client(io, opt, meter);
 }
 
@@ -78,9 +74,6 @@ intake::intake_options intake_options_of(const worker_config& cfg) {
 
 void check_config(const worker_config& cfg) {
     if (cfg.client == core::client_kind::curl) {
-#ifndef FEEDBENCH_HAVE_CURL_CLIENT
-        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
-#endif
         if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
             throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
                                         " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");

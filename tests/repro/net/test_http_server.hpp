@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace feedbench::testing {
+namespace feedbench::test {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
@@ -127,4 +127,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace feedbench::testing
+}  // namespace feedbench::test

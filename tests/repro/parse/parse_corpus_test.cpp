@@ -4,9 +4,7 @@
 #include "repro/core/strings.hpp"
 #include "repro/parse/feed_parser.hpp"
 #include "repro/parse/parser_variants.hpp"
-#ifdef FEEDBENCH_HAVE_DATA
 #include "data/corpus.hpp"
-#endif
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -150,7 +148,6 @@ TEST(json_corpus, twitter_and_citm_parse_as_json_with_values)
     }
 }
 
-#ifdef FEEDBENCH_HAVE_DATA
 TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
 {
     feedbench::data::synthetic_options opt;
@@ -184,4 +181,3 @@ TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
     }
     EXPECT_GT(groups, 0u);
 }
-#endif

@@ -110,10 +110,8 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
         config(url, "500k", consume_mode::eager, "5", yield_policy::always),
         config(url, "1k", consume_mode::lazy, "3", yield_policy::always),
     };
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
     configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, core::client_kind::curl));
     configs.push_back(config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, core::client_kind::curl));
-#endif
     const std::size_t n = server.corpus().feeds.size();
     const auto first = worker::run(configs[0]);
     const std::size_t failed = first.summary.failed;
@@ -135,9 +133,7 @@ TEST(Run, RealFeeds2012SameItemsEverywhere) {
                        config(url, "whole", consume_mode::lazy, "threads:2"),
                        config(url, "10k", consume_mode::eager, "4", yield_policy::always),
                        config(url, "64", consume_mode::lazy, "8"),
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
                        config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, core::client_kind::curl),
-#endif
                       },
                       366, 22);
 }
