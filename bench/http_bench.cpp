@@ -6,9 +6,7 @@
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
 #include "repro/net/beast_client.hpp"
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
 #include "repro/net/curl_client.hpp"
-#endif
 #include "repro/sched/pool.hpp"
 
 #include <benchmark/benchmark.h>
@@ -64,18 +62,8 @@ void run(benchmark::State& state, which kind, std::string path)
         ctx.spawn([&](boost::asio::yield_context yield, sched::job_meter& meter) {
             client::client_options opt;
             opt.endpoint = client::tcp::endpoint(boost::asio::ip::address_v4::loopback(), srv.port());
-            std::unique_ptr<client::http_client> c;
-            if (kind == which::beast) {
-                c = client::make_beast_client(ctx.io(), opt, meter);
-            } else {
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
-                c = client::make_curl_client(ctx.io(), opt, meter);
-#endif
-            }
-            if (!c) {
-                failure = "client not built";
-                return;
-            }
+            std::unique_ptr<client::http_client> c = kind == which::beast ? client::make_beast_client(ctx.io(), opt, meter)
+                                                                          : client::make_curl_client(ctx.io(), opt, meter);
             std::string body;
             for (auto _ : state) {
                 client::response_head head;
@@ -85,7 +73,7 @@ void run(benchmark::State& state, which kind, std::string path)
                 if (st.ok()) st = c->read_body(body, yield);
                 c->finish(st.ok());
                 if (!st.ok() || head.status != 200) {
-                    failure = st.ok() ? "status " + std::to_string(head.status) : st.error_class + ": " + st.message;
+                    failure = st.ok() ? "status " + std::to_string(head.status) : std::string(core::to_string(st.error_class)) + ": " + st.message;
                     break;
                 }
                 bytes += body.size();
@@ -108,10 +96,7 @@ int main(int argc, char** argv)
 {
     fb::print_usage_on_help(argc, argv, "bench_http", "keep-alive GET round trip against an in-process feedserver: Beast vs libcurl, tiny and 50 kB bodies",
         "bench_http --benchmark_filter=http/beast --benchmark_repetitions=5");
-    std::vector<std::pair<std::string, which>> clients = {{"beast", which::beast}};
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
-    clients.push_back({"curl", which::curl});
-#endif
+    const std::vector<std::pair<std::string, which>> clients = {{"beast", which::beast}, {"curl", which::curl}};
     for (auto const& [name, kind] : clients)
         for (auto const& [body, path] : {std::pair{"tiny", "/feeds/tiny.xml"}, std::pair{"50k", "/feeds/50k.xml"}}) {
             which const k = kind;

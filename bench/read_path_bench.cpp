@@ -8,12 +8,10 @@
 #include "bench/common/socket_pair.hpp"
 #include "bench/common/usage.hpp"
 
-#ifdef FEEDBENCH_HAVE_NET
 #include "repro/net/read_limited_stream.hpp"
 #include "repro/sched/job_meter.hpp"
 
 #include <boost/asio/spawn.hpp>
-#endif
 
 #include <benchmark/benchmark.h>
 #include <sys/socket.h>
@@ -151,7 +149,6 @@ void run_sender_thread(benchmark::State& state, std::size_t cap)
     state.counters["reads_per_iteration"] = total_reads / static_cast<double>(state.iterations());
 }
 
-#ifdef FEEDBENCH_HAVE_NET
 // The project's client stream (read_limited_stream under a yield policy) reading the same 50 000-byte
 // body with the data waiting: the per-read overhead the stream and the yield policy add to recv.
 void run_stream(benchmark::State& state, std::size_t read_size, feedbench::core::yield_policy policy)
@@ -218,7 +215,6 @@ void run_stream(benchmark::State& state, std::size_t read_size, feedbench::core:
     state.counters["bytes_per_read"] = total_bytes / total_reads;
     state.counters["reads_per_iteration"] = total_reads / static_cast<double>(state.iterations());
 }
-#endif
 
 }  // namespace
 
@@ -241,13 +237,11 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark(("read_path/sender_thread/" + size_name(n)).c_str(),
             [n](benchmark::State& s) { run_sender_thread(s, static_cast<std::size_t>(n)); })
             ->UseRealTime()->Unit(benchmark::kMicrosecond);
-#ifdef FEEDBENCH_HAVE_NET
     for (auto policy : {feedbench::core::yield_policy::would_block, feedbench::core::yield_policy::always})
         for (std::int64_t n : {std::int64_t{1}, std::int64_t{64}, std::int64_t{1024}, std::int64_t{10240}, std::int64_t{65536}, std::int64_t{512000}, whole})
             benchmark::RegisterBenchmark(("read_path/stream_" + std::string(feedbench::core::to_string(policy)) + "/" + size_name(n)).c_str(),
                 [n, policy](benchmark::State& s) { run_stream(s, static_cast<std::size_t>(n), policy); })
                 ->UseManualTime()->Unit(benchmark::kMicrosecond);
-#endif
 
     return fb::run_registered_benchmarks(argc, argv);
 }

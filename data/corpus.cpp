@@ -1,6 +1,9 @@
 // Corpus model helpers: format names, lookups, load_corpus dispatch and the manifest TSV.
 #include "data/corpus.hpp"
 
+#include "repro/core/csv.hpp"
+
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -26,6 +29,27 @@ std::optional<feed_format> parse_feed_format(std::string_view s) {
     return std::nullopt;
 }
 
+bool format_set::contains(feed_format f) const {
+    return all || std::find(formats.begin(), formats.end(), f) != formats.end();
+}
+
+format_set format_set::parse(std::string_view s) {
+    format_set set;
+    if (s == "all") {
+        set.all = true;
+        return set;
+    }
+    for (;;) {
+        const auto plus = s.find('+');
+        const auto word = s.substr(0, plus);
+        const auto f = parse_feed_format(word);
+        if (!f) throw std::invalid_argument("'" + std::string(word) + "' is not a feed format (use " + std::string(usage) + ")");
+        set.formats.push_back(*f);
+        if (plus == std::string_view::npos) return set;
+        s.remove_prefix(plus + 1);
+    }
+}
+
 const feed* corpus::find_by_path(std::string_view path) const {
     for (const auto& f : feeds)
         if (f.path == path) return &f;
@@ -45,28 +69,6 @@ corpus load_corpus(std::string_view spec, const synthetic_options& opt) {
 
 namespace {
 
-// Manifest cells must not carry tabs or newlines; ids and content types never should.
-std::string cell(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-    return out;
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> cols;
-    std::size_t start = 0;
-    for (;;) {
-        auto tab = line.find('\t', start);
-        if (tab == std::string_view::npos) {
-            cols.push_back(line.substr(start));
-            return cols;
-        }
-        cols.push_back(line.substr(start, tab - start));
-        start = tab + 1;
-    }
-}
-
 std::size_t parse_count(std::string_view s, std::size_t line_no, const char* what) {
     std::size_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -84,12 +86,12 @@ std::string manifest_tsv(const corpus& c) {
     std::string out(manifest_header);
     out += '\n';
     for (const auto& f : c.feeds) {
-        out += cell(f.id); out += '\t';
-        out += cell(f.path); out += '\t';
+        out += core::tsv_field(f.id); out += '\t';
+        out += core::tsv_field(f.path); out += '\t';
         out += to_string(f.format); out += '\t';
         out += std::to_string(f.bytes()); out += '\t';
-        out += cell(f.charset); out += '\t';
-        out += cell(f.content_type); out += '\t';
+        out += core::tsv_field(f.charset); out += '\t';
+        out += core::tsv_field(f.content_type); out += '\t';
         out += std::to_string(f.items); out += '\n';
     }
     return out;
@@ -112,7 +114,7 @@ std::vector<manifest_entry> parse_manifest(std::string_view tsv) {
             header_seen = true;
             continue;
         }
-        auto cols = split_tabs(line);
+        auto cols = core::split_tsv(line);
         if (cols.size() != 7)
             throw std::runtime_error("manifest line " + std::to_string(line_no) + ": expected 7 columns, got " +
                                      std::to_string(cols.size()));

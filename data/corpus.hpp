@@ -16,6 +16,16 @@ enum class feed_format { rss, atom, rdf, jsonfeed, json, html, unknown };
 std::string_view to_string(feed_format f);
 std::optional<feed_format> parse_feed_format(std::string_view s);
 
+// The formats a run takes, spelled alike by the flags, the scenario files and feedpublish: format words joined
+// with '+' ("rss+atom+jsonfeed"), or "all".
+struct format_set {
+    static constexpr std::string_view usage = "formats joined with '+', each of rss atom rdf jsonfeed json html unknown, or all";
+    bool all = false;
+    std::vector<feed_format> formats;                 // as given (when not all)
+    bool contains(feed_format f) const;
+    static format_set parse(std::string_view s);      // throws std::invalid_argument naming the bad word
+};
+
 struct feed {
     std::string id;            // synthetic: "feed-007-rss"; directory corpus: the file name
     std::string path;          // URL path that serves it, e.g. "/feeds/feed-007-rss.xml"

@@ -50,9 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fz::require(decode::canonical_charset(canonical) == canonical, "canonical_charset is not idempotent on '" + named + "'");
 
     const decode::decode_result r = decode::to_utf8(body, content_type);
-    fz::require(r.ok == r.error_class.empty(), "decode: ok and error class disagree");
+    fz::require(r.ok == (r.error_class == feedbench::core::error_class::none), "decode: ok and error class disagree");
     if (!r.ok) {
-        fz::require(r.error_class == "decode", "decode failed with class '" + r.error_class + "'");
+        fz::require(r.error_class == feedbench::core::error_class::decode,
+                    "decode failed with class '" + std::string(feedbench::core::to_string(r.error_class)) + "'");
         return 0;
     }
     fz::require(valid_utf8(r.utf8), "decode of charset '" + r.charset + "' produced invalid UTF-8");

@@ -31,7 +31,7 @@ std::uint64_t digest(const parse::parse_result& r) {
 
 std::string summary(const parse::parse_result& r) {
     return (r.ok ? std::string("ok ") + r.format + " items " + std::to_string(r.items) + " digest " + std::to_string(digest(r))
-                 : "error " + r.error_class + " (" + r.message + ")");
+                 : "error " + std::string(feedbench::core::to_string(r.error_class)) + " (" + r.message + ")");
 }
 
 bool same(const parse::parse_result& a, const parse::parse_result& b) {

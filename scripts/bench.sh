@@ -28,24 +28,14 @@ export FEEDBENCH_SHARED_CORPUS="${FEEDBENCH_SHARED_CORPUS:-$ROOT/../shared/corpu
 
 TOOLS="$BUILD/bench"
 [[ -x "$TOOLS/bench_to_tsv" ]] || { log "$TOOLS/bench_to_tsv not built"; exit 1; }
-if [[ -x "$TOOLS/bench_meta" ]]; then
-  RUN_ID="${FEEDBENCH_RUN_ID:-$("$TOOLS/bench_meta" --run-id)}"
-else
-  RUN_ID="${FEEDBENCH_RUN_ID:-$(date -u +%Y%m%dT%H%M%SZ)-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
-fi
+[[ -x "$TOOLS/bench_meta" ]] || { log "$TOOLS/bench_meta not built"; exit 1; }
+RUN_ID="${FEEDBENCH_RUN_ID:-$("$TOOLS/bench_meta" --run-id)}"
 OUT="${OUT:-$ROOT/results/$RUN_ID/bench}"
 mkdir -p "$OUT"
 log "run $RUN_ID ($MODE: $REPS repetitions, min time ${MIN_TIME}s) -> $OUT"
 
-if [[ -x "$TOOLS/bench_meta" ]]; then
-  "$TOOLS/bench_meta" --out "$OUT/meta.json" --config "mode=$MODE" --config "repetitions=$REPS" \
-    --config "min_time_s=$MIN_TIME" --config "filter=$FILTER" --config "mb=10^6 bytes"
-else
-  cat >"$OUT/meta.json" <<JSON
-{"run_id": "$RUN_ID", "date_utc": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
- "kernel": "$(uname -sr)", "cores": $(nproc), "configuration": {"mode": "$MODE", "repetitions": "$REPS", "min_time_s": "$MIN_TIME", "mb": "10^6 bytes"}}
-JSON
-fi
+"$TOOLS/bench_meta" --out "$OUT/meta.json" --config "mode=$MODE" --config "repetitions=$REPS" \
+  --config "min_time_s=$MIN_TIME" --config "filter=$FILTER" --config "mb=10^6 bytes"
 
 SUITES=(parse charset sched read_path http)
 STATUS=0

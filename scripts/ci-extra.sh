@@ -41,12 +41,22 @@ for f in REPORT.md index.html meta.json verdicts.csv; do
   [[ -s $OUT/$f ]] || { echo "ci-extra: $OUT/$f is missing" >&2; status=1; }
 done
 if [[ -s $OUT/verdicts.csv ]]; then
-  # scenario,verdict,must_reproduce,measured,threshold,plots_missing,heavy_load,load
+  # scenario,verdict,must_reproduce,measured,threshold,plots_missing,heavy_load,load (RFC 4180: fields may be quoted)
   # NO DATA under heavy load (load above 2 per core) is the machine's answer, reported but not a failure.
-  awk -F, 'NR > 1 && $3 == "yes" && $2 != "REPRODUCED" && !($2 == "NO DATA" && $7 == "yes") { print "ci-extra: " $1 " must reproduce but is " $2 > "/dev/stderr"; bad = 1 }
-           NR > 1 && $3 == "yes" && $2 == "NO DATA" && $7 == "yes" { print "ci-extra: " $1 " is NO DATA at load " $8 " (heavy): reported, not a failure" > "/dev/stderr" }
-           NR > 1 && $6 > 0 { print "ci-extra: " $1 ": " $6 " plot(s) missing" > "/dev/stderr"; bad = 1 }
-           END { exit bad }' "$OUT/verdicts.csv" || status=1
+  python3 - "$OUT/verdicts.csv" <<'PY' || status=1
+import csv, sys
+bad = 0
+with open(sys.argv[1], newline="") as f:
+    for r in csv.DictReader(f):
+        must, verdict, heavy = r["must_reproduce"] == "yes", r["verdict"], r["heavy_load"] == "yes"
+        if must and verdict != "REPRODUCED" and not (verdict == "NO DATA" and heavy):
+            print(f"ci-extra: {r['scenario']} must reproduce but is {verdict}", file=sys.stderr); bad = 1
+        if must and verdict == "NO DATA" and heavy:
+            print(f"ci-extra: {r['scenario']} is NO DATA at load {r['load']} (heavy): reported, not a failure", file=sys.stderr)
+        if float(r["plots_missing"] or 0) > 0:
+            print(f"ci-extra: {r['scenario']}: {r['plots_missing']} plot(s) missing", file=sys.stderr); bad = 1
+sys.exit(bad)
+PY
   while read -r img; do
     [[ -s $OUT/$img ]] || { echo "ci-extra: $OUT/$img (in REPORT.md) is missing" >&2; status=1; }
   done < <(grep -o '](\([A-Za-z0-9_.-]*\.\(png\|svg\)\))' "$OUT/REPORT.md" | sed 's/^](//; s/)$//')

@@ -1,10 +1,8 @@
 // Loading benchmark input sets from the synthetic generator and the shared corpus.
 #include "bench/common/inputs.hpp"
 
-#ifdef FEEDBENCH_HAVE_DATA
 #include "data/corpus.hpp"
 #include "repro/core/strings.hpp"
-#endif
 
 #include <algorithm>
 #include <cstdlib>
@@ -59,7 +57,6 @@ input_set load_file_set(const fs::path& file, std::string name, std::string cont
 input_set synthetic_set(std::string_view which, std::size_t feeds)
 {
     input_set set{"synthetic-" + std::string(which.starts_with("-") ? which.substr(1) : which), {}};
-#ifdef FEEDBENCH_HAVE_DATA
     static auto const corpus = [feeds] {
         feedbench::data::synthetic_options opt;
         opt.feeds = feeds;
@@ -71,9 +68,6 @@ input_set synthetic_set(std::string_view which, std::size_t feeds)
         if (match)
             set.docs.push_back({f.id, f.body, f.content_type});
     }
-#else
-    (void)feeds;
-#endif
     return set;
 }
 

@@ -74,7 +74,7 @@ def read_manifest(session, url):
 
 
 def plan_jobs(entries, formats, jobs):
-    chosen = [e for e in entries if formats == "all" or e["format"] in formats.split(",")]
+    chosen = [e for e in entries if formats == "all" or e["format"] in formats.split("+")]
     if not chosen:
         raise SystemExit("worker.py: no manifest entry of formats " + formats)
     count = jobs if jobs > 0 else len(chosen)
@@ -129,7 +129,7 @@ def main():
     ap.add_argument("--read-size", default=env("FEEDBENCH_READ_SIZE", "whole"), help="1, 10k, 500k, whole or N")
     ap.add_argument("--pool", type=int, default=int(env("FEEDBENCH_POOL", "20")), help="greenlets")
     ap.add_argument("--jobs", type=int, default=int(env("FEEDBENCH_JOBS", "0")), help="jobs (0 = one per feed)")
-    ap.add_argument("--formats", default=env("FEEDBENCH_FORMATS", "rss,atom,jsonfeed"), help="manifest formats, or all")
+    ap.add_argument("--formats", default=env("FEEDBENCH_FORMATS", "rss+atom+jsonfeed"), help="manifest formats joined with '+', or all")
     ap.add_argument("--out", default=env("FEEDBENCH_OUT", "."), help="folder for jobs.csv")
     a = ap.parse_args()
     if not a.server:

@@ -1,6 +1,7 @@
 // What one job produces: per stage metrics and the job's outcome. Field names are the CSV's (jobs.csv).
 #pragma once
 
+#include "repro/core/error_class.hpp"
 #include "repro/core/stage.hpp"
 
 #include <array>
@@ -24,7 +25,7 @@ struct job_record {
     std::uint64_t job = 0;
     std::string feed;               // manifest id
     bool ok = false;
-    std::string error;              // error class: connect read status truncated parse decode timeout not-a-feed too-large deadline amplification exception; "" when ok
+    error_class error = error_class::none;  // why the job failed; none when ok
     std::string message;
     std::uint64_t bytes = 0;        // body bytes
     std::size_t items = 0;

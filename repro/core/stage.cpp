@@ -1,14 +1,12 @@
 // Stage names: printed and parsed from the one list in stage.hpp.
 #include "repro/core/stage.hpp"
 
+#include "repro/core/enum_names.hpp"
+
 namespace feedbench::core {
 
-std::string_view to_string(stage s) { return stage_names[static_cast<std::size_t>(s)]; }
+std::string_view to_string(stage s) { return name_of(stage_names, s); }
 
-std::optional<stage> parse_stage(std::string_view name) {
-    for (std::size_t i = 0; i < stage_count; ++i)
-        if (stage_names[i] == name) return static_cast<stage>(i);
-    return std::nullopt;
-}
+std::optional<stage> parse_stage(std::string_view name) { return value_of<stage>(stage_names, name); }
 
 }  // namespace feedbench::core

@@ -174,7 +174,7 @@ struct iconv_closer {
     void operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
 };
 
-// Transcodes with iconv; on failure sets r.error_class = "decode".
+// Transcodes with iconv; on failure sets r.error_class to decode.
 void transcode(std::string_view in, decode_result& r)
 {
     if (r.charset == "utf-8" || r.charset == "us-ascii") {
@@ -185,7 +185,7 @@ void transcode(std::string_view in, decode_result& r)
                                                     return static_cast<std::size_t>(it - in.begin());
                                                 }();
         if (bad) {
-            r.error_class = "decode";
+            r.error_class = core::error_class::decode;
             r.message += (r.message.empty() ? "" : "; ") + std::string("invalid ") + r.charset + " byte at offset " + std::to_string(*bad);
             return;
         }
@@ -195,7 +195,7 @@ void transcode(std::string_view in, decode_result& r)
     }
     iconv_t raw = iconv_open("UTF-8", iconv_name(r.charset).c_str());
     if (raw == reinterpret_cast<iconv_t>(-1)) {
-        r.error_class = "decode";
+        r.error_class = core::error_class::decode;
         r.message += (r.message.empty() ? "" : "; ") + std::string("iconv does not know charset '") + r.charset + "'";
         return;
     }
@@ -216,7 +216,7 @@ void transcode(std::string_view in, decode_result& r)
             out.resize(out.size() * 2);
             continue;
         }
-        r.error_class = "decode";
+        r.error_class = core::error_class::decode;
         r.message += (r.message.empty() ? "" : "; ") + std::string(errno == EILSEQ ? "invalid " : "incomplete ") + r.charset
             + " sequence at offset " + std::to_string(in.size() - src_left);
         return;

@@ -2,6 +2,8 @@
 // else uchardet detection; then iconv to UTF-8. `content` mode never calls this.
 #pragma once
 
+#include "repro/core/error_class.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -11,7 +13,7 @@ enum class charset_source { header, bom, xml_declaration, detected, assumed };
 
 struct decode_result {
     bool ok = false;
-    std::string error_class;   // "" or "decode"
+    core::error_class error_class = core::error_class::none;   // none or decode
     std::string message;
     std::string charset;       // lowercase name actually used, e.g. "windows-1252"
     charset_source source = charset_source::assumed;

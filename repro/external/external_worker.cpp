@@ -1,5 +1,6 @@
 #include "repro/external/external_worker.hpp"
 
+#include "repro/core/csv.hpp"
 #include "repro/sched/pool.hpp"
 
 #include <cerrno>
@@ -21,30 +22,6 @@
 extern char** environ;
 
 namespace feedbench::external {
-
-namespace {
-
-}  // namespace
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-            else if (c == '"') quoted = false;
-            else out.back() += c;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            out.emplace_back();
-        } else if (c != '\r') {
-            out.back() += c;
-        }
-    }
-    return out;
-}
 
 namespace {
 
@@ -88,9 +65,9 @@ std::vector<std::pair<std::string, std::string>> worker_environment(const extern
 void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("the worker wrote no " + path.string());
-    std::string line;
-    if (!std::getline(in, line)) throw std::runtime_error(path.string() + " is empty");
-    auto header = split_csv_line(line);
+    core::csv_reader reader(in);
+    std::vector<std::string> header, f;
+    if (!reader.next(header)) throw std::runtime_error(path.string() + " is empty");
     auto col = [&](const char* name) {
         for (std::size_t i = 0; i < header.size(); ++i)
             if (header[i] == name) return i;
@@ -107,18 +84,19 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
     const auto c_start = optional_col("start_s"), c_wall = optional_col("wall_ms");
     double first_start = 0, last_end = 0;
     bool timed = c_start < header.size() && c_wall < header.size();
-    std::size_t line_no = 1;
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (line.empty() || line == "\r") continue;
-        auto f = split_csv_line(line);
+    while (reader.next(f)) {
+        const std::size_t line_no = reader.line();
         if (f.size() < header.size()) throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": too few columns");
         ++r.jobs;
         if (to_u64(f[c_ok], "ok", line_no) != 0) {
             ++r.ok;
         } else {
             ++r.failed;
-            ++r.errors[f[c_error].empty() ? "unknown" : f[c_error]];
+            const auto cls = core::parse_error_class(f[c_error]);
+            if (!cls)
+                throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": '" + f[c_error] +
+                                         "' is not an error class");
+            ++r.errors[*cls];
         }
         r.bytes += to_u64(f[c_bytes], "bytes", line_no);
         r.items += to_u64(f[c_items], "items", line_no);

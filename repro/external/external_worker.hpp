@@ -6,6 +6,8 @@
 // pinned to one core.
 #pragma once
 
+#include "repro/core/error_class.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -34,7 +36,7 @@ struct external_result {
     double user_s = 0, system_s = 0;       // rusage of the child (and any children it waited for)
     std::uint64_t voluntary_switches = 0, involuntary_switches = 0;
     std::uint64_t jobs = 0, ok = 0, failed = 0, bytes = 0, items = 0;   // from jobs.csv
-    std::map<std::string, std::uint64_t> errors;   // error class -> jobs
+    std::map<core::error_class, std::uint64_t> errors;   // failed jobs by error class (none: the worker named none)
     double jobs_per_s = 0;                 // jobs / wall
     // With the optional columns start_s (seconds from the worker's first job) and wall_ms per job: the span from
     // the first job's start to the last job's end (the interpreter's start-up left out), and each job's wall time.
@@ -50,9 +52,6 @@ std::vector<std::pair<std::string, std::string>> worker_environment(const extern
 // worker wrote no jobs.csv, the message gives its exit status and the last line of its stderr (for example a
 // Python ModuleNotFoundError).
 external_result run_external(const external_config& cfg);
-
-// One CSV line split at commas; a quoted field may hold commas and doubled quotes.
-std::vector<std::string> split_csv_line(const std::string& line);
 
 // Reads a jobs.csv (header row; columns job, feed, ok, error, bytes, items required, others ignored) into r.
 void read_jobs_csv(const std::filesystem::path& path, external_result& r);

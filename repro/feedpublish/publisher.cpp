@@ -2,11 +2,12 @@
 // persistent publishes with publisher confirms, purge and depth, and the manifest's feed ids.
 #include "repro/feedpublish/publisher.hpp"
 
+#include "data/corpus.hpp"
+
 #include <amqp.h>
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <unistd.h>
@@ -159,11 +160,6 @@ std::string default_prefix() {
     return fmt::format("p{}-{}-", ::getpid(), ms.count());
 }
 
-size_t append_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
-    return size * count;
-}
-
 }  // namespace
 
 publish_result publish_jobs(const publish_options& opt) {
@@ -232,62 +228,12 @@ std::vector<std::string> split_list(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> manifest_ids(std::string_view tsv, std::string_view formats) {
-    auto next_line = [&tsv]() {
-        auto nl = tsv.find('\n');
-        std::string_view line = tsv.substr(0, nl);
-        tsv = nl == std::string_view::npos ? std::string_view{} : tsv.substr(nl + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        return line;
-    };
-    auto fields = [](std::string_view line) {
-        std::vector<std::string_view> out;
-        for (;;) {
-            auto tab = line.find('\t');
-            out.push_back(line.substr(0, tab));
-            if (tab == std::string_view::npos) return out;
-            line.remove_prefix(tab + 1);
-        }
-    };
-    const auto header = fields(next_line());
-    std::size_t id_col = header.size(), format_col = header.size();
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (header[i] == "id") id_col = i;
-        if (header[i] == "format") format_col = i;
-    }
-    if (id_col == header.size() || format_col == header.size())
-        throw std::runtime_error("manifest header must name the columns id and format");
-    const auto wanted = split_list(formats);
-    const bool all = formats == "all";
+std::vector<std::string> manifest_ids(std::string_view manifest_tsv, std::string_view formats) {
+    const auto wanted = data::format_set::parse(formats);
     std::vector<std::string> ids;
-    while (!tsv.empty()) {
-        auto line = next_line();
-        if (line.empty()) continue;
-        auto row = fields(line);
-        if (row.size() <= std::max(id_col, format_col)) throw std::runtime_error(fmt::format("bad manifest row '{}'", line));
-        if (all || std::find(wanted.begin(), wanted.end(), row[format_col]) != wanted.end()) ids.emplace_back(row[id_col]);
-    }
+    for (const auto& e : data::parse_manifest(manifest_tsv))
+        if (wanted.contains(e.format)) ids.push_back(e.id);
     return ids;
-}
-
-std::string fetch_manifest(const std::string& server_url) {
-    std::string url = server_url;
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    url += "/manifest";
-    std::string body;
-    CURL* curl = curl_easy_init();
-    if (!curl) throw std::runtime_error("curl_easy_init failed");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) throw std::runtime_error(fmt::format("GET {}: {}", url, curl_easy_strerror(rc)));
-    if (status != 200) throw std::runtime_error(fmt::format("GET {}: HTTP status {}", url, status));
-    return body;
 }
 
 }  // namespace feedbench::publish

@@ -36,12 +36,9 @@ publish_result publish_jobs(const publish_options& opt);
 std::size_t purge_queue(const intake::amqp_options& target);   // returns the number of messages removed
 std::size_t queue_depth(const intake::amqp_options& target);   // messages ready in the (durable) queue
 
-// Feed ids from a manifest TSV (header row names the columns "id" and "format"), keeping the rows
-// whose format is listed in formats ("rss,atom,jsonfeed"; "all" keeps every row). Throws on a bad header.
+// Feed ids from the feed server's manifest, keeping the rows whose format is in formats (data::format_set:
+// "rss+atom+jsonfeed" or "all"). Throws std::runtime_error on a bad manifest, std::invalid_argument on a bad format.
 std::vector<std::string> manifest_ids(std::string_view manifest_tsv, std::string_view formats);
-
-// GET <server_url>/manifest (libcurl). Throws std::runtime_error naming the URL and the failure.
-std::string fetch_manifest(const std::string& server_url);
 
 std::vector<std::string> split_list(std::string_view comma_separated);
 

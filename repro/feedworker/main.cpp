@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--out", cfg.out_dir, "write jobs.csv, summary.csv, meta.json here");
     app.add_option("--query", cfg.query, "appended to every feed URL, e.g. rate=2000000&delay=0-20");
-    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (comma list, or all)")->capture_default_str();
+    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (joined with '+', or all)")->capture_default_str();
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
         ->capture_default_str();

@@ -35,9 +35,4 @@ private:
     intake_counters counters_;
 };
 
-// GET /manifest from the feed server with a plain blocking client, before the run (not measured).
-// Throws std::runtime_error naming the server when it cannot be fetched.
-std::string fetch_manifest(const boost::asio::ip::tcp::endpoint& server, std::string_view host,
-                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
-
 }  // namespace feedbench::intake

@@ -1,11 +1,9 @@
-// The source factory: embedded queue, or the AMQP source when it is compiled in.
+// The source factory: embedded queue or AMQP source.
 #include "repro/intake/source_factory.hpp"
 
 #include "repro/intake/embedded_source.hpp"
 
-#ifdef FEEDBENCH_HAVE_AMQP
 #include "repro/intake/amqp_source.hpp"
-#endif
 
 #include <stdexcept>
 #include <string>
@@ -23,17 +21,11 @@ bool is_embedded(const intake_options& opt) {
 std::unique_ptr<job_source> make_job_source(const intake_options& opt, const std::vector<data::manifest_entry>& entries,
                                             net::io_context& io, std::size_t max_jobs) {
     if (is_embedded(opt)) return std::make_unique<embedded_source>(plan_jobs(entries, opt.formats, opt.jobs));
-#ifdef FEEDBENCH_HAVE_AMQP
     amqp_options amqp = amqp_options::parse_url(opt.intake);
     amqp.mode = opt.amqp_mode;
     amqp.prefetch = opt.prefetch;
     amqp.max_jobs = max_jobs ? max_jobs : opt.jobs;
     return make_amqp_source(io, amqp);
-#else
-    (void)io;
-    (void)max_jobs;
-    throw std::runtime_error("--intake " + opt.intake + ": this feedworker was built without AMQP (librabbitmq not found)");
-#endif
 }
 
 }  // namespace feedbench::intake

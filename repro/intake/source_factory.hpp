@@ -1,5 +1,4 @@
-// Makes the job source a run asks for: embedded (in-process queue) or AMQP (amqp_source, when built
-// with librabbitmq: FEEDBENCH_HAVE_AMQP).
+// Makes the job source a run asks for: embedded (in-process queue) or AMQP (amqp_source).
 #pragma once
 
 #include "data/corpus.hpp"
@@ -22,7 +21,7 @@ struct intake_options {
     std::string intake = "embedded";            // "embedded" or "amqp://HOST:PORT/QUEUE"
     core::amqp_mode amqp_mode = core::amqp_mode::consume;
     std::size_t prefetch = 10;                  // AMQP consume: prefetch window
-    std::string formats = "rss,atom,jsonfeed";  // embedded: which manifest formats become jobs ("all" = every entry)
+    std::string formats = "rss+atom+jsonfeed";  // embedded: which manifest formats become jobs ("all" = every entry)
     std::size_t jobs = 0;                       // embedded: 0 = one job per manifest entry, else ids repeated up to N;
                                                 // AMQP: stop after this many deliveries (0 = until the queue stays empty)
 };
@@ -32,8 +31,7 @@ struct intake_options {
 bool is_embedded(const intake_options& opt);
 
 // embedded: the planned jobs (plan_jobs with opt.formats and opt.jobs). AMQP: amqp_source on io with
-// mode opt.amqp_mode, prefetch opt.prefetch, max_jobs max_jobs (0 = opt.jobs). Throws
-// std::runtime_error("... built without AMQP") when the AMQP source is not compiled in.
+// mode opt.amqp_mode, prefetch opt.prefetch, max_jobs max_jobs (0 = opt.jobs).
 std::unique_ptr<job_source> make_job_source(const intake_options& opt, const std::vector<data::manifest_entry>& entries,
                                             net::io_context& io, std::size_t max_jobs = 0);
 

@@ -4,6 +4,7 @@
 #include "repro/core/strings.hpp"
 
 #include <boost/version.hpp>
+#include <nlohmann/json.hpp>
 #include <curl/curlver.h>
 #include <fmt/format.h>
 #include <libxml/xmlversion.h>
@@ -57,22 +58,6 @@ std::string field_from_file(const char* path, const std::string& key, char sep) 
     return {};
 }
 
-std::string json_escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\t': o += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) o += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            else o += c;
-        }
-    }
-    return o;
-}
-
 }  // namespace
 
 run_meta collect() {
@@ -121,28 +106,22 @@ std::string short_machine(const run_meta& m) {
 }
 
 std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config) {
-    std::ostringstream o;
-    auto kv = [&](const char* k, const std::string& v, bool comma = true) {
-        o << "  \"" << k << "\": \"" << json_escape(v) << "\"" << (comma ? ",\n" : "\n");
-    };
-    o << "{\n";
-    kv("commit", m.commit);
-    kv("compiler", m.compiler);
-    kv("flags", m.flags);
-    kv("cpu_model", m.cpu_model);
-    o << "  \"cores\": " << m.cores << ",\n";
-    kv("kernel", m.kernel);
-    kv("os", m.os);
-    kv("hostname", m.hostname);
-    kv("date_utc", m.date_utc);
-    o << "  \"libraries\": {";
-    for (std::size_t i = 0; i < m.libraries.size(); ++i)
-        o << (i ? ", " : "") << "\"" << json_escape(m.libraries[i].first) << "\": \"" << json_escape(m.libraries[i].second) << "\"";
-    o << "},\n  \"configuration\": {";
-    for (std::size_t i = 0; i < config.size(); ++i)
-        o << (i ? ", " : "") << "\"" << json_escape(config[i].first) << "\": \"" << json_escape(config[i].second) << "\"";
-    o << "}\n}\n";
-    return o.str();
+    // Keys in the order written here; invalid UTF-8 (a hostname, a flag) is replaced, never thrown on.
+    nlohmann::ordered_json j;
+    j["commit"] = m.commit;
+    j["compiler"] = m.compiler;
+    j["flags"] = m.flags;
+    j["cpu_model"] = m.cpu_model;
+    j["cores"] = m.cores;
+    j["kernel"] = m.kernel;
+    j["os"] = m.os;
+    j["hostname"] = m.hostname;
+    j["date_utc"] = m.date_utc;
+    auto& libraries = j["libraries"] = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : m.libraries) libraries[k] = v;
+    auto& configuration = j["configuration"] = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : config) configuration[k] = v;
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 void write_json(const std::string& path, const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config) {

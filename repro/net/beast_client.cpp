@@ -41,14 +41,14 @@ bool is_peer_gone(const error_code& ec) {
     return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::broken_pipe;
 }
 
-fetch_status io_failure(const error_code& ec, std::string_view cls, std::string_view during) {
-    if (is_timeout(ec)) return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
-    if (is_deadline(ec)) return fetch_status::failure("deadline", std::string(during) + ": past the job deadline");
-    return fetch_status::failure(std::string(cls), std::string(during) + ": " + ec.message());
+fetch_status io_failure(const error_code& ec, core::error_class cls, std::string_view during) {
+    if (is_timeout(ec)) return fetch_status::failure(core::error_class::timeout, std::string(during) + ": no byte for the read timeout");
+    if (is_deadline(ec)) return fetch_status::failure(core::error_class::deadline, std::string(during) + ": past the job deadline");
+    return fetch_status::failure(cls, std::string(during) + ": " + ec.message());
 }
 
 fetch_status too_large(std::uint64_t max_body) {
-    return fetch_status::failure("too-large", "body longer than --max-body " + std::to_string(max_body));
+    return fetch_status::failure(core::error_class::too_large, "body longer than --max-body " + std::to_string(max_body));
 }
 
 class beast_client final : public http_client, private parse::body_source {
@@ -79,7 +79,7 @@ public:
         error_code ec;
         stream_.write_all(request_, yield, ec);
         if (ec && reused_ && is_peer_gone(ec)) return reopen_and_resend(yield);
-        if (ec) return io_failure(ec, "read", "sending the request");
+        if (ec) return io_failure(ec, core::error_class::read, "sending the request");
         return {};
     }
 
@@ -96,7 +96,7 @@ public:
                 begin_ += used;
                 if (ec == http::error::body_limit) return too_large(opt_.max_body);   // the declared length
                 if (ec && ec != http::error::need_more)
-                    return fetch_status::failure("read", "bad response header: " + ec.message());
+                    return fetch_status::failure(core::error_class::read, "bad response header: " + ec.message());
                 if (parser_->is_header_done()) break;
             }
             error_code ec;
@@ -113,9 +113,9 @@ public:
                 }
                 if (ec == net::error::eof)
                     return fetch_status::failure(
-                        "read", "connection closed before the end of the response headers (" + std::to_string(response_bytes_) +
+                        core::error_class::read, "connection closed before the end of the response headers (" + std::to_string(response_bytes_) +
                                     " bytes in, " + (retried ? "retried on a new connection" : reused_ ? "kept-alive connection" : "new connection") + ")");
-                return io_failure(ec, "read", "reading the response headers");
+                return io_failure(ec, core::error_class::read, "reading the response headers");
             }
             (void)n;
         }
@@ -159,7 +159,7 @@ public:
 
     parse::body_source& body_source(net::yield_context yield) override {
         yield_.emplace(yield);
-        source_error_.clear();
+        source_error_ = core::error_class::none;
         return *this;
     }
 
@@ -198,13 +198,13 @@ public:
         }
         return std::ptrdiff_t(got);
     }
-    std::string error_class() const override { return source_error_; }
+    core::error_class error_class() const override { return source_error_; }
 
 private:
     fetch_status open(net::yield_context yield) {
         error_code ec;
         stream_.connect(opt_.endpoint, yield, ec);
-        if (ec) return io_failure(ec, "connect", "connecting");
+        if (ec) return io_failure(ec, core::error_class::connect, "connecting");
         return {};
     }
 
@@ -214,7 +214,7 @@ private:
         if (auto st = open(yield); !st.ok()) return st;
         error_code ec;
         stream_.write_all(request_, yield, ec);
-        if (ec) return io_failure(ec, "read", "sending the request");
+        if (ec) return io_failure(ec, core::error_class::read, "sending the request");
         return {};
     }
 
@@ -251,7 +251,7 @@ private:
     // Returns 0 at the end of the body (no recv is made once the parser is done).
     std::size_t body_some(char* dst, std::size_t n, fetch_status& st) {
         if (!parser_ || !parser_->is_header_done()) {
-            st = fetch_status::failure("read", "body requested before the response headers");
+            st = fetch_status::failure(core::error_class::read, "body requested before the response headers");
             return 0;
         }
         for (;;) {
@@ -272,7 +272,7 @@ private:
                     return 0;
                 }
                 if (ec) {
-                    st = fetch_status::failure("truncated", "broken body framing: " + ec.message());
+                    st = fetch_status::failure(core::error_class::truncated, "broken body framing: " + ec.message());
                     return 0;
                 }
                 if (got > 0) return got;
@@ -291,11 +291,11 @@ private:
                         return 0;
                     }
                 }
-                st = fetch_status::failure("truncated", "connection closed before the end of the body");
+                st = fetch_status::failure(core::error_class::truncated, "connection closed before the end of the body");
                 return 0;
             }
             if (ec) {
-                st = io_failure(ec, "read", "reading the body");
+                st = io_failure(ec, core::error_class::read, "reading the body");
                 return 0;
             }
         }
@@ -309,7 +309,7 @@ private:
     std::optional<http::response_parser<http::buffer_body>> parser_;
     std::optional<net::yield_context> yield_;
     std::string request_;
-    std::string source_error_;
+    core::error_class source_error_ = core::error_class::none;
     std::uint64_t response_bytes_ = 0;
     bool reused_ = false;
 };

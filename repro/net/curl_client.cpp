@@ -104,7 +104,7 @@ public:
         url_.assign(base_url_).append(target);
         curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
         if (const CURLMcode mc = curl_multi_add_handle(multi_, easy_); mc != CURLM_OK)
-            return fetch_status::failure("read", std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+            return fetch_status::failure(core::error_class::read, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
         in_multi_ = true;
         defer_reads_ = true;
         // Start the transfer in this job's run segment: libcurl connects (or takes the kept-alive
@@ -120,10 +120,10 @@ public:
         if (auto st = wait_until(wanted::head, yield, "reading the response headers"); !st.ok()) return st;
         if (!head_done_) {
             if (result_ != CURLE_OK) return transfer_failure();
-            return fetch_status::failure("read", "connection closed before the end of the response headers");
+            return fetch_status::failure(core::error_class::read, "connection closed before the end of the response headers");
         }
         if (content_length_ && chunked_)   // RFC 9112 §6.3: framing in doubt; Beast's parser refuses it too
-            return fetch_status::failure("read", "bad response header: Content-Length with Transfer-Encoding chunked");
+            return fetch_status::failure(core::error_class::read, "bad response header: Content-Length with Transfer-Encoding chunked");
         if (content_length_ && *content_length_ > opt_.max_body) return too_large();   // before any buffer is sized
         head.status = status_;
         head.content_type = content_type_;
@@ -150,7 +150,7 @@ public:
     parse::body_source& body_source(net::yield_context yield) override {
         yield_.emplace(yield);
         mode_ = body_mode::lazy;
-        source_error_.clear();
+        source_error_ = core::error_class::none;
         return *this;
     }
 
@@ -217,7 +217,7 @@ public:
                 continue;
             }
             if (!yield_) {
-                source_error_ = "read";
+                source_error_ = core::error_class::read;
                 return -1;
             }
             if (auto st = wait_until(wanted::data, *yield_, "reading the body"); !st.ok()) {
@@ -226,7 +226,7 @@ public:
             }
         }
     }
-    std::string error_class() const override { return source_error_; }
+    core::error_class error_class() const override { return source_error_; }
 
 private:
     // ---- setup ----
@@ -279,7 +279,7 @@ private:
         consumed_ = 0;
         mode_ = body_mode::hold;
         yield_.reset();
-        source_error_.clear();
+        source_error_ = core::error_class::none;
         error_[0] = '\0';
     }
 
@@ -394,12 +394,12 @@ private:
         (deadline ? deadline_hit_ : timed_out_) = true;
         done_ = true;
         result_ = CURLE_OPERATION_TIMEDOUT;
-        if (deadline) return fetch_status::failure("deadline", std::string(during) + ": past the job deadline");
-        return fetch_status::failure("timeout", std::string(during) + ": no byte for the read timeout");
+        if (deadline) return fetch_status::failure(core::error_class::deadline, std::string(during) + ": past the job deadline");
+        return fetch_status::failure(core::error_class::timeout, std::string(during) + ": no byte for the read timeout");
     }
 
     fetch_status too_large() const {
-        return fetch_status::failure("too-large", "body longer than --max-body " + std::to_string(opt_.max_body));
+        return fetch_status::failure(core::error_class::too_large, "body longer than --max-body " + std::to_string(opt_.max_body));
     }
 
     // A byte moved for this transfer (header line, body chunk, connection ready).
@@ -410,27 +410,27 @@ private:
 
     fetch_status transfer_failure() const {
         const std::string detail = error_[0] ? std::string(error_) : std::string(curl_easy_strerror(result_));
-        if (deadline_hit_) return fetch_status::failure("deadline", "past the job deadline");
+        if (deadline_hit_) return fetch_status::failure(core::error_class::deadline, "past the job deadline");
         if (too_large_) return too_large();
-        if (!header_error_.empty()) return fetch_status::failure("read", "bad response header: " + header_error_);
+        if (!header_error_.empty()) return fetch_status::failure(core::error_class::read, "bad response header: " + header_error_);
         if (timed_out_ || result_ == CURLE_OPERATION_TIMEDOUT)
-            return fetch_status::failure("timeout", "no byte for the read timeout");
+            return fetch_status::failure(core::error_class::timeout, "no byte for the read timeout");
         switch (result_) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
-            return fetch_status::failure("connect", "connecting: " + detail);
+            return fetch_status::failure(core::error_class::connect, "connecting: " + detail);
         case CURLE_PARTIAL_FILE:
-            if (head_done_) return fetch_status::failure("truncated", "connection closed before the end of the body: " + detail);
-            return fetch_status::failure("read", "connection closed before the end of the response headers: " + detail);
+            if (head_done_) return fetch_status::failure(core::error_class::truncated, "connection closed before the end of the body: " + detail);
+            return fetch_status::failure(core::error_class::read, "connection closed before the end of the response headers: " + detail);
         case CURLE_WRITE_ERROR:
-            if (framing_error_) return fetch_status::failure("truncated", "broken body framing: bad chunk");
-            return fetch_status::failure("read", detail);
+            if (framing_error_) return fetch_status::failure(core::error_class::truncated, "broken body framing: bad chunk");
+            return fetch_status::failure(core::error_class::read, detail);
         case CURLE_RECV_ERROR:
             if (head_done_ && chunked_ && detail.find("Chunked") != std::string::npos)
-                return fetch_status::failure("truncated", "broken body framing: " + detail);
-            return fetch_status::failure("read", "reading: " + detail);
+                return fetch_status::failure(core::error_class::truncated, "broken body framing: " + detail);
+            return fetch_status::failure(core::error_class::read, "reading: " + detail);
         default:
-            return fetch_status::failure("read", detail);
+            return fetch_status::failure(core::error_class::read, detail);
         }
     }
 
@@ -675,7 +675,7 @@ private:
     bool waiting_ = false;
     std::uint64_t progress_ = 0;     // bytes-moved events (header lines, body chunks, connection ready)
     std::optional<net::yield_context> yield_;
-    std::string source_error_;
+    core::error_class source_error_ = core::error_class::none;
     bool defer_reads_ = false;
     std::vector<std::size_t> deferred_reads_;
 

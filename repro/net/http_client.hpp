@@ -5,6 +5,7 @@
 
 #include "repro/parse/body_source.hpp"
 #include "repro/sched/job_meter.hpp"
+#include "repro/core/error_class.hpp"
 #include "repro/core/settings.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -44,13 +45,12 @@ struct response_head {
     std::uint64_t header_bytes = 0;              // bytes of the status line + header fields
 };
 
-// Ok, or a failure with its error class (connect read status truncated parse decode timeout not-a-feed
-// too-large deadline).
+// Ok, or a failure with its error class (connect read status truncated timeout too-large deadline).
 struct fetch_status {
-    std::string error_class;
+    core::error_class error_class = core::error_class::none;
     std::string message;
-    bool ok() const { return error_class.empty(); }
-    static fetch_status failure(std::string cls, std::string msg) { return {std::move(cls), std::move(msg)}; }
+    bool ok() const { return error_class == core::error_class::none; }
+    static fetch_status failure(core::error_class cls, std::string msg) { return {cls, std::move(msg)}; }
 };
 
 // One client per coroutine (one kept-alive connection). Every call may suspend the coroutine through

@@ -2,6 +2,8 @@
 // read (and every suspension of the job's coroutine) happens inside the parse stage.
 #pragma once
 
+#include "repro/core/error_class.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,7 +17,7 @@ public:
     // or -1 on failure (then error_class() says which: "read", "truncated", "timeout", ...).
     // May suspend the calling coroutine.
     virtual std::ptrdiff_t read(char* dst, std::size_t n) = 0;
-    virtual std::string error_class() const { return {}; }
+    virtual core::error_class error_class() const { return core::error_class::none; }
 };
 
 // Appends the rest of the body to out, asking src for at most `ask` bytes per read (buf holds that many).

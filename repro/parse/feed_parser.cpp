@@ -13,10 +13,10 @@ namespace feedbench::parse {
 
 namespace {
 
-parse_result failure(std::string error_class, std::string message)
+parse_result failure(core::error_class error_class, std::string message)
 {
     parse_result r;
-    r.error_class = std::move(error_class);
+    r.error_class = error_class;
     r.message = std::move(message);
     return r;
 }
@@ -24,8 +24,8 @@ parse_result failure(std::string error_class, std::string message)
 parse_result not_a_feed_or_empty(body_kind kind)
 {
     if (kind == body_kind::empty)
-        return failure("parse", "empty body");
-    return failure("not-a-feed", "body is neither XML nor JSON");
+        return failure(core::error_class::parse, "empty body");
+    return failure(core::error_class::not_a_feed, "body is neither XML nor JSON");
 }
 
 }  // namespace
@@ -48,8 +48,8 @@ parse_result parse_lazy(body_source& src, std::string_view content_type, bool fo
     std::size_t const cap = request_bytes == 0 ? lazy_request_bytes : request_bytes;
     std::unique_ptr<char[]> buf(new char[cap]);
     auto const read_failed = [&] {
-        std::string cls = src.error_class();
-        return failure(cls.empty() ? "read" : cls, "body read failed during the parse");
+        core::error_class const cls = src.error_class();
+        return failure(cls == core::error_class::none ? core::error_class::read : cls, "body read failed during the parse");
     };
     // Peek: read until the first bytes decide the kind; keep them and replay them to the parser.
     // Usually the first read decides, and its bytes are replayed straight from the buffer.

@@ -17,7 +17,7 @@ struct feed_item {
 
 struct parse_result {
     bool ok = false;
-    std::string error_class;          // "" when ok; "parse", "not-a-feed", "amplification", or the source's class ("read", "truncated", ...)
+    core::error_class error_class = core::error_class::none;  // none when ok; "parse", "not-a-feed", "amplification", or the source's class ("read", "truncated", ...)
     std::string message;              // human-readable detail
     std::string format;               // "rss", "atom", "rdf", "jsonfeed", "json"
     std::size_t items = 0;            // item/entry count (for plain JSON: element count of the document)

@@ -49,7 +49,7 @@ parse_result parse_json_memory(std::string_view body)
     simdjson::padded_string padded(body);
     simdjson::dom::element doc;
     if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-        r.error_class = "parse";
+        r.error_class = core::error_class::parse;
         r.message = std::string("simdjson: ") + simdjson::error_message(err);
         return r;
     }

@@ -145,7 +145,7 @@ parse_result parse_eager_tree(std::string_view body, std::string_view content_ty
     if (kind == body_kind::json)
         return detail::parse_json_memory(body);
     parse_result r;
-    r.error_class = kind == body_kind::empty ? "parse" : "not-a-feed";
+    r.error_class = kind == body_kind::empty ? core::error_class::parse : core::error_class::not_a_feed;
     r.message = kind == body_kind::empty ? "empty body" : "body is neither XML nor JSON";
     return r;
 }

@@ -72,10 +72,10 @@ void install_probe(xmlParserCtxtPtr ctxt, root_probe& probe)
     ctxt->sax->internalSubset = &probing_internal_subset;
 }
 
-parse_result failure(std::string error_class, std::string message)
+parse_result failure(core::error_class error_class, std::string message)
 {
     parse_result r;
-    r.error_class = std::move(error_class);
+    r.error_class = error_class;
     r.message = std::move(message);
     return r;
 }
@@ -222,12 +222,12 @@ parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe,
     bool const looks_html = core::iequals(probe.root, "html") || core::iequals(probe.doctype, "html");
     if (ctxt->wellFormed == 0 || doc == nullptr) {
         if (looks_html)
-            return failure("not-a-feed", "HTML page (not well-formed XML: " + error_text(ctxt) + ")");
-        return failure("parse", error_text(ctxt));
+            return failure(core::error_class::not_a_feed, "HTML page (not well-formed XML: " + error_text(ctxt) + ")");
+        return failure(core::error_class::parse, error_text(ctxt));
     }
     const xmlNode* root = xmlDocGetRootElement(doc.get());
     if (root == nullptr)
-        return failure("parse", "no root element");
+        return failure(core::error_class::parse, "no root element");
     std::string_view const root_name = name_of(root);
     parse_result r;
     if (root_name == "rss")
@@ -237,11 +237,11 @@ parse_result finish(xmlParserCtxtPtr ctxt, doc_ptr doc, const root_probe& probe,
     else if (root_name == "RDF")
         r.format = "rdf";
     else
-        return failure("not-a-feed", "well-formed XML whose root element is <" + std::string(root_name) + ">");
+        return failure(core::error_class::not_a_feed, "well-formed XML whose root element is <" + std::string(root_name) + ">");
     text_budget budget{max_amplification * document_bytes + amplification_slack_bytes};
     collect_items(root, budget, r.item_list);
     if (budget.exceeded)
-        return failure("amplification", "entity references expand the item text past " + std::to_string(max_amplification) +
+        return failure(core::error_class::amplification, "entity references expand the item text past " + std::to_string(max_amplification) +
             " x the document's " + std::to_string(document_bytes) + " bytes");
     r.items = r.item_list.size();
     r.ok = true;
@@ -271,10 +271,10 @@ parse_result parse_xml_tree(std::string_view body, bool force_utf8)
 {
     init_libxml2();
     if (body.size() > static_cast<std::size_t>(INT_MAX))
-        return failure("parse", "body larger than libxml2 accepts");
+        return failure(core::error_class::parse, "body larger than libxml2 accepts");
     ctxt_ptr ctxt(xmlNewParserCtxt());
     if (!ctxt)
-        return failure("parse", "xmlNewParserCtxt failed");
+        return failure(core::error_class::parse, "xmlNewParserCtxt failed");
     root_probe probe;
     install_probe(ctxt.get(), probe);
     doc_ptr doc(xmlCtxtReadMemory(ctxt.get(), body.data(), static_cast<int>(body.size()), nullptr,

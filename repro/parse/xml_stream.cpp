@@ -27,10 +27,10 @@ constexpr std::array<std::string_view, 4> date_names = {"pubDate", "date", "upda
 
 std::string_view view(const xmlChar* s) { return s == nullptr ? std::string_view{} : reinterpret_cast<const char*>(s); }
 
-parse_result failure(std::string error_class, std::string message)
+parse_result failure(core::error_class error_class, std::string message)
 {
     parse_result r;
-    r.error_class = std::move(error_class);
+    r.error_class = error_class;
     r.message = std::move(message);
     return r;
 }
@@ -432,16 +432,16 @@ private:
     parse_result result()
     {
         if (amplified_)
-            return failure("amplification", "entity references expand the item text past " + std::to_string(max_amplification) +
+            return failure(core::error_class::amplification, "entity references expand the item text past " + std::to_string(max_amplification) +
                 " x the document's " + std::to_string(pushed_) + " bytes read so far");
         bool const looks_html = core::iequals(root_, "html") || core::iequals(doctype_, "html");
         if (ctxt_->wellFormed == 0 || ctxt_->disableSAX != 0) {
             if (looks_html)
-                return failure("not-a-feed", "HTML page (not well-formed XML: " + error_text(ctxt_.get()) + ")");
-            return failure("parse", error_text(ctxt_.get()));
+                return failure(core::error_class::not_a_feed, "HTML page (not well-formed XML: " + error_text(ctxt_.get()) + ")");
+            return failure(core::error_class::parse, error_text(ctxt_.get()));
         }
         if (!seen_root_)
-            return failure("parse", "no root element");
+            return failure(core::error_class::parse, "no root element");
         parse_result r;
         if (root_ == "rss")
             r.format = "rss";
@@ -450,7 +450,7 @@ private:
         else if (root_ == "RDF")
             r.format = "rdf";
         else
-            return failure("not-a-feed", "well-formed XML whose root element is <" + root_ + ">");
+            return failure(core::error_class::not_a_feed, "well-formed XML whose root element is <" + root_ + ">");
         r.item_list = std::move(items_);
         r.items = r.item_list.size();
         r.ok = true;
@@ -478,7 +478,7 @@ parse_result parse_xml_memory(std::string_view body, bool force_utf8)
 {
     stream_parser p(force_utf8);
     if (!p.start())
-        return failure("parse", "xmlCreatePushParserCtxt failed");
+        return failure(core::error_class::parse, "xmlCreatePushParserCtxt failed");
     return p.parse_all(body);
 }
 
@@ -486,13 +486,13 @@ parse_result parse_xml_pull(body_source& src, std::string_view prefix, bool forc
 {
     stream_parser p(force_utf8);
     if (!p.start())
-        return failure("parse", "xmlCreatePushParserCtxt failed");
+        return failure(core::error_class::parse, "xmlCreatePushParserCtxt failed");
     p.feed(prefix.data(), prefix.size());
     for (;;) {
         std::ptrdiff_t const n = src.read(buf, cap);
         if (n < 0) {
-            std::string cls = src.error_class();
-            return failure(cls.empty() ? "read" : cls, "body read failed during the parse");
+            core::error_class const cls = src.error_class();
+            return failure(cls == core::error_class::none ? core::error_class::read : cls, "body read failed during the parse");
         }
         if (n == 0)
             break;

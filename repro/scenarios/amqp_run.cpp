@@ -1,6 +1,8 @@
 // The AMQP runs of S9 and S10: the publisher (feedpublish's library) and the workers against the private broker.
 #include "repro/scenarios/amqp_run.hpp"
 
+#include "repro/core/csv.hpp"
+
 #include "repro/diag/child_process.hpp"
 #include "repro/external/external_worker.hpp"
 #include "repro/feedpublish/publisher.hpp"
@@ -26,10 +28,9 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // The one data row of a feedworker summary.csv, by column name.
 std::map<std::string, std::string> read_summary_row(const fs::path& file) {
     std::ifstream in(file);
-    std::string header, row;
-    if (!std::getline(in, header) || !std::getline(in, row)) return {};
-    auto names = external::split_csv_line(header);
-    auto values = external::split_csv_line(row);
+    core::csv_reader reader(in);
+    std::vector<std::string> names, values;
+    if (!reader.next(names) || !reader.next(values)) return {};
     std::map<std::string, std::string> out;
     for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) out[names[i]] = values[i];
     return out;
@@ -40,33 +41,27 @@ double number(const std::map<std::string, std::string>& row, const std::string& 
     return it == row.end() || it->second.empty() ? nan : std::atof(it->second.c_str());
 }
 
-// Records in a jobs.csv or jobs.journal.csv: lines that start a row ("<job>,"); a message field may span lines.
+// Records in a jobs.csv or jobs.journal.csv (after the header; a quoted field may span lines).
 std::size_t count_rows(const fs::path& file) {
     std::ifstream in(file);
-    std::string line;
+    core::csv_reader reader(in);
+    std::vector<std::string> fields;
     std::size_t n = 0;
-    bool header = true;
-    while (std::getline(in, line)) {
-        if (header) {
-            header = false;
-            continue;
-        }
-        auto comma = line.find(',');
-        if (comma != std::string::npos && comma > 0 &&
-            std::all_of(line.begin(), line.begin() + static_cast<long>(comma), [](char c) { return c >= '0' && c <= '9'; }))
-            ++n;
-    }
-    return n;
+    while (reader.next(fields)) ++n;
+    return n > 0 ? n - 1 : 0;
 }
 
 // "error class:n;..." (summary.csv's errors column) added into errors.
-void add_errors(const std::string& text, std::map<std::string, std::size_t>& errors) {
+void add_errors(const std::string& text, std::map<core::error_class, std::size_t>& errors) {
     std::size_t start = 0;
     while (start < text.size()) {
         auto end = text.find(';', start);
         auto item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (auto colon = item.rfind(':'); colon != std::string::npos)
-            errors[item.substr(0, colon)] += static_cast<std::size_t>(std::atoll(item.c_str() + colon + 1));
+        if (auto colon = item.rfind(':'); colon != std::string::npos) {
+            const auto cls = core::parse_error_class(item.substr(0, colon));
+            if (!cls) throw std::runtime_error("summary.csv: '" + item.substr(0, colon) + "' is not an error class");
+            errors[*cls] += static_cast<std::size_t>(std::atoll(item.c_str() + colon + 1));
+        }
         if (end == std::string::npos) break;
         start = end + 1;
     }

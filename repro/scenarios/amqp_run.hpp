@@ -3,6 +3,8 @@
 // restart the broker or SIGKILL a worker mid-run, then account for every published job.
 #pragma once
 
+#include "repro/core/error_class.hpp"
+
 #include "repro/scenarios/broker.hpp"
 #include "repro/worker/config.hpp"
 #include "repro/worker/run.hpp"
@@ -32,7 +34,7 @@ struct amqp_run_options {
 struct amqp_run_result {
     std::optional<worker::run_output> in_process;   // processes = 1
     std::map<std::string, double> metrics;          // the scenario metrics this run measured (README of data/)
-    std::map<std::string, std::size_t> errors;      // failed jobs by class, every process
+    std::map<core::error_class, std::size_t> errors;   // failed jobs by class, every process
     std::vector<double> latency_ms;                 // processes > 1: none (the processes keep their jobs.csv)
     std::string status;                             // "" or "error: ..."
 };

@@ -3,6 +3,8 @@
 
 #include "repro/scenarios/report.hpp"
 
+#include "repro/core/csv.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -14,12 +16,6 @@ namespace feedbench::scenarios {
 namespace {
 
 constexpr const char* checks_header = "scenario\tmust\tverdict\theavy_load\tload\tcheck\tvalue\tthreshold\tresult";
-
-std::string no_tabs(std::string s) {
-    for (auto& c : s)
-        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-    return s;
-}
 
 std::string number_field(double v) {
     if (std::isnan(v)) return "";
@@ -47,10 +43,10 @@ void write_checks_tsv(const std::filesystem::path& file, const run_report& r) {
     for (auto& o : r.scenarios) {
         auto head = o.def.id + '\t' + (o.def.must_reproduce ? "yes" : "no") + '\t' + std::string(to_string(o.result.kind)) + '\t' +
                     (o.result.heavy_load ? "yes" : "no") + '\t' + number_field(o.conditions.load_average) + '\t';
-        if (o.result.checks.empty()) out << head << "\t\t\t" << no_tabs(o.result.line) << '\n';
+        if (o.result.checks.empty()) out << head << "\t\t\t" << core::tsv_field(o.result.line) << '\n';
         for (auto& c : o.result.checks) {
             std::string text = c.rule.a.to_string() + (c.rule.b ? " / " + c.rule.b->to_string() : "");
-            out << head << no_tabs(text) << '\t' << number_field(c.value) << '\t' << no_tabs(threshold_text(c.rule)) << '\t'
+            out << head << core::tsv_field(text) << '\t' << number_field(c.value) << '\t' << core::tsv_field(threshold_text(c.rule)) << '\t'
                 << result_word(c) << '\n';
         }
     }
@@ -68,7 +64,7 @@ std::vector<check_row> read_checks_tsv(const std::filesystem::path& file) {
     while (std::getline(in, line)) {
         ++n;
         if (line.empty()) continue;
-        auto f = split(line, '\t');
+        auto f = core::split_tsv(line);
         if (f.size() != 9) throw std::runtime_error(file.string() + ":" + std::to_string(n) + ": expected 9 tab-separated fields, got " + std::to_string(f.size()));
         check_row r;
         r.scenario = f[0];

@@ -1,6 +1,8 @@
 // Reads predicted jobs/s from a TSV (bench_model's output) for the predicted_jobs_per_s column.
 #include "repro/scenarios/predictions.hpp"
 
+#include "repro/core/csv.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -21,7 +23,7 @@ prediction_table load_predictions_tsv(const std::filesystem::path& file) {
     if (!in) throw std::runtime_error(file.string() + ": cannot read");
     std::string line;
     if (!std::getline(in, line)) throw std::runtime_error(file.string() + ": empty (no header row)");
-    auto header = split(line, '\t');
+    auto header = core::split_tsv(line);
     auto col = [&](std::string_view name) {
         auto it = std::find(header.begin(), header.end(), name);
         if (it == header.end()) throw std::runtime_error(file.string() + ": no column '" + std::string(name) + "'");
@@ -34,7 +36,7 @@ prediction_table load_predictions_tsv(const std::filesystem::path& file) {
     while (std::getline(in, line)) {
         ++line_no;
         if (line.empty()) continue;
-        auto f = split(line, '\t');
+        auto f = core::split_tsv(line);
         auto where = file.string() + ":" + std::to_string(line_no) + ": ";
         if (f.size() < header.size()) throw std::runtime_error(where + "fewer fields than the header");
         double v = 0;

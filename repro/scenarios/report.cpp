@@ -3,6 +3,8 @@
 
 #include "repro/scenarios/compare.hpp"
 
+#include "repro/core/csv.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -125,7 +127,7 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
                 double wall = c->median(base + "_wall_p50_us");
                 if (std::isnan(wall) || wall < 10) continue;
                 auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
-                csv << st << " (" << values << ")" << ',' << st << ',' << num(wall) << ','
+                csv << core::csv_field(std::string(st) + " (" + values + ")") << ',' << st << ',' << num(wall) << ','
                     << num(c->median(base + "_cpu_p50_us")) << ',' << num(c->median(base + "_suspended_p50_us")) << '\n';
             }
         }
@@ -152,7 +154,7 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
             auto it = c->metrics.find(p.metric);
             spread s = it == c->metrics.end() ? spread{} : it->second;
             auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
-            csv << label_text(c->config.label) << ',' << num(s.median) << ',' << num(s.min) << ',' << num(s.max) << '\n';
+            csv << core::csv_field(label_text(c->config.label)) << ',' << num(s.median) << ',' << num(s.min) << ',' << num(s.max) << '\n';
         }
         write_text(data_path, csv.str());
         vars.emplace_back("ylabel_text", metric_title(p.metric) + " (median; bars: min-max)");
@@ -239,7 +241,7 @@ std::string threshold_summary(const scenario& s) {
 
 // "parse 69 (feed-015-rss-windows-1252, ...)" over every repetition, or "".
 std::string failures_text(const scenario_outcome& o) {
-    std::map<std::string, std::size_t> errors;
+    std::map<core::error_class, std::size_t> errors;
     std::vector<std::string> feeds;
     for (auto& r : o.reps) {
         for (auto& [k, n] : r.errors) errors[k] += n;
@@ -248,7 +250,7 @@ std::string failures_text(const scenario_outcome& o) {
     }
     std::string t;
     for (auto& [k, n] : errors)
-        if (n) t += (t.empty() ? "" : ", ") + k + " " + std::to_string(n);
+        if (n) t += (t.empty() ? "" : ", ") + std::string(core::to_string(k)) + " " + std::to_string(n);
     if (t.empty()) return t;
     std::string f;
     for (auto& x : feeds) f += (f.empty() ? "" : ", ") + x;
@@ -487,15 +489,10 @@ void write_report(const run_report& r, const fs::path& dir) {
     write_text(dir / "index.html", report_html(r));
     std::ostringstream csv;
     csv << "scenario,verdict,must_reproduce,measured,threshold,plots_missing,heavy_load,load\n";
-    auto clean = [](std::string s) {
-        for (auto& c : s)
-            if (c == ',' || c == '\n') c = ' ';
-        return s;
-    };
     for (auto& o : r.scenarios) {
         auto missing = std::count_if(o.plots.begin(), o.plots.end(), [](auto& p) { return !p.ok; });
-        csv << o.def.id << ',' << verdict_word(o) << ',' << (o.def.must_reproduce ? "yes" : "no") << ','
-            << clean(o.ran ? measured_text(o.def, o.result) : "-") << ',' << clean(threshold_summary(o.def)) << ',' << missing
+        csv << core::csv_field(o.def.id) << ',' << verdict_word(o) << ',' << (o.def.must_reproduce ? "yes" : "no") << ','
+            << core::csv_field(o.ran ? measured_text(o.def, o.result) : "-") << ',' << core::csv_field(threshold_summary(o.def)) << ',' << missing
             << ',' << (o.result.heavy_load ? "yes" : "no") << ',' << format_number(o.conditions.load_average) << '\n';
     }
     write_text(dir / "verdicts.csv", csv.str());

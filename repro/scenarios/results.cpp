@@ -1,6 +1,7 @@
 // Tidy CSVs of a scenario's repetitions and their median / min / max per configuration.
 #include "repro/scenarios/results.hpp"
 
+#include "repro/core/csv.hpp"
 #include "repro/core/stats.hpp"
 
 #include <fmt/format.h>
@@ -13,13 +14,6 @@
 
 namespace feedbench::scenarios {
 namespace {
-
-// CSV fields here never need quoting: commas and newlines are replaced.
-std::string clean(std::string s) {
-    for (auto& c : s)
-        if (c == ',' || c == '\n' || c == '\r' || c == '"') c = (c == ',' ? ';' : ' ');
-    return s;
-}
 
 std::string number(double v) {
     if (std::isnan(v)) return "";
@@ -78,9 +72,9 @@ void write_rep_csv(const std::filesystem::path& file, const std::string& scenari
     std::map<std::string, std::size_t> config_index;
     for (auto& r : reps) {
         auto [it, fresh] = config_index.emplace(r.config.key(), config_index.size() + 1);
-        out << clean(scenario_id) << ',' << it->second << ',' << clean(r.config.label) << ',' << clean(r.config.series)
-            << ',' << r.rep << ',' << clean(r.status);
-        for (auto& v : r.config.values) out << ',' << clean(v);
+        out << core::csv_field(scenario_id) << ',' << it->second << ',' << core::csv_field(r.config.label) << ',' << core::csv_field(r.config.series)
+            << ',' << r.rep << ',' << core::csv_field(r.status);
+        for (auto& v : r.config.values) out << ',' << core::csv_field(v);
         out << ',' << number(read_size_plot_x(r.config.get(axis::read_size)));
         for (auto& m : metric_names()) out << ',' << number(r.get(m));
         out << '\n';
@@ -90,10 +84,9 @@ void write_rep_csv(const std::filesystem::path& file, const std::string& scenari
 std::vector<rep_result> read_rep_csv(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error(file.string() + ": cannot read");
-    std::string line;
-    if (!std::getline(in, line)) throw std::runtime_error(file.string() + ": empty (no header row)");
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    auto header = split(line, ',');
+    core::csv_reader reader(in);
+    std::vector<std::string> header, f;
+    if (!reader.next(header)) throw std::runtime_error(file.string() + ": empty (no header row)");
     auto col = [&](std::string_view name) -> int {
         auto it = std::find(header.begin(), header.end(), name);
         return it == header.end() ? -1 : static_cast<int>(it - header.begin());
@@ -106,12 +99,8 @@ std::vector<rep_result> read_rep_csv(const std::filesystem::path& file) {
         if (int c = col(m); c >= 0) metric_cols.emplace_back(m, c);
 
     std::vector<rep_result> out;
-    int line_no = 1;
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        auto f = split(line, ',');
+    while (reader.next(f)) {
+        const auto line_no = reader.line();
         if (f.size() != header.size())
             throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": " + std::to_string(f.size()) +
                                      " fields, the header has " + std::to_string(header.size()));
@@ -147,8 +136,8 @@ void write_summary_csv(const std::filesystem::path& file, const std::vector<conf
     out << '\n';
     std::size_t i = 0;
     for (auto& c : configs) {
-        out << ++i << ',' << clean(c.config.label) << ',' << clean(c.config.series) << ',' << c.reps << ',' << clean(c.status);
-        for (auto& v : c.config.values) out << ',' << clean(v);
+        out << ++i << ',' << core::csv_field(c.config.label) << ',' << core::csv_field(c.config.series) << ',' << c.reps << ',' << core::csv_field(c.status);
+        for (auto& v : c.config.values) out << ',' << core::csv_field(v);
         out << ',' << number(read_size_plot_x(c.config.get(axis::read_size)));
         for (auto& m : metric_names()) {
             auto it = c.metrics.find(m);
@@ -167,7 +156,7 @@ void write_cdf_csv(const std::filesystem::path& file, const std::vector<latency_
         v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
         std::sort(v.begin(), v.end());
         for (std::size_t i = 0; i < v.size(); ++i)
-            out << clean(s.series) << ',' << number(v[i]) << ',' << number(double(i + 1) / double(v.size())) << '\n';
+            out << core::csv_field(s.series) << ',' << number(v[i]) << ',' << number(double(i + 1) / double(v.size())) << '\n';
     }
 }
 
@@ -176,7 +165,7 @@ void write_requests_csv(const std::filesystem::path& file, const std::vector<lat
     out << "series,request,latency_ms\n";
     for (auto& s : data)
         for (std::size_t i = 0; i < s.latency_ms.size(); ++i)
-            out << clean(s.series) << ',' << i + 1 << ',' << number(s.latency_ms[i]) << '\n';
+            out << core::csv_field(s.series) << ',' << i + 1 << ',' << number(s.latency_ms[i]) << '\n';
 }
 
 std::string format_number(double v) {

@@ -2,6 +2,7 @@
 // per-configuration median / min / max the verdicts and plots read.
 #pragma once
 
+#include "repro/core/error_class.hpp"
 #include "repro/scenarios/scenario.hpp"
 
 #include <cmath>
@@ -20,7 +21,7 @@ struct rep_result {
     int rep = 1;
     std::string status;                     // "" when the run happened, else why not ("n/a: ...", "error: ...")
     std::map<std::string, double> metrics;  // metric -> value; absent or NaN = no value
-    std::map<std::string, std::size_t> errors;      // failed jobs by error class (not in the CSV)
+    std::map<core::error_class, std::size_t> errors;  // failed jobs by error class (not in the CSV)
     std::vector<std::string> failed_feeds;          // a few feeds that failed, for the report
     double get(const std::string& m) const {
         auto it = metrics.find(m);

@@ -125,7 +125,7 @@ void fill_job_metrics(rep_result& r, const worker::run_summary& s, const std::ve
 worker::worker_config worker_config_for(const configuration& c, const std::string& url, int cpu, const calibration& cal) {
     worker::worker_config cfg;
     cfg.server_url = url;
-    cfg.formats = replace_char(c.get(axis::formats), '+', ',');
+    cfg.formats = c.get(axis::formats);
     cfg.query = c.get(axis::query) == "none" ? "" : c.get(axis::query);
     if (needs_calibration(cfg.query)) {
         std::string why;
@@ -145,20 +145,14 @@ worker::worker_config worker_config_for(const configuration& c, const std::strin
     return cfg;
 }
 
-bool format_selected(const std::string& formats, data::feed_format f) {
-    if (formats == "all") return true;
-    for (auto& w : split(formats, '+'))
-        if (w == data::to_string(f)) return true;
-    return false;
-}
-
 // S1's runner: parse bodies from memory on N coroutines of one thread (N = 1: serial), no network.
 // Each job yields once after its parse, as a worker does at its next I/O.
 void run_parse_memory(const configuration& c, const data::corpus& corpus, int worker_cpu, rep_result& r,
                       latency_series& lat) {
     std::vector<const data::feed*> feeds;
+    const auto formats = data::format_set::parse(c.get(axis::formats));
     for (auto& f : corpus.feeds)
-        if (format_selected(c.get(axis::formats), f.format)) feeds.push_back(&f);
+        if (formats.contains(f.format)) feeds.push_back(&f);
     if (feeds.empty()) {
         r.status = "n/a: no feed of formats " + c.get(axis::formats) + " in the corpus";
         return;
@@ -502,8 +496,9 @@ void run_amqp_worker(run_context& ctx, const scenario& def, const configuration&
     amqp_run_options a;
     a.worker = worker_config_for(c, url, ctx.worker_cpu, cal);
     auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
+    const auto formats = data::format_set::parse(c.get(axis::formats));
     for (auto& f : corpus->feeds)
-        if (format_selected(c.get(axis::formats), f.format)) a.ids.push_back(f.id);
+        if (formats.contains(f.format)) a.ids.push_back(f.id);
     if (a.ids.empty()) throw std::invalid_argument("no feed of formats " + c.get(axis::formats) + " in the corpus");
     a.worker.formats = "all";   // the jobs are the published ids
     a.jobs = a.worker.jobs;

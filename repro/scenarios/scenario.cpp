@@ -73,15 +73,7 @@ void validate_value(axis a, const std::string& v, const place& at) {
     case axis::corpus:
         if (v.find_first_of(" \t,;") != std::string::npos) bad("'synthetic' or a folder name");
         return;
-    case axis::formats:
-        for (auto& f : split(v, '+'))
-            if (f != "all" && !data::parse_feed_format(f)) {
-                std::string known;
-                for (int i = 0; i <= static_cast<int>(data::feed_format::unknown); ++i)
-                    known += std::string(data::to_string(static_cast<data::feed_format>(i))) + " ";
-                bad("formats joined with '+', each of " + known + "all");
-            }
-        return;
+    case axis::formats: return parses(data::format_set::parse, data::format_set::usage);
     case axis::client:
         if (v.rfind(external_client_prefix, 0) == 0) {
             if (v.size() == external_client_prefix.size() || v.find_first_of(" \t,;{}") != std::string::npos)

@@ -17,7 +17,7 @@ struct worker_config {
     std::string corpus = "synthetic";  // for the embedded server: "synthetic" or a folder
     std::size_t corpus_feeds = 50;
     std::uint64_t corpus_seed = 2012;
-    std::string formats = "rss,atom,jsonfeed";  // which manifest formats become jobs ("all" = every entry)
+    std::string formats = "rss+atom+jsonfeed";  // which manifest formats become jobs ("all" = every entry)
     std::string query;                 // appended to every feed URL, e.g. "rate=2000000&delay=0-20"; "A|B": job n gets alternative n mod 2
     core::client_kind client = core::client_kind::beast;
     core::read_size reads{};           // whole

@@ -21,7 +21,7 @@ public:
         if (got > 0) bytes_ += std::uint64_t(got);
         return got;
     }
-    std::string error_class() const override { return inner_.error_class(); }
+    core::error_class error_class() const override { return inner_.error_class(); }
     std::uint64_t bytes() const { return bytes_; }
 
 private:
@@ -56,9 +56,9 @@ void take(core::job_record& rec, const parse::parse_result& r) {
     rec.ok = r.ok;
     rec.items = r.items;
     rec.items_digest = r.ok ? digest(r.item_list) : 0;
-    rec.error = r.ok ? std::string{} : r.error_class;
+    rec.error = r.ok ? core::error_class::none : r.error_class;
     rec.message = r.ok ? std::string{} : r.message;
-    if (!r.ok && rec.error.empty()) rec.error = "parse";
+    if (!r.ok && rec.error == core::error_class::none) rec.error = core::error_class::parse;
 }
 
 // The whole body through a pull source (lazy + text: the decode stage pulls it).
@@ -66,7 +66,8 @@ client::fetch_status pull_all(parse::body_source& src, std::string& out) {
     out.clear();
     char buf[64 * 1024];
     if (parse::read_to_end(src, out, buf, sizeof buf)) return {};
-    return client::fetch_status::failure(src.error_class().empty() ? "read" : src.error_class(), "body read failed");
+    const core::error_class cls = src.error_class();
+    return client::fetch_status::failure(cls == core::error_class::none ? core::error_class::read : cls, "body read failed");
 }
 
 void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
@@ -83,7 +84,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
     client::response_head head;
     if (fail(rec, http.read_head(yield, head))) return;
     if (head.status < 200 || head.status > 299) {
-        fail(rec, client::fetch_status::failure("status", "HTTP " + std::to_string(head.status)));
+        fail(rec, client::fetch_status::failure(core::error_class::status, "HTTP " + std::to_string(head.status)));
         return;
     }
     const std::string_view ct = head.content_type;
@@ -107,7 +108,7 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
         auto decoded = decode::to_utf8(body, ct);
         rec.charset = decoded.charset;
         if (!decoded.ok) {
-            fail(rec, client::fetch_status::failure(decoded.error_class.empty() ? "decode" : decoded.error_class, decoded.message));
+            fail(rec, client::fetch_status::failure(decoded.error_class == core::error_class::none ? core::error_class::decode : decoded.error_class, decoded.message));
             return;
         }
         enter(core::stage::parse);
@@ -143,7 +144,7 @@ void rethrow_if_unwinding() {
 
 void fail_with(core::job_record& rec, const std::exception_ptr& e) {
     rec.ok = false;
-    rec.error = "exception";
+    rec.error = core::error_class::exception;
     rec.items = 0;
     rec.items_digest = 0;
     try {

@@ -31,7 +31,7 @@ struct run_summary {
     double wall_s = 0, cpu_s = 0;      // worker process/thread CPU over the run
     double jobs_per_s = 0;
     double cpu_util = 0;               // cpu_s / wall_s (1.0 = one core busy)
-    std::map<std::string, std::size_t> errors;  // class -> count
+    std::map<core::error_class, std::size_t> errors;  // failed jobs by class
     std::array<stage_summary, core::stage_count> stages{};
     std::uint64_t intake_gets = 0, intake_empty_gets = 0, intake_deliveries = 0, intake_redeliveries = 0;
     std::uint64_t max_read_request = 0;  // the largest byte count any recv of the run asked for

@@ -4,6 +4,7 @@
 #include "data/corpus.hpp"
 #include "repro/intake/embedded_source.hpp"
 #include "repro/intake/feed_path.hpp"
+#include "repro/intake/manifest_client.hpp"
 #include "repro/intake/source_factory.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/net/beast_client.hpp"
@@ -11,9 +12,7 @@
 #include "repro/worker/job_runner.hpp"
 #include "repro/worker/query_mix.hpp"
 
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
 #include "repro/net/curl_client.hpp"
-#endif
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -31,47 +30,9 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-struct server_address {
-    std::string host;
-    unsigned short port = 80;
-};
-
-// "http://HOST:PORT" (a trailing path is ignored).
-server_address parse_server_url(std::string_view url) {
-    constexpr std::string_view scheme = "http://";
-    if (url.substr(0, scheme.size()) != scheme)
-        throw std::invalid_argument("--server: '" + std::string(url) + "' is not an http:// URL (use http://HOST:PORT)");
-    std::string_view rest = url.substr(scheme.size());
-    rest = rest.substr(0, rest.find('/'));
-    server_address a;
-    const auto colon = rest.rfind(':');
-    a.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) {
-        const std::string port(rest.substr(colon + 1));
-        char* end = nullptr;
-        const long p = std::strtol(port.c_str(), &end, 10);
-        if (port.empty() || *end != '\0' || p <= 0 || p > 65535)
-            throw std::invalid_argument("--server: '" + std::string(url) + "' has a bad port");
-        a.port = static_cast<unsigned short>(p);
-    }
-    if (a.host.empty()) throw std::invalid_argument("--server: '" + std::string(url) + "' has no host");
-    return a;
-}
-
-tcp::endpoint resolve(const server_address& a) {
-    net::io_context io;
-    tcp::resolver resolver(io);
-    boost::system::error_code ec;
-    auto results = resolver.resolve(a.host, std::to_string(a.port), ec);
-    if (ec || results.empty()) throw std::runtime_error("cannot resolve " + a.host + ": " + ec.message());
-    return results.begin()->endpoint();
-}
-
 std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
                                                  sched::job_meter& meter) {
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
     if (cfg.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
-#endif
     return client::make_beast_client(io, opt, meter);
 }
 
@@ -115,9 +76,6 @@ intake::intake_options intake_options_of(const worker_config& cfg) {
 
 void check_config(const worker_config& cfg) {
     if (cfg.client == core::client_kind::curl) {
-#ifndef FEEDBENCH_HAVE_CURL_CLIENT
-        throw std::invalid_argument("--client curl: this feedworker was built without the libcurl client");
-#endif
         if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
             throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
                                         " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
@@ -131,10 +89,10 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     if (cfg.server_url.empty())
         throw std::invalid_argument("--server: no feed server URL (harness::run_worker starts an embedded one)");
 
-    const server_address address = parse_server_url(cfg.server_url);
+    const intake::server_address address = intake::parse_server_url(cfg.server_url);
     client::client_options copt;
-    copt.endpoint = resolve(address);
-    copt.host = address.host + ":" + std::to_string(address.port);
+    copt.endpoint = intake::resolve(address);
+    copt.host = address.host_port();
     copt.reads = cfg.reads;
     copt.yield = cfg.yield;
     copt.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);

@@ -1,6 +1,7 @@
 // The run's summary (percentiles per stage), the tidy CSVs and the profiler view with its diagnosis.
 #include "repro/worker/record.hpp"
 
+#include "repro/core/csv.hpp"
 #include "repro/core/stats.hpp"
 #include "repro/core/strings.hpp"
 
@@ -19,16 +20,6 @@ namespace {
 percentiles of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return {core::nearest_rank(v, 0.50, 0), core::nearest_rank(v, 0.90, 0), core::nearest_rank(v, 0.99, 0), v.empty() ? 0 : v.back()};
-}
-
-std::string csv_field(std::string_view s) {
-    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 std::string us(std::int64_t ns) { return fmt::format("{:.3f}", double(ns) / 1000.0); }
@@ -84,7 +75,7 @@ run_summary summarize(const worker_config& cfg, const std::vector<core::job_reco
     s.cpu_util = wall_s > 0 ? cpu_s / wall_s : 0;
     for (const auto& r : records) {
         if (r.ok) ++s.ok;
-        else ++s.errors[r.error.empty() ? "unknown" : r.error];
+        else ++s.errors[r.error];
         s.max_read_request = std::max(s.max_read_request, r.max_read_request);
         s.body_bytes += r.bytes;
     }
@@ -128,15 +119,15 @@ std::string jobs_csv_header() {
 
 std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     std::ostringstream f;
-    f << r.job << ',' << csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
+    f << r.job << ',' << core::csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
       << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
-      << ',' << (r.ok ? 1 : 0) << ',' << csv_field(r.error) << ',' << r.bytes << ',' << r.items;
+      << ',' << (r.ok ? 1 : 0) << ',' << core::csv_field(core::to_string(r.error)) << ',' << r.bytes << ',' << r.items;
     for (const auto& m : r.stages)
         f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
-    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << csv_field(r.charset) << ',' << us(r.start_ns)
+    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << core::csv_field(r.charset) << ',' << us(r.start_ns)
       << ',' << us(r.end_ns) << ',' << core::hex64(r.items_digest);
     for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
-    f << ',' << csv_field(r.message) << '\n';
+    f << ',' << core::csv_field(r.message) << '\n';
     return f.str();
 }
 
@@ -171,11 +162,11 @@ void write_summary_csv(const std::string& path, const std::vector<run_summary>& 
     for (const auto& s : runs) {
         const auto& c = s.config;
         std::string errors;
-        for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + cls + ":" + std::to_string(n);
+        for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + std::string(core::to_string(cls)) + ":" + std::to_string(n);
         f << to_string(c.client) << ',' << c.reads.to_string() << ',' << to_string(c.consume) << ',' << to_string(c.yield) << ','
-          << c.pool.to_string() << ',' << to_string(c.charset) << ',' << csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
+          << c.pool.to_string() << ',' << to_string(c.charset) << ',' << core::csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
           << s.failed << ',' << num(s.jobs_per_s) << ',' << num(s.cpu_util, 4) << ',' << num(s.wall_s, 6) << ',' << num(s.cpu_s, 6)
-          << ',' << csv_field(errors);
+          << ',' << core::csv_field(errors);
         for (const auto& st : s.stages) {
             for (const percentiles* p : {&st.wall_us, &st.cpu_us, &st.suspended_us})
                 f << ',' << num(p->p50) << ',' << num(p->p90) << ',' << num(p->p99) << ',' << num(p->max);
@@ -193,7 +184,7 @@ std::string summary_table(const run_summary& s) {
     o << "client " << to_string(c.client) << ", read size " << c.reads.to_string() << ", consume " << to_string(c.consume)
       << ", yield " << to_string(c.yield) << ", pool " << c.pool.to_string() << ", charset " << to_string(c.charset) << '\n';
     o << "  jobs " << s.jobs << "  ok " << s.ok << "  failed " << s.failed;
-    for (const auto& [cls, n] : s.errors) o << "  " << cls << ' ' << n;
+    for (const auto& [cls, n] : s.errors) o << "  " << core::to_string(cls) << ' ' << n;
     o << '\n';
     o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
       << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
@@ -292,7 +283,7 @@ std::string profiler_view(const run_summary& s) {
                             "% of the run: a job's suspended time is other jobs' CPU (the pool is CPU-bound)");
     if (s.failed > 0) {
         std::string line = grouped(s.failed) + " of " + grouped(s.jobs) + " jobs failed:";
-        for (const auto& [cls, n] : s.errors) line += " " + cls + " " + grouped(n);
+        for (const auto& [cls, n] : s.errors) line += " " + std::string(core::to_string(cls)) + " " + grouped(n);
         diagnosis.push_back(line);
     }
     o << "diagnosis (stage >= " << num(100 * stage_share_threshold, 0) << "% of job wall, suspended >= "

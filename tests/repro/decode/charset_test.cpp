@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace dc = feedbench::decode;
+namespace core = feedbench::core;
 namespace fs = std::filesystem;
 
 TEST(charset_from_content_type, parses_quoted_spaced_and_bogus_parameters)
@@ -83,7 +84,7 @@ TEST(to_utf8, bogus_names_fall_back_and_invalid_bytes_fail)
 
     auto bad = dc::to_utf8("<rss>\xff\xfe\xfd</rss>", "application/xml; charset=utf-8");
     EXPECT_FALSE(bad.ok);
-    EXPECT_EQ(bad.error_class, "decode");
+    EXPECT_EQ(bad.error_class, core::error_class::decode);
     EXPECT_TRUE(bad.utf8.empty());
 }
 
@@ -171,9 +172,9 @@ TEST(encodings_corpus, decodes_to_the_expected_charset)
             ++matched;
             // The transcoded body must still parse the same way with the declaration ignored.
             auto const parsed = feedbench::parse::parse_eager(r.utf8, {}, true);
-            EXPECT_TRUE(parsed.ok || parsed.error_class == "not-a-feed" || parsed.error_class == "parse") << f.filename();
+            EXPECT_TRUE(parsed.ok || parsed.error_class == core::error_class::not_a_feed || parsed.error_class == core::error_class::parse) << f.filename();
         } else {
-            misses.push_back(f.filename().string() + ": want " + want + ", got " + (r.ok ? r.charset : r.error_class + " " + r.message));
+            misses.push_back(f.filename().string() + ": want " + want + ", got " + (r.ok ? r.charset : std::string(core::to_string(r.error_class)) + " " + r.message));
         }
     }
     std::cout << "encodings: " << matched << " of " << with_expectation << " files decode to the expected charset\n";
@@ -200,7 +201,7 @@ TEST(feeds_2012, text_mode_gives_the_same_items_as_content_mode)
         auto const r = dc::to_utf8(body, "application/rss+xml");
         detector_runs += r.detector_ran ? 1 : 0;
         if (!r.ok) {
-            EXPECT_EQ(r.error_class, "decode");
+            EXPECT_EQ(r.error_class, core::error_class::decode);
             failures.push_back(e.path().filename().string() + " (" + r.charset + "): " + r.message);
             continue;
         }

@@ -1,6 +1,7 @@
 // The external-worker contract's jobs.csv on fixed text: required columns, extra columns, error classes.
 #include "repro/external/external_worker.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -34,8 +35,8 @@ TEST(JobsCsv, CountsJobsBytesItemsAndErrorClasses) {
     EXPECT_EQ(r.failed, 2u);
     EXPECT_EQ(r.bytes, 34328u);
     EXPECT_EQ(r.items, 30u);
-    EXPECT_EQ(r.errors.at("parse"), 1u);
-    EXPECT_EQ(r.errors.at("connect"), 1u);
+    EXPECT_EQ(r.errors.at(feedbench::core::error_class::parse), 1u);
+    EXPECT_EQ(r.errors.at(feedbench::core::error_class::connect), 1u);
 }
 
 TEST(JobsCsv, MissingColumnNamesIt) {
@@ -68,4 +69,11 @@ TEST(JobsCsv, EnvironmentCarriesTheInputs) {
     EXPECT_EQ(get("FEEDBENCH_POOL"), "20");
     EXPECT_EQ(get("FEEDBENCH_JOBS"), "7");
     EXPECT_EQ(get("FEEDBENCH_OUT"), "/tmp/x");
+}
+
+TEST(JobsCsv, AnUnknownErrorClassNamesTheLine) {
+    auto p = write("badclass", "job,feed,ok,error,bytes,items\n0,a,1,,10,1\n1,b,0,oops,0,0\n");
+    ext::external_result r;
+    EXPECT_THAT([&] { ext::read_jobs_csv(p, r); },
+                testing::ThrowsMessage<std::runtime_error>(testing::HasSubstr("line 3: 'oops' is not an error class")));
 }

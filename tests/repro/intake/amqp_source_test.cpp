@@ -286,7 +286,7 @@ TEST(amqp_manifest, ids_of_the_wanted_formats_in_order) {
         "feed-000-json\t/feeds/feed-000.json\tjsonfeed\t100\t\tapplication/json\t3\n"
         "page\t/feeds/page.html\thtml\t10\t\ttext/html\t0\n";
     using feedbench::publish::manifest_ids;
-    EXPECT_EQ(manifest_ids(tsv, "rss,atom,jsonfeed"), (std::vector<std::string>{"feed-000-rss", "feed-000-json"}));
+    EXPECT_EQ(manifest_ids(tsv, "rss+atom+jsonfeed"), (std::vector<std::string>{"feed-000-rss", "feed-000-json"}));
     EXPECT_EQ(manifest_ids(tsv, "all").size(), 3u);
     EXPECT_THROW(manifest_ids("name\tpath\n", "all"), std::runtime_error);
 }

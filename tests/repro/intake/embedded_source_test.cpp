@@ -1,6 +1,7 @@
 // The embedded intake: manifest entries filtered by format, ids repeated up to the job count, a queue
 // that hands each job out once and counts gets, empty gets, deliveries and acks.
 #include "repro/intake/embedded_source.hpp"
+#include "repro/intake/manifest_client.hpp"
 #include "repro/intake/source_factory.hpp"
 
 #include "feedserver/server.hpp"
@@ -33,19 +34,19 @@ std::vector<data::manifest_entry> entries() {
 }
 
 TEST(PlanJobs, FiltersByFormatAndRepeats) {
-    auto jobs = intake::plan_jobs(entries(), "rss,atom,jsonfeed", 0);
+    auto jobs = intake::plan_jobs(entries(), "rss+atom+jsonfeed", 0);
     ASSERT_EQ(jobs.size(), 3u);
     EXPECT_EQ(jobs[0].feed_id, "a-rss");
     EXPECT_EQ(jobs[2].path, "/feeds/a-json");
     jobs = intake::plan_jobs(entries(), "all", 0);
     EXPECT_EQ(jobs.size(), 5u);
-    jobs = intake::plan_jobs(entries(), "rss,rdf", 7);
+    jobs = intake::plan_jobs(entries(), "rss+rdf", 7);
     ASSERT_EQ(jobs.size(), 7u);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         EXPECT_EQ(jobs[i].seq, i);
         EXPECT_EQ(jobs[i].feed_id, i % 2 == 0 ? "a-rss" : "b-rdf");
     }
-    EXPECT_THROW(intake::plan_jobs(entries(), "rss,podcast", 0), std::invalid_argument);
+    EXPECT_THROW(intake::plan_jobs(entries(), "rss+podcast", 0), std::invalid_argument);
     EXPECT_THROW(intake::plan_jobs(entries(), "json", 0), std::runtime_error);
 }
 

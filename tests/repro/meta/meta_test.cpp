@@ -2,6 +2,7 @@
 #include "repro/meta/meta.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 using namespace feedbench::meta;
 
@@ -30,4 +31,17 @@ TEST(meta, run_id_is_date_and_commit) {
     m.commit = "347d5c7";
     m.date_utc = "2026-11-26T00:45:12Z";
     EXPECT_EQ(make_run_id(m), "20261126T004512Z-347d5c7");
+}
+
+TEST(meta, json_reads_back_every_value) {
+    run_meta m;
+    m.commit = "abc";
+    m.hostname = "tab\there\nnewline \x01 control";
+    m.cores = 4;
+    m.libraries = {{"libcurl", "7.88.1"}, {"gnuplot", "gnuplot 5.4 patchlevel 4"}};
+    const auto j = nlohmann::json::parse(to_json(m, {{"query", "fault=\"x\"\\y"}}));
+    EXPECT_EQ(j.at("hostname"), m.hostname);
+    EXPECT_EQ(j.at("cores"), 4);
+    EXPECT_EQ(j.at("libraries").at("gnuplot"), "gnuplot 5.4 patchlevel 4");
+    EXPECT_EQ(j.at("configuration").at("query"), "fault=\"x\"\\y");
 }

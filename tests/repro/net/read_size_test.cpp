@@ -1,8 +1,6 @@
 // Read sizes are exact and counts are true: no recv asks more than the read size, bytes counted equal
 // bytes the server sent, a body of B bytes at read size 1 takes exactly B body reads.
-#include "repro/net/beast_client.hpp"
-#include "repro/sched/pool.hpp"
-
+#include "tests/repro/net/fetch_fixture.hpp"
 #include "tests/repro/net/test_http_server.hpp"
 
 #include <gtest/gtest.h>
@@ -13,81 +11,13 @@ namespace {
 
 using namespace feedbench;
 using core::stage;
-using feedbench::testing::canned_response;
-using feedbench::testing::test_http_server;
+using namespace feedbench::test;
 
 std::string make_body(std::size_t n) {
     std::string s;
     s.reserve(n);
     for (std::size_t i = 0; i < n; ++i) s.push_back(char('a' + (i * 7) % 26));
     return s;
-}
-
-struct fetch_outcome {
-    core::job_record rec;
-    client::fetch_status status;
-    client::response_head head;
-    std::string body;
-};
-
-struct fetch_plan {
-    core::read_size reads{};
-    core::yield_policy yield = core::yield_policy::would_block;
-    bool lazy = false;
-    std::size_t jobs = 1;
-    std::chrono::milliseconds timeout{10'000};
-    std::size_t pull = 4000;   // lazy: bytes the "parser" asks for per read()
-};
-
-// Runs plan.jobs fetches of "/" on one client (one kept-alive connection) in a pool of 1.
-std::vector<fetch_outcome> fetch(boost::asio::ip::tcp::endpoint ep, const fetch_plan& plan, std::uint64_t* connections = nullptr) {
-    std::vector<fetch_outcome> out(plan.jobs);
-    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
-        ctx.spawn([&](boost::asio::yield_context yield, sched::job_meter& meter) {
-            client::client_options opt;
-            opt.endpoint = ep;
-            opt.reads = plan.reads;
-            opt.yield = plan.yield;
-            opt.read_timeout = plan.timeout;
-            auto c = client::make_beast_client(ctx.io(), opt, meter);
-            for (auto& o : out) {
-                meter.begin_job(o.rec);
-                meter.enter(stage::connect);
-                o.status = c->connect(yield);
-                if (o.status.ok()) {
-                    meter.enter(stage::request);
-                    o.status = c->send_request("/feed.xml", yield);
-                }
-                if (o.status.ok()) {
-                    meter.enter(stage::headers);
-                    o.status = c->read_head(yield, o.head);
-                }
-                if (o.status.ok()) {
-                    meter.enter(stage::body);
-                    if (!plan.lazy) {
-                        o.status = c->read_body(o.body, yield);
-                    } else {
-                        meter.enter(stage::parse);
-                        auto& src = c->body_source(yield);
-                        std::vector<char> buf(plan.pull);
-                        if (!parse::read_to_end(src, o.body, buf.data(), buf.size()))
-                            o.status = client::fetch_status::failure(src.error_class(), "pull");
-                    }
-                }
-                meter.enter(stage::ack);
-                c->finish(o.status.ok());
-                meter.end_job();
-            }
-            if (connections) *connections = c->connections();
-        });
-    });
-    return out;
-}
-
-std::uint64_t total(const core::job_record& r, std::uint64_t core::stage_metrics::*field) {
-    std::uint64_t n = 0;
-    for (const auto& s : r.stages) n += s.*field;
-    return n;
 }
 
 struct policy_case {
@@ -99,13 +29,13 @@ class ReadSizeOne : public ::testing::TestWithParam<policy_case> {};
 
 TEST_P(ReadSizeOne, ContentLengthBodyTakesExactlyOneReadPerByte) {
     const std::string body = make_body(50'000);
-    auto response = feedbench::testing::content_length_response(body);
+    auto response = content_length_response(body);
     test_http_server server(response);
     fetch_plan plan;
     plan.reads = core::read_size::parse("1");
     plan.yield = GetParam().yield;
     plan.lazy = GetParam().lazy;
-    auto out = fetch(server.endpoint(), plan);
+    auto out = fetch(server.endpoint(), {"/feed.xml"}, plan);
     ASSERT_TRUE(out[0].status.ok()) << out[0].status.error_class << ": " << out[0].status.message;
     const auto& r = out[0].rec;
     EXPECT_EQ(out[0].body, body);
@@ -142,19 +72,18 @@ TEST_P(ReadSizes, NoRecvAsksMoreAndEveryByteIsCounted) {
     const std::string body = make_body(120'000);
     for (bool chunked : {false, true}) {
         for (bool lazy : {false, true}) {
-            auto response = chunked ? feedbench::testing::chunked_response(body, 7000)
-                                    : feedbench::testing::content_length_response(body);
+            auto response = chunked ? chunked_response(body, 7000)
+                                    : content_length_response(body);
             response.piece = 30'000;   // the body arrives in pieces: some reads find the socket dry
             response.pause = std::chrono::milliseconds(2);
             test_http_server server(response);
             fetch_plan plan;
             plan.reads = core::read_size::parse(GetParam());
             plan.lazy = lazy;
-            plan.jobs = 3;
-            std::uint64_t connections = 0;
-            auto out = fetch(server.endpoint(), plan, &connections);
+            client_totals totals;
+            auto out = fetch(server.endpoint(), std::vector<std::string>(3, "/feed.xml"), plan, &totals);
             SCOPED_TRACE(std::string(GetParam()) + (chunked ? " chunked" : " content-length") + (lazy ? " lazy" : " eager"));
-            EXPECT_EQ(connections, 1u);   // keep-alive: one connection for every job
+            EXPECT_EQ(totals.connections, 1u);   // keep-alive: one connection for every job
             std::uint64_t counted = 0;
             for (const auto& o : out) {
                 ASSERT_TRUE(o.status.ok()) << o.status.error_class << ": " << o.status.message;
@@ -178,12 +107,12 @@ INSTANTIATE_TEST_SUITE_P(Sizes, ReadSizes, ::testing::Values("1", "7", "1k", "10
 // `whole` asks for up to 64 KiB before the headers are parsed, then for exactly the remaining Content-Length.
 TEST(ReadSizeWhole, BodyRecvAsksForExactlyTheRemainingContentLength) {
     const std::string body = make_body(200'000);
-    auto response = feedbench::testing::content_length_response(body);
+    auto response = content_length_response(body);
     response.split_at = response.head.size();   // the head alone first, then the body
     response.pause = std::chrono::milliseconds(50);
     test_http_server server(response);
     fetch_plan plan;
-    auto out = fetch(server.endpoint(), plan);
+    auto out = fetch(server.endpoint(), {"/feed.xml"}, plan);
     ASSERT_TRUE(out[0].status.ok());
     const auto& r = out[0].rec;
     const std::uint64_t body_in_headers_stage = r.at(stage::headers).bytes - response.head.size();
@@ -197,13 +126,13 @@ TEST(Faults, ConnectionRefusedIsConnect) {
     boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
     const auto ep = a.local_endpoint();
     a.close();   // nobody listens there now
-    auto out = fetch(ep, fetch_plan{});
-    EXPECT_EQ(out[0].status.error_class, "connect");
+    auto out = fetch(ep, {"/feed.xml"}, fetch_plan{});
+    EXPECT_EQ(out[0].status.error_class, core::error_class::connect);
 }
 
 TEST(Faults, ClosedMidBodyIsTruncated) {
     const std::string body = make_body(10'000);
-    auto response = feedbench::testing::content_length_response(body);
+    auto response = content_length_response(body);
     response.send_limit = response.head.size() + 5'000;
     test_http_server server(response);
     for (const char* rs : {"1", "whole"}) {
@@ -211,24 +140,24 @@ TEST(Faults, ClosedMidBodyIsTruncated) {
             fetch_plan plan;
             plan.reads = core::read_size::parse(rs);
             plan.lazy = lazy;
-            auto out = fetch(server.endpoint(), plan);
-            EXPECT_EQ(out[0].status.error_class, "truncated") << rs << (lazy ? " lazy" : " eager");
+            auto out = fetch(server.endpoint(), {"/feed.xml"}, plan);
+            EXPECT_EQ(out[0].status.error_class, core::error_class::truncated) << rs << (lazy ? " lazy" : " eager");
         }
     }
 }
 
 TEST(Faults, StallIsTimeout) {
-    auto response = feedbench::testing::content_length_response(make_body(1000));
+    auto response = content_length_response(make_body(1000));
     response.stall = true;
     test_http_server server(response);
     for (auto policy : {core::yield_policy::would_block, core::yield_policy::always}) {
         fetch_plan plan;
         plan.yield = policy;
         plan.timeout = std::chrono::milliseconds(100);
-        plan.jobs = 2;   // the next job after a timeout gets a fresh connection (and times out again)
-        auto out = fetch(server.endpoint(), plan);
-        EXPECT_EQ(out[0].status.error_class, "timeout");
-        EXPECT_EQ(out[1].status.error_class, "timeout");
+        // the next job after a timeout gets a fresh connection (and times out again)
+        auto out = fetch(server.endpoint(), {"/feed.xml", "/feed.xml"}, plan);
+        EXPECT_EQ(out[0].status.error_class, core::error_class::timeout);
+        EXPECT_EQ(out[1].status.error_class, core::error_class::timeout);
     }
 }
 

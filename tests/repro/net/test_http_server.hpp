@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace feedbench::testing {
+namespace feedbench::test {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
@@ -126,4 +126,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace feedbench::testing
+}  // namespace feedbench::test

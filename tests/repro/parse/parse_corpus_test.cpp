@@ -4,9 +4,7 @@
 #include "repro/core/strings.hpp"
 #include "repro/parse/feed_parser.hpp"
 #include "repro/parse/parser_variants.hpp"
-#ifdef FEEDBENCH_HAVE_DATA
 #include "data/corpus.hpp"
-#endif
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -23,6 +21,7 @@
 #include <vector>
 
 namespace fp = feedbench::parse;
+namespace core = feedbench::core;
 namespace fs = std::filesystem;
 
 namespace {
@@ -92,12 +91,12 @@ TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly)
         if (!reference) {
             ++malformed;
             EXPECT_FALSE(r.ok) << f.filename();
-            EXPECT_TRUE(r.error_class == "parse" || r.error_class == "not-a-feed") << f.filename() << ": " << r.error_class;
+            EXPECT_TRUE(r.error_class == core::error_class::parse || r.error_class == core::error_class::not_a_feed) << f.filename() << ": " << r.error_class;
             continue;
         }
         if (!r.ok) {
             ++well_formed_non_feeds;
-            EXPECT_EQ(r.error_class, "not-a-feed") << f.filename() << ": " << r.message;
+            EXPECT_EQ(r.error_class, core::error_class::not_a_feed) << f.filename() << ": " << r.message;
             continue;
         }
         ++ok;
@@ -172,7 +171,6 @@ TEST(json_corpus, twitter_and_citm_parse_as_json_with_values)
     }
 }
 
-#ifdef FEEDBENCH_HAVE_DATA
 TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
 {
     feedbench::data::synthetic_options opt;
@@ -207,9 +205,7 @@ TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
     }
     EXPECT_GT(groups, 0u);
 }
-#endif
 
-#ifdef FEEDBENCH_HAVE_DATA
 // Every document of the default synthetic corpus (all twins and the legacy-charset variants): the
 // streaming parser, eager and lazy, gives the tree walk's answer and items.
 TEST(synthetic_corpus, streaming_parser_equals_the_tree_walk)
@@ -225,4 +221,3 @@ TEST(synthetic_corpus, streaming_parser_equals_the_tree_walk)
     }
     EXPECT_GT(xml, 100u);
 }
-#endif

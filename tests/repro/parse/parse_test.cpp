@@ -9,6 +9,7 @@
 #include <string>
 
 namespace fp = feedbench::parse;
+namespace core = feedbench::core;
 
 namespace {
 
@@ -37,7 +38,7 @@ const std::string jsonfeed = R"({"version":"https://jsonfeed.org/version/1.1","t
 // A source that fails after handing out `good` bytes.
 class failing_source final : public fp::body_source {
 public:
-    failing_source(std::string_view body, std::size_t good, std::string cls) : body_(body), good_(good), class_(std::move(cls)) {}
+    failing_source(std::string_view body, std::size_t good, core::error_class cls) : body_(body), good_(good), class_(cls) {}
     std::ptrdiff_t read(char* dst, std::size_t n) override
     {
         if (pos_ >= good_)
@@ -47,11 +48,11 @@ public:
         pos_ += count;
         return static_cast<std::ptrdiff_t>(count);
     }
-    std::string error_class() const override { return class_; }
+    core::error_class error_class() const override { return class_; }
 private:
     std::string_view body_;
     std::size_t good_, pos_ = 0;
-    std::string class_;
+    core::error_class class_;
 };
 
 fp::parse_result lazy(std::string_view body, std::size_t piece, std::string_view content_type = {})
@@ -121,23 +122,23 @@ TEST(parse_eager, jsonfeed_and_plain_json)
 
 TEST(parse_eager, error_classes)
 {
-    EXPECT_EQ(fp::parse_eager("<rss><channel><item></channel></rss>").error_class, "parse");
-    EXPECT_EQ(fp::parse_eager("<hash><error>Rate limit</error></hash>").error_class, "not-a-feed");
-    EXPECT_EQ(fp::parse_eager("<html><body><p>hi</p></body></html>").error_class, "not-a-feed");
+    EXPECT_EQ(fp::parse_eager("<rss><channel><item></channel></rss>").error_class, core::error_class::parse);
+    EXPECT_EQ(fp::parse_eager("<hash><error>Rate limit</error></hash>").error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(fp::parse_eager("<html><body><p>hi</p></body></html>").error_class, core::error_class::not_a_feed);
     // HTML that is not well-formed XML is still recognised as HTML.
-    EXPECT_EQ(fp::parse_eager("<!DOCTYPE html>\n<html><body><br><p>x &nbsp; y</body></html>").error_class, "not-a-feed");
-    EXPECT_EQ(fp::parse_eager("<HTML><BODY><BR></BODY></HTML>").error_class, "not-a-feed");
-    EXPECT_EQ(fp::parse_eager("Service unavailable").error_class, "not-a-feed");
-    EXPECT_EQ(fp::parse_eager("{\"a\": [1, 2").error_class, "parse");
-    EXPECT_EQ(fp::parse_eager("").error_class, "parse");
-    EXPECT_EQ(fp::parse_eager(" \n ").error_class, "parse");
-    EXPECT_EQ(fp::parse_eager(rss.substr(0, rss.size() / 2)).error_class, "parse");
+    EXPECT_EQ(fp::parse_eager("<!DOCTYPE html>\n<html><body><br><p>x &nbsp; y</body></html>").error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(fp::parse_eager("<HTML><BODY><BR></BODY></HTML>").error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(fp::parse_eager("Service unavailable").error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(fp::parse_eager("{\"a\": [1, 2").error_class, core::error_class::parse);
+    EXPECT_EQ(fp::parse_eager("").error_class, core::error_class::parse);
+    EXPECT_EQ(fp::parse_eager(" \n ").error_class, core::error_class::parse);
+    EXPECT_EQ(fp::parse_eager(rss.substr(0, rss.size() / 2)).error_class, core::error_class::parse);
     EXPECT_FALSE(fp::parse_eager("<rss").ok);
 }
 
 TEST(parse_eager, content_type_json_wins_over_sniffing)
 {
-    EXPECT_EQ(fp::parse_eager("<rss/>", "application/json").error_class, "parse");
+    EXPECT_EQ(fp::parse_eager("<rss/>", "application/json").error_class, core::error_class::parse);
     EXPECT_EQ(fp::parse_eager(jsonfeed, "application/feed+json").format, "jsonfeed");
 }
 
@@ -178,32 +179,32 @@ TEST(parse_lazy, replays_peeked_bytes_after_bom_and_whitespace)
     for (std::size_t piece : {1u, 2u, 3u, 100u})
         EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list);
     EXPECT_EQ(lazy("   {\"a\":1}", 1).items, 2u);  // the object and 1
-    EXPECT_EQ(lazy("", 1).error_class, "parse");
-    EXPECT_EQ(lazy("   ", 1).error_class, "parse");
-    EXPECT_EQ(lazy("<html><br></html>", 1).error_class, "not-a-feed");
-    EXPECT_EQ(lazy("<hash/>", 1).error_class, "not-a-feed");
-    EXPECT_EQ(lazy("oops", 1).error_class, "not-a-feed");
+    EXPECT_EQ(lazy("", 1).error_class, core::error_class::parse);
+    EXPECT_EQ(lazy("   ", 1).error_class, core::error_class::parse);
+    EXPECT_EQ(lazy("<html><br></html>", 1).error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(lazy("<hash/>", 1).error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(lazy("oops", 1).error_class, core::error_class::not_a_feed);
 }
 
 TEST(parse_lazy, source_failure_wins_over_parse_error)
 {
     for (std::size_t good : {0u, 1u, 10u, 100u}) {
-        failing_source src(rss, good, "truncated");
+        failing_source src(rss, good, core::error_class::truncated);
         auto r = fp::parse_lazy(src);
         EXPECT_FALSE(r.ok);
-        EXPECT_EQ(r.error_class, "truncated") << good;
+        EXPECT_EQ(r.error_class, core::error_class::truncated) << good;
     }
-    failing_source json_src(jsonfeed, 20, "timeout");
-    EXPECT_EQ(fp::parse_lazy(json_src).error_class, "timeout");
-    failing_source silent(rss, 5, "");
-    EXPECT_EQ(fp::parse_lazy(silent).error_class, "read");
+    failing_source json_src(jsonfeed, 20, core::error_class::timeout);
+    EXPECT_EQ(fp::parse_lazy(json_src).error_class, core::error_class::timeout);
+    failing_source silent(rss, 5, core::error_class::none);
+    EXPECT_EQ(fp::parse_lazy(silent).error_class, core::error_class::read);
 }
 
 TEST(parse_lazy, a_parse_error_drains_the_rest_of_the_body)
 {
     std::string const bad = "<rss><channel><item></channel></rss>" + std::string(1000, ' ');
     fp::memory_source src(bad, 7);
-    EXPECT_EQ(fp::parse_lazy(src).error_class, "parse");
+    EXPECT_EQ(fp::parse_lazy(src).error_class, core::error_class::parse);
     char c;
     EXPECT_EQ(src.read(&c, 1), 0);
 }
@@ -379,9 +380,9 @@ TEST(parse_eager, entity_amplification_past_the_limit_is_its_class)
     std::string const bomb = entity_document(10 * 1024, 20'000);
     auto const r = fp::parse_eager(bomb);
     EXPECT_FALSE(r.ok);
-    EXPECT_EQ(r.error_class, "amplification") << r.message;
+    EXPECT_EQ(r.error_class, core::error_class::amplification) << r.message;
     fp::memory_source src(bomb, 4096);
-    EXPECT_EQ(fp::parse_lazy(src).error_class, "amplification");
+    EXPECT_EQ(fp::parse_lazy(src).error_class, core::error_class::amplification);
     // Under the limit: max_amplification x the document + the slack.
     std::string const fine = entity_document(10 * 1024, 20);
     auto const ok = fp::parse_eager(fine);

@@ -29,7 +29,7 @@ std::size_t line_count(const std::filesystem::path& p) {
 worker::worker_config config(const feedserver::server_thread& server, core::client_kind client, core::consume_mode consume) {
     worker::worker_config cfg;
     cfg.server_url = server.base_url();
-    cfg.formats = "rss,atom";
+    cfg.formats = "rss+atom";
     cfg.jobs = 12;
     cfg.pool = core::pool_spec::parse("3");
     cfg.client = client;
@@ -72,10 +72,10 @@ TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
                 EXPECT_EQ(thrown.load(), 12);
                 EXPECT_EQ(out.summary.jobs, 12u);
                 EXPECT_EQ(out.summary.failed, 12u);
-                EXPECT_EQ(out.summary.errors.count("exception"), 1u);
+                EXPECT_EQ(out.summary.errors.count(core::error_class::exception), 1u);
                 EXPECT_EQ(out.records.size(), 12u);
                 for (const auto& r : out.records) {
-                    EXPECT_EQ(r.error, "exception");
+                    EXPECT_EQ(r.error, core::error_class::exception);
                     EXPECT_FALSE(r.message.empty());
                     EXPECT_GE(r.end_ns, r.start_ns);
                 }
@@ -108,7 +108,7 @@ TEST(Exceptions, SomeJobsThrowTheOthersSucceed) {
             EXPECT_GT(out.summary.ok, 0u);
             for (const auto& r : out.records) {
                 if (!r.ok) {
-                    EXPECT_EQ(r.error, "exception") << r.message;
+                    EXPECT_EQ(r.error, core::error_class::exception) << r.message;
                 }
             }
         }

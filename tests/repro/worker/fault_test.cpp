@@ -18,15 +18,15 @@ namespace net = boost::asio;
 
 struct fault_case {
     const char* fault;
-    const char* error_class;   // "" = the job succeeds
+    core::error_class error_class;   // none = the job succeeds
 };
 
 // length-short: the client reads the declared half and cannot know more was sent: the document is cut -> parse
 // (or decode in text mode when the cut splits a character). bogus-charset: an unknown charset is ignored, as
 // feedparser does: content mode parses the bytes, text mode falls back to the declaration / detection.
 const fault_case content_faults[] = {
-    {"close-mid-body", "truncated"}, {"length-long", "truncated"}, {"length-short", "parse"}, {"bad-chunk", "truncated"},
-    {"stall", "timeout"},            {"html", "not-a-feed"},        {"bogus-charset", ""},     {"status-500", "status"},
+    {"close-mid-body", core::error_class::truncated}, {"length-long", core::error_class::truncated}, {"length-short", core::error_class::parse}, {"bad-chunk", core::error_class::truncated},
+    {"stall", core::error_class::timeout},            {"html", core::error_class::not_a_feed},        {"bogus-charset", core::error_class::none},     {"status-500", core::error_class::status},
 };
 
 std::vector<core::job_record> run_jobs(const feedserver::server_thread& server, const worker::worker_config& cfg,
@@ -73,7 +73,7 @@ TEST(Faults, EachFaultIsItsClassAndTheNextJobSucceeds) {
                     SCOPED_TRACE(std::string(fc.fault) + " at read size " + reads + ", " + std::string(core::to_string(consume)) +
                                  ", " + std::string(core::to_string(yield)));
                     EXPECT_EQ(recs[i].error, fc.error_class) << recs[i].message;
-                    EXPECT_EQ(recs[i].ok, fc.error_class[0] == '\0');
+                    EXPECT_EQ(recs[i].ok, fc.error_class == core::error_class::none);
                     EXPECT_TRUE(recs[i + 1].ok) << "next job: " << recs[i + 1].error << " " << recs[i + 1].message;
                     EXPECT_EQ(recs[i + 1].items, feed->items);
                 }
@@ -96,9 +96,9 @@ TEST(Faults, TextModeClasses) {
                                     feed->path + "?fault=stall", feed->path});
         EXPECT_TRUE(recs[0].ok) << recs[0].error << " " << recs[0].message;
         EXPECT_NE(recs[0].charset, "x-bogus-42");
-        EXPECT_EQ(recs[1].error, "not-a-feed");
-        EXPECT_EQ(recs[2].error, "truncated");
-        EXPECT_EQ(recs[3].error, "timeout");
+        EXPECT_EQ(recs[1].error, core::error_class::not_a_feed);
+        EXPECT_EQ(recs[2].error, core::error_class::truncated);
+        EXPECT_EQ(recs[3].error, core::error_class::timeout);
         EXPECT_TRUE(recs[4].ok);
     }
 }
@@ -111,7 +111,7 @@ TEST(Faults, ConnectionRefusedIsConnect) {
     a.close();
     worker::worker_config cfg;
     const auto recs = run_jobs(server, cfg, {"/feeds/feed-000-rss.xml", "/feeds/feed-000-rss.xml"}, closed_port);
-    for (const auto& r : recs) EXPECT_EQ(r.error, "connect");
+    for (const auto& r : recs) EXPECT_EQ(r.error, core::error_class::connect);
 }
 
 // Whole runs with a fault on every job: every job fails with its class, none is lost.
@@ -122,14 +122,14 @@ TEST(Faults, RunAccountsForEveryJob) {
         cfg.server_url = server.base_url();
         cfg.query = std::string("fault=") + fc.fault;
         cfg.jobs = 12;
-        cfg.formats = "rss,atom";
+        cfg.formats = "rss+atom";
         cfg.pool = core::pool_spec::parse("4");
         cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
         const auto out = worker::run(cfg);
         SCOPED_TRACE(fc.fault);
         EXPECT_EQ(out.summary.jobs, 12u);
         EXPECT_EQ(out.summary.ok + out.summary.failed, out.summary.jobs);
-        if (fc.error_class[0]) {
+        if (fc.error_class != core::error_class::none) {
             EXPECT_EQ(out.summary.failed, 12u);
             EXPECT_EQ(out.summary.errors.count(fc.error_class), 1u);
         }

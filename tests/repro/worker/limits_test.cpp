@@ -30,7 +30,7 @@ std::string describe(const client_mode& m) {
 worker::worker_config config(const feedserver::server_thread& server, const client_mode& m, const std::string& query) {
     worker::worker_config cfg;
     cfg.server_url = server.base_url();
-    cfg.formats = "rss,atom";
+    cfg.formats = "rss+atom";
     cfg.jobs = 4;
     cfg.pool = core::pool_spec::parse("2");
     cfg.client = m.client;
@@ -40,7 +40,7 @@ worker::worker_config config(const feedserver::server_thread& server, const clie
 }
 
 // Every job of the run fails with `cls`, and every job is accounted for.
-void expect_all(const worker::run_output& out, const std::string& cls) {
+void expect_all(const worker::run_output& out, core::error_class cls) {
     EXPECT_EQ(out.summary.jobs, 4u);
     EXPECT_EQ(out.summary.failed, 4u);
     EXPECT_EQ(out.records.size(), 4u);
@@ -55,7 +55,7 @@ TEST(Limits, MaxBodyDeclaredAndReceivedInEveryFraming) {
             auto cfg = config(server, m, query);
             cfg.max_body = 1000;   // every synthetic feed is longer
             SCOPED_TRACE(describe(m) + ", query '" + query + "'");
-            expect_all(worker::run(cfg), "too-large");
+            expect_all(worker::run(cfg), core::error_class::too_large);
         }
         // The same bodies under a limit they fit in succeed.
         auto cfg = config(server, m, "chunk=4096");
@@ -70,13 +70,13 @@ TEST(Limits, DeclaredLengthOverTheLimitIsTooLargeWhateverFollows) {
     for (const auto& m : every_client_mode) {
         for (const char* fault : {"length-tib", "length-2g"}) {
             SCOPED_TRACE(describe(m) + ", " + fault);
-            expect_all(worker::run(config(server, m, std::string("fault=") + fault)), "too-large");
+            expect_all(worker::run(config(server, m, std::string("fault=") + fault)), core::error_class::too_large);
         }
         // Under a limit that admits 2 GiB, only 100 bytes come: truncated (and nothing was sized for 2 GiB).
         auto cfg = config(server, m, "fault=length-2g");
         cfg.max_body = std::uint64_t{4} << 30;
         SCOPED_TRACE(describe(m) + ", length-2g under --max-body 4g");
-        expect_all(worker::run(cfg), "truncated");
+        expect_all(worker::run(cfg), core::error_class::truncated);
     }
 }
 
@@ -87,7 +87,7 @@ TEST(Limits, EntityAmplificationIsItsClass) {
             auto cfg = config(server, m, "fault=entities");
             cfg.charset = charset;
             SCOPED_TRACE(describe(m) + ", " + std::string(core::to_string(charset)));
-            expect_all(worker::run(cfg), "amplification");
+            expect_all(worker::run(cfg), core::error_class::amplification);
         }
     }
 }
@@ -97,7 +97,7 @@ TEST(Limits, ConflictingOrOverflowingContentLengthIsReadInBothClients) {
     for (const auto& m : every_client_mode) {
         for (const char* fault : {"length-conflict", "length-overflow"}) {
             SCOPED_TRACE(describe(m) + ", " + fault);
-            expect_all(worker::run(config(server, m, std::string("fault=") + fault)), "read");
+            expect_all(worker::run(config(server, m, std::string("fault=") + fault)), core::error_class::read);
         }
     }
 }
@@ -110,7 +110,7 @@ TEST(Limits, JobDeadlineEndsABodyThatNeverStopsMoving) {
         cfg.job_deadline_ms = 300;
         SCOPED_TRACE(describe(m));
         const auto out = worker::run(cfg);
-        expect_all(out, "deadline");
+        expect_all(out, core::error_class::deadline);
         for (const auto& r : out.records) EXPECT_GE(r.end_ns - r.start_ns, 300'000'000);   // not before the deadline
     }
 }
@@ -129,7 +129,7 @@ TEST(Limits, IdleTimeoutFiresBeforeALaterServerClose) {
         SCOPED_TRACE(describe(m));
         EXPECT_EQ(out.summary.failed, 2u);
         for (const auto& r : out.records) {
-            EXPECT_EQ(r.error, "timeout") << r.message;
+            EXPECT_EQ(r.error, core::error_class::timeout) << r.message;
             EXPECT_GE(r.end_ns - r.start_ns, 1'000'000'000);
         }
     }

@@ -24,7 +24,7 @@ using core::stage;
 
 struct outcome {
     bool ok = false;
-    std::string error;
+    core::error_class error = core::error_class::none;
     std::size_t items = 0;
     std::uint64_t digest = 0;
     bool operator==(const outcome&) const = default;
@@ -73,7 +73,7 @@ void expect_same_items(const feedserver::server_thread& server, const std::vecto
             if (r.ok) {
                 EXPECT_EQ(r.items, manifest_items[r.feed]) << r.feed;
             } else {
-                EXPECT_TRUE(r.error == "parse" || r.error == "not-a-feed") << r.feed << ": " << r.error << " " << r.message;
+                EXPECT_TRUE(r.error == core::error_class::parse || r.error == core::error_class::not_a_feed) << r.feed << ": " << r.error << " " << r.message;
             }
             if (!cfg.reads.is_whole()) {
                 EXPECT_LE(r.max_read_request, cfg.reads.bytes);
@@ -110,10 +110,8 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
         config(url, "500k", consume_mode::eager, "5", yield_policy::always),
         config(url, "1k", consume_mode::lazy, "3", yield_policy::always),
     };
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
     configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, core::client_kind::curl));
     configs.push_back(config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, core::client_kind::curl));
-#endif
     const std::size_t n = server.corpus().feeds.size();
     const auto first = worker::run(configs[0]);
     const std::size_t failed = first.summary.failed;
@@ -135,9 +133,7 @@ TEST(Run, RealFeeds2012SameItemsEverywhere) {
                        config(url, "whole", consume_mode::lazy, "threads:2"),
                        config(url, "10k", consume_mode::eager, "4", yield_policy::always),
                        config(url, "64", consume_mode::lazy, "8"),
-#ifdef FEEDBENCH_HAVE_CURL_CLIENT
                        config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, core::client_kind::curl),
-#endif
                       },
                       366, 22);
 }
@@ -149,7 +145,7 @@ TEST(Run, ReadSizeOneCountsAreExact) {
     for (const auto& f : server.corpus().feeds) body_bytes[f.id] = f.bytes();
     for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         auto cfg = config(server.base_url(), "1", consume, "3");
-        cfg.formats = "rss,atom,jsonfeed";
+        cfg.formats = "rss+atom+jsonfeed";
         cfg.jobs = 30;
         const auto out = worker::run(cfg);
         ASSERT_EQ(out.records.size(), 30u);
@@ -240,7 +236,7 @@ TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
             auto it = want.find(r.feed);
             if (it == want.end()) continue;
             if (!r.charset.empty() && decode::canonical_charset(r.charset) == it->second) ++matched;
-            else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + r.error);
+            else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + std::string(core::to_string(r.error)));
         }
         std::cout << "encodings through the worker (" << core::to_string(consume) << "): " << matched << " of " << want.size()
                   << " end with the expected charset\n";

@@ -21,7 +21,7 @@ std::vector<job_record> fixture() {
         r.job = std::uint64_t(i);
         r.feed = "feed-" + std::to_string(i % 7);
         r.ok = i % 10 != 0;
-        r.error = r.ok ? "" : (i == 0 ? "timeout" : "parse");
+        r.error = r.ok ? error_class::none : (i == 0 ? error_class::timeout : error_class::parse);
         r.bytes = 50'000;
         r.items = 20;
         auto& p = r.at(stage::parse);
@@ -46,8 +46,8 @@ TEST(Summary, PercentilesAndCounts) {
     EXPECT_EQ(s.jobs, 100u);
     EXPECT_EQ(s.ok + s.failed, s.jobs);
     EXPECT_EQ(s.failed, 10u);
-    EXPECT_EQ(s.errors.at("parse"), 9u);
-    EXPECT_EQ(s.errors.at("timeout"), 1u);
+    EXPECT_EQ(s.errors.at(error_class::parse), 9u);
+    EXPECT_EQ(s.errors.at(error_class::timeout), 1u);
     EXPECT_DOUBLE_EQ(s.jobs_per_s, 50.0);
     EXPECT_DOUBLE_EQ(s.cpu_util, 0.95);
     const auto& p = s.stages[std::size_t(stage::parse)];
@@ -123,7 +123,7 @@ TEST(job_journal, each_row_is_on_disk_as_soon_as_it_is_appended) {
         job_record b;
         b.job = 8;
         b.feed = "feed-008-atom";
-        b.error = "parse";
+        b.error = error_class::parse;
         journal.append(b);
         EXPECT_EQ(count_lines(), 3u);
     }

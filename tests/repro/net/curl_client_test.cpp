@@ -1,11 +1,9 @@
 // The libcurl client against the embedded feed server: every feed byte-identical eager and lazy, chunked
 // too; write-callback chunks never above the buffer size; bytes counted equal bytes sent; read sizes under
-// 1024 refused; each fault ends as its error class and the same client then fetches fine.
-#include "repro/net/curl_client.hpp"
-#include "repro/sched/pool.hpp"
-
+// 1024 refused. Both clients: each fault ends as its error class and the same client then fetches fine.
 #include "data/corpus.hpp"
 #include "feedserver/server.hpp"
+#include "tests/repro/net/fetch_fixture.hpp"
 #include "tests/repro/net/test_http_server.hpp"
 
 #include <gtest/gtest.h>
@@ -21,88 +19,14 @@ using namespace feedbench;
 using core::stage;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using namespace feedbench::test;
 
-struct fetch_outcome {
-    core::job_record rec;
-    client::fetch_status status;
-    client::response_head head;
-    std::string body;
-};
-
-struct fetch_plan {
-    core::read_size reads = core::read_size::parse("10k");
-    bool lazy = false;
-    std::chrono::milliseconds timeout{10'000};
-    std::size_t pull = 4000;   // lazy: bytes the "parser" asks for per read()
-};
-
-struct client_totals {
-    std::uint64_t connections = 0, chunks = 0, largest_chunk = 0, buffer_size = 0, max_read_request = 0;
-};
-
-// The worker's call order for one job; a status >= 400 becomes error class "status" as the worker does.
-fetch_outcome run_job(client::curl_client& c, sched::job_meter& meter, const std::string& target, const fetch_plan& plan,
-                      net::yield_context yield) {
-    fetch_outcome o;
-    meter.begin_job(o.rec);
-    meter.enter(stage::connect);
-    o.status = c.connect(yield);
-    if (o.status.ok()) {
-        meter.enter(stage::request);
-        o.status = c.send_request(target, yield);
-    }
-    if (o.status.ok()) {
-        meter.enter(stage::headers);
-        o.status = c.read_head(yield, o.head);
-    }
-    if (o.status.ok() && o.head.status >= 400) o.status = client::fetch_status::failure("status", "HTTP status");
-    if (o.status.ok()) {
-        meter.enter(stage::body);
-        if (!plan.lazy) {
-            o.status = c.read_body(o.body, yield);
-        } else {
-            meter.enter(stage::parse);
-            auto& src = c.body_source(yield);
-            std::vector<char> buf(plan.pull);
-            if (!parse::read_to_end(src, o.body, buf.data(), buf.size()))
-                o.status = client::fetch_status::failure(src.error_class(), "pull");
-            if (o.status.ok()) o.status = c.drain(yield);
-        }
-    }
-    meter.enter(stage::ack);
-    c.finish(o.status.ok());
-    meter.end_job();
-    return o;
-}
-
-// Fetches every target in order on ONE client (one coroutine, pool of 1).
-std::vector<fetch_outcome> fetch(tcp::endpoint ep, const std::vector<std::string>& targets, const fetch_plan& plan,
-                                 client_totals* totals = nullptr) {
-    std::vector<fetch_outcome> out;
-    sched::run_pool(core::pool_spec{1, false}, -1, sched::steady_now_ns(), [&](sched::thread_context& ctx) {
-        ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {
-            client::client_options opt;
-            opt.endpoint = ep;
-            opt.reads = plan.reads;
-            opt.read_timeout = plan.timeout;
-            auto c = client::make_curl_client(ctx.io(), opt, meter);
-            for (const auto& t : targets) out.push_back(run_job(*c, meter, t, plan, yield));
-            if (totals) {
-                totals->connections = c->connections();
-                totals->chunks = c->write_chunks();
-                totals->largest_chunk = c->largest_chunk();
-                totals->buffer_size = c->buffer_size();
-                totals->max_read_request = c->max_read_request();
-            }
-        });
-    });
-    return out;
-}
-
-std::uint64_t total(const core::job_record& r, std::uint64_t core::stage_metrics::*field) {
-    std::uint64_t n = 0;
-    for (const auto& s : r.stages) n += s.*field;
-    return n;
+// The libcurl client with its default read size here (10k).
+fetch_plan curl_plan() {
+    fetch_plan plan;
+    plan.client = core::client_kind::curl;
+    plan.reads = core::read_size::parse("10k");
+    return plan;
 }
 
 tcp::endpoint endpoint_of(const feedserver::server_thread& server) {
@@ -162,7 +86,7 @@ class CurlCorpus : public ::testing::TestWithParam<corpus_case> {};
 TEST_P(CurlCorpus, EveryFeedIsByteIdenticalAndEveryByteCounted) {
     const auto& param = GetParam();
     feedserver::server_thread server(synthetic());
-    fetch_plan plan;
+    auto plan = curl_plan();
     plan.reads = core::read_size::parse(param.reads);
     plan.lazy = param.lazy;
     client_totals totals;
@@ -226,7 +150,7 @@ INSTANTIATE_TEST_SUITE_P(ReadSizes, CurlCorpus,
 // Small chunks at 1 KiB: every write-callback chunk is at most 1024 bytes, and chunked wire bytes all counted.
 TEST(CurlChunks, NeverAboveTheBufferSize) {
     feedserver::server_thread server(synthetic());
-    fetch_plan plan;
+    auto plan = curl_plan();
     plan.reads = core::read_size::parse("1k");
     client_totals totals;
     const auto out = fetch(endpoint_of(server), all_paths(synthetic(), "chunk=333"), plan, &totals);
@@ -245,11 +169,11 @@ TEST(CurlChunks, NeverAboveTheBufferSize) {
 TEST(CurlLazy, WaitsForPacedPiecesInsideTheParseStage) {
     std::string body(120'000, 'x');
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = char('a' + (i * 7) % 26);
-    auto response = feedbench::testing::content_length_response(body);
+    auto response = content_length_response(body);
     response.piece = 30'000;
     response.pause = std::chrono::milliseconds(5);
-    feedbench::testing::test_http_server server(response);
-    fetch_plan plan;
+    test_http_server server(response);
+    auto plan = curl_plan();
     plan.lazy = true;
     const auto out = fetch(server.endpoint(), {"/feed.xml", "/feed.xml"}, plan);
     for (const auto& o : out) {
@@ -277,7 +201,7 @@ TEST(CurlPool, CoroutinesShareTheThreadAndEachKeepsItsConnection) {
                 opt.endpoint = ep;
                 opt.reads = core::read_size::parse("10k");
                 auto c = client::make_curl_client(ctx.io(), opt, meter);
-                fetch_plan plan;
+                auto plan = curl_plan();
                 plan.lazy = k % 2 == 1;
                 for (std::size_t i = k; i < targets.size(); i += coroutines)
                     out[k].emplace_back(i, run_job(*c, meter, targets[i], plan, yield));
@@ -298,13 +222,14 @@ TEST(CurlPool, CoroutinesShareTheThreadAndEachKeepsItsConnection) {
 }
 
 struct fault_case {
+    core::client_kind client;
     const char* fault;
-    const char* error_class;
+    core::error_class error_class;
 };
 
-class CurlFaults : public ::testing::TestWithParam<fault_case> {};
+class ClientFaults : public ::testing::TestWithParam<fault_case> {};
 
-TEST_P(CurlFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
+TEST_P(ClientFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
     const data::corpus corpus = data::generate_synthetic({.feeds = 2});
     feedserver::server_thread server(corpus);
     const auto& feed = corpus.feeds.front();
@@ -312,6 +237,7 @@ TEST_P(CurlFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
         for (bool lazy : {false, true}) {
             SCOPED_TRACE(std::string(GetParam().fault) + " " + rs + (lazy ? " lazy" : " eager"));
             fetch_plan plan;
+            plan.client = GetParam().client;
             plan.reads = core::read_size::parse(rs);
             plan.lazy = lazy;
             plan.timeout = std::chrono::milliseconds(300);
@@ -330,15 +256,21 @@ TEST_P(CurlFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Modes, CurlFaults,
-                         ::testing::Values(fault_case{"close-mid-body", "truncated"}, fault_case{"length-long", "truncated"},
-                                           fault_case{"bad-chunk", "truncated"}, fault_case{"status-500", "status"},
-                                           fault_case{"stall", "timeout"}),
-                         [](const auto& info) {
-                             std::string n = info.param.fault;
-                             std::replace(n.begin(), n.end(), '-', '_');
-                             return n;
-                         });
+std::vector<fault_case> fault_cases() {
+    std::vector<fault_case> out;
+    for (auto client : {core::client_kind::beast, core::client_kind::curl})
+        for (auto [fault, cls] : {std::pair{"close-mid-body", core::error_class::truncated}, {"length-long", core::error_class::truncated},
+                                  {"bad-chunk", core::error_class::truncated}, {"status-500", core::error_class::status},
+                                  {"stall", core::error_class::timeout}})
+            out.push_back({client, fault, cls});
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, ClientFaults, ::testing::ValuesIn(fault_cases()), [](const auto& info) {
+    std::string n = std::string(core::to_string(info.param.client)) + "_" + info.param.fault;
+    std::replace(n.begin(), n.end(), '-', '_');
+    return n;
+});
 
 TEST(CurlFaultsConnect, RefusedConnectionIsConnect) {
     net::io_context io;
@@ -346,9 +278,9 @@ TEST(CurlFaultsConnect, RefusedConnectionIsConnect) {
     const auto ep = a.local_endpoint();
     a.close();   // nobody listens there now
     client_totals totals;
-    const auto out = fetch(ep, {"/feed.xml", "/feed.xml"}, fetch_plan{}, &totals);
-    EXPECT_EQ(out[0].status.error_class, "connect") << out[0].status.message;
-    EXPECT_EQ(out[1].status.error_class, "connect") << out[1].status.message;
+    const auto out = fetch(ep, {"/feed.xml", "/feed.xml"}, curl_plan(), &totals);
+    EXPECT_EQ(out[0].status.error_class, core::error_class::connect) << out[0].status.message;
+    EXPECT_EQ(out[1].status.error_class, core::error_class::connect) << out[1].status.message;
 }
 
 }  // namespace
@@ -368,7 +300,7 @@ TEST(CurlKeepAlive, ConnectionTheServerClosedIsReplaced) {
             client::client_options opt;
             opt.endpoint = endpoint_of(server);
             auto c = client::make_curl_client(ctx.io(), opt, meter);
-            fetch_plan plan;
+            auto plan = curl_plan();
             out.push_back(run_job(*c, meter, feed.path, plan, yield));
             out.push_back(run_job(*c, meter, feed.path, plan, yield));   // reuses the connection
             // Until the server's idle timeout closed it (this thread has nothing else to run meanwhile).
