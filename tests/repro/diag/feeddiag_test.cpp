@@ -157,7 +157,7 @@ TEST_F(FeeddiagTest, PythonOriginalStackReadSizeOneIsTinyReads) {
     auto j = diagnose("py1", "bpftrace", python("1", 12));
     EXPECT_EQ(j["verdict"], "TINY READS") << j["reason"];
     // iter_content(1) is one recv per byte: the largest share of calls return exactly 1 byte.
-    EXPECT_EQ(j["receives"]["bytes_per_call_p99"], 1);
+    EXPECT_EQ(j["receives"]["bytes_per_call_p99"], 1) << j["receives"].dump();
 }
 
 TEST_F(FeeddiagTest, PythonOriginalStackWholeIsHealthy) {
