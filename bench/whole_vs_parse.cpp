@@ -4,19 +4,19 @@
 // bodies of the jobs that ran (parse_eager, as the eager path does) until at least --parse-seconds have
 // passed. The ratio says what a job costs beyond its parse (HTTP, the accounting, the scheduler).
 #include "data/corpus.hpp"
+#include "repro/cli/cli.hpp"
 #include "repro/core/stage.hpp"
 #include "repro/harness/feed_server.hpp"
 #include "repro/parse/feed_parser.hpp"
+#include "repro/sched/job_meter.hpp"
+#include "repro/sched/pool.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <sched.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
@@ -24,16 +24,6 @@
 namespace fb = feedbench;
 
 namespace {
-
-bool pin_to(int cpu)
-{
-    if (cpu < 0)
-        return true;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    return sched_setaffinity(0, sizeof set, &set) == 0;
-}
 
 struct body_ref {
     std::string_view body, content_type;
@@ -44,13 +34,6 @@ struct parse_only_rate {
     double cpu_us_per_job = 0;   // this thread's CPU
 };
 
-std::int64_t thread_cpu_ns()
-{
-    timespec ts{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 // parse_eager alone over `bodies` in order, repeated until `seconds` have passed: jobs per second of wall,
 // and thread CPU per job.
 parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds)
@@ -58,7 +41,7 @@ parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds)
     using clock = std::chrono::steady_clock;
     std::size_t jobs = 0, items = 0;
     auto const start = clock::now();
-    std::int64_t const cpu_start = thread_cpu_ns();
+    std::int64_t const cpu_start = fb::sched::thread_cpu_now_ns();
     double elapsed = 0;
     do {
         for (auto const& b : bodies)
@@ -66,9 +49,9 @@ parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds)
         jobs += bodies.size();
         elapsed = std::chrono::duration<double>(clock::now() - start).count();
     } while (elapsed < seconds);
-    double const cpu_us = static_cast<double>(thread_cpu_ns() - cpu_start) / 1e3;
+    double const cpu_us = static_cast<double>(fb::sched::thread_cpu_now_ns() - cpu_start) / 1e3;
     if (items == 0)
-        std::fprintf(stderr, "note: no items parsed\n");
+        fmt::print(stderr, "note: no items parsed\n");
     return {static_cast<double>(jobs) / elapsed, cpu_us / static_cast<double>(jobs)};
 }
 
@@ -76,7 +59,11 @@ parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds)
 
 int main(int argc, char** argv)
 {
-    CLI::App app{"whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same core, one run"};
+    CLI::App app;
+    fb::cli::describe(app, {"bench_whole_vs_parse: whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same core, one run",
+                            "bench_whole_vs_parse [--corpus synthetic|DIR] [--jobs N] [--pool N] [--cpu C] [--server-cpu C] [--parse-seconds S]",
+                            "bench_whole_vs_parse --corpus ../shared/corpus/feeds-2012 --jobs 2000 --cpu 1 --server-cpu 0",
+                            ""});
     fb::worker::worker_config cfg;
     cfg.cpu = 1;
     cfg.server_cpu = 0;
@@ -87,13 +74,25 @@ int main(int argc, char** argv)
     app.add_option("--corpus", cfg.corpus, "synthetic or a folder (e.g. ../shared/corpus/feeds-2012)")->capture_default_str();
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")->capture_default_str();
     app.add_option("--formats", cfg.formats, "manifest formats that become jobs")->capture_default_str();
-    app.add_option("--jobs", cfg.jobs, "jobs in the worker run")->capture_default_str();
-    app.add_option("--pool", pool, "coroutines on the worker thread")->capture_default_str();
-    app.add_option("--cpu", cfg.cpu, "the worker's core, then the parse-only loop's")->capture_default_str();
-    app.add_option("--server-cpu", cfg.server_cpu, "the embedded feed server's core")->capture_default_str();
-    app.add_option("--parse-seconds", parse_seconds, "least time the parse-only loop runs")->capture_default_str();
-    app.add_option("--target", target, "the ratio asked for (printed beside it)")->capture_default_str();
-    CLI11_PARSE(app, argc, argv);
+    app.add_option("--jobs", cfg.jobs, "jobs in the worker run")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+        ->capture_default_str();
+    app.add_option("--pool", pool, "coroutines on the worker thread")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->capture_default_str();
+    app.add_option("--cpu", cfg.cpu, "the worker's core, then the parse-only loop's (-1 = no pinning)")
+        ->check(CLI::Range(-1, 4095))
+        ->capture_default_str();
+    app.add_option("--server-cpu", cfg.server_cpu, "the embedded feed server's core (-1 = no pinning)")
+        ->check(CLI::Range(-1, 4095))
+        ->capture_default_str();
+    app.add_option("--parse-seconds", parse_seconds, "least time the parse-only loop runs")
+        ->check(CLI::Range(0.001, 3600.0))
+        ->capture_default_str();
+    app.add_option("--target", target, "the ratio asked for (printed beside it)")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
+    if (auto code = fb::cli::parse(app, argc, argv)) return *code;
     cfg.pool = fb::core::pool_spec{};
     cfg.pool.size = pool;
     cfg.consume = fb::core::consume_mode::eager;
@@ -111,11 +110,10 @@ int main(int argc, char** argv)
             if (const fb::data::feed* f = corpus.find_by_id(r.feed); f != nullptr)
                 bodies.push_back({f->body, f->content_type});
         if (bodies.empty()) {
-            std::fprintf(stderr, "bench_whole_vs_parse: no job's body found in the corpus\n");
-            return 1;
+            return fb::cli::fail(app, "no job's body found in the corpus", fb::cli::exit_failed);
         }
-        if (!pin_to(cfg.cpu))
-            std::fprintf(stderr, "note: could not pin to core %d\n", cfg.cpu);
+        if (cfg.cpu >= 0 && !fb::sched::pin_this_thread(cfg.cpu))
+            fmt::print(stderr, "note: could not pin to core {}\n", cfg.cpu);
         auto const po = parse_only(bodies, parse_seconds);
         double const ratio = s.jobs_per_s / po.jobs_per_s;
         fmt::print("corpus {} ({} jobs, {} ok, {} failed), worker core {}, server core {}\n", corpus.name, s.jobs, s.ok,
@@ -142,8 +140,7 @@ int main(int argc, char** argv)
         fmt::print("cpu: parse-only / worker thread per job = {:.3f}\n", cpu_ratio);
         fmt::print("whole/parse-only = {:.3f} (target >= {}): {}\n", ratio, target, ratio >= target ? "pass" : "below");
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_whole_vs_parse: %s\n", e.what());
-        return 1;
+        return fb::cli::fail(app, e.what(), fb::cli::exit_failed);
     }
     return 0;
 }

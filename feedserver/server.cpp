@@ -43,7 +43,7 @@ using beast::error_code;
 namespace {
 
 void fail(error_code ec, const char* what) {
-    std::fprintf(stderr, "feedserver: %s: %s\n", what, ec.message().c_str());
+    fmt::print(stderr, "feedserver: {}: {}\n", what, ec.message());
 }
 
 struct atomic_stats {

@@ -4,6 +4,7 @@
 #include "repro/scenarios/compare.hpp"
 
 #include "repro/core/csv.hpp"
+#include "repro/core/stage.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,9 +17,6 @@ namespace feedbench::scenarios {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::array<std::string_view, 8> stage_words{
-    "intake", "connect", "request", "headers", "body", "decode", "parse", "ack"};
 
 void write_text(const fs::path& file, const std::string& text) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -122,7 +120,7 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
             // Stages under 10 us of wall (intake, request, ack: bookkeeping) are left out to keep the bars readable.
             std::string values;
             for (auto& term : split(c->config.label, ';')) values += (values.empty() ? "" : " ") + term.substr(term.find('=') + 1);
-            for (auto st : stage_words) {
+            for (auto st : core::stage_names) {
                 std::string base(st);
                 double wall = c->median(base + "_wall_p50_us");
                 if (std::isnan(wall) || wall < 10) continue;
