@@ -63,6 +63,12 @@ TEST(Pool, CoroutineExceptionReachesTheCaller) {
 // An exception that leaves a coroutine in the middle of a job unwinds the job record the meter points at:
 // the pool forgets it, so the run segment's close writes nowhere (it used to write through the dead record).
 TEST(Pool, ExceptionInTheMiddleOfAJobLeavesTheMeterWithoutIt) {
+#if defined(__SANITIZE_ADDRESS__)
+    // Boost.Context's fcontext switches are not annotated for ASan (only the ucontext build is), so ASan
+    // misreads an exception unwinding a coroutine stack as a stack underflow: a false positive. The
+    // release and ci builds run this test.
+    GTEST_SKIP() << "an exception unwinding a coroutine stack is not observable under ASan with fcontext";
+#endif
     std::atomic<int> other_jobs{0};
     EXPECT_THROW(sched::run_pool(core::pool_spec{2, false}, -1, 0,
                                  [&](sched::thread_context& ctx) {

@@ -44,6 +44,12 @@ struct stage_case {
 
 // Every job throws in one stage: every job fails with "exception", none is lost, the records are written.
 TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
+#if defined(__SANITIZE_ADDRESS__)
+    // Boost.Context's fcontext switches are not annotated for ASan (only the ucontext build is), so ASan
+    // misreads an exception unwinding a coroutine stack as a stack underflow: a false positive. The
+    // release and ci builds run this test.
+    GTEST_SKIP() << "an exception unwinding a coroutine stack is not observable under ASan with fcontext";
+#endif
     feedserver::server_thread server(data::generate_synthetic({.feeds = 3}));
     const stage_case cases[] = {
         {stage::intake, core::charset_mode::content},  {stage::connect, core::charset_mode::content},
@@ -88,6 +94,12 @@ TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
 // Every seventh client stage entered (connect .. parse) throws: the jobs it hits fail, the others succeed on
 // the same clients (a connection left mid-response by the exception is closed, never reused).
 TEST(Exceptions, SomeJobsThrowTheOthersSucceed) {
+#if defined(__SANITIZE_ADDRESS__)
+    // Boost.Context's fcontext switches are not annotated for ASan (only the ucontext build is), so ASan
+    // misreads an exception unwinding a coroutine stack as a stack underflow: a false positive. The
+    // release and ci builds run this test.
+    GTEST_SKIP() << "an exception unwinding a coroutine stack is not observable under ASan with fcontext";
+#endif
     feedserver::server_thread server(data::generate_synthetic({.feeds = 3}));
     for (auto client : {core::client_kind::beast, core::client_kind::curl}) {
         for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
