@@ -25,8 +25,7 @@ namespace fb = feedbench::bench;
 namespace {
 
 // One read of each clock the stage clock (job_meter) uses: steady for wall, thread CPU for cpu.
-void sched_clock_read(benchmark::State& state, clockid_t id)
-{
+void sched_clock_read(benchmark::State& state, clockid_t id) {
     timespec ts{};
     for (auto _ : state) {
         ::clock_gettime(id, &ts);
@@ -34,19 +33,16 @@ void sched_clock_read(benchmark::State& state, clockid_t id)
     }
 }
 
-void sched_fiber_round_trip(benchmark::State& state)
-{
+void sched_fiber_round_trip(benchmark::State& state) {
     namespace ctx = boost::context;
     bool stop = false;
     ctx::fiber f([&stop](ctx::fiber&& caller) {
-        while (!stop)
-            caller = std::move(caller).resume();
+        while (!stop) caller = std::move(caller).resume();
         return std::move(caller);
     });
     fb::instruction_counter instructions;
     instructions.start();
-    for (auto _ : state)
-        f = std::move(f).resume();
+    for (auto _ : state) f = std::move(f).resume();
     instructions.stop();
     fb::report_instructions(state, instructions);
     stop = true;
@@ -54,14 +50,12 @@ void sched_fiber_round_trip(benchmark::State& state)
     state.SetLabel("resume into a fiber and back: 2 switches");
 }
 
-void sched_spawn_post_yield(benchmark::State& state)
-{
+void sched_spawn_post_yield(benchmark::State& state) {
     net::io_context io(1);
     fb::instruction_counter instructions;
     net::spawn(io, [&](net::yield_context yield) {
         instructions.start();
-        for (auto _ : state)
-            net::post(io, yield);
+        for (auto _ : state) net::post(io, yield);
         instructions.stop();
     });
     io.run();
@@ -69,8 +63,7 @@ void sched_spawn_post_yield(benchmark::State& state)
     state.SetLabel("asio::spawn coroutine: post(yield) = queue + 2 switches");
 }
 
-void sched_io_post_round_trip(benchmark::State& state)
-{
+void sched_io_post_round_trip(benchmark::State& state) {
     net::io_context io(1);
     auto guard = net::make_work_guard(io);
     std::size_t handled = 0;
@@ -88,8 +81,7 @@ void sched_io_post_round_trip(benchmark::State& state)
 
 // Reads of 1 byte with data already waiting in the socket (the sender refills 64 KiB at a time).
 template <class ReadOne>
-void read_with_data_waiting(benchmark::State& state, ReadOne read_one)
-{
+void read_with_data_waiting(benchmark::State& state, ReadOne read_one) {
     fb::tcp_pair pair;
     if (!pair.ok()) {
         state.SkipWithError(pair.error.c_str());
@@ -103,8 +95,7 @@ void read_with_data_waiting(benchmark::State& state, ReadOne read_one)
     bool failed = false;
     net::spawn(io, [&](net::yield_context yield) {
         for (auto _ : state) {
-            if (waiting == 0)
-                waiting = pair.send_some(block.data(), block.size());
+            if (waiting == 0) waiting = pair.send_some(block.data(), block.size());
             char c;
             if (!read_one(sock, c, yield)) {
                 failed = true;
@@ -116,12 +107,10 @@ void read_with_data_waiting(benchmark::State& state, ReadOne read_one)
         }
     });
     io.run();
-    if (!failed)
-        state.counters["reads"] = static_cast<double>(reads);
+    if (!failed) state.counters["reads"] = static_cast<double>(reads);
 }
 
-void sched_read_would_block(benchmark::State& state)
-{
+void sched_read_would_block(benchmark::State& state) {
     read_with_data_waiting(state, [](net::ip::tcp::socket& sock, char& c, net::yield_context yield) {
         for (;;) {
             boost::system::error_code ec;
@@ -136,8 +125,7 @@ void sched_read_would_block(benchmark::State& state)
     state.SetLabel("would-block: non-blocking recv, loop only on EAGAIN");
 }
 
-void sched_read_always(benchmark::State& state)
-{
+void sched_read_always(benchmark::State& state) {
     read_with_data_waiting(state, [](net::ip::tcp::socket& sock, char& c, net::yield_context yield) {
         boost::system::error_code ec;
         std::size_t const n = sock.async_read_some(net::buffer(&c, 1), yield[ec]);
@@ -156,9 +144,8 @@ BENCHMARK(sched_io_post_round_trip)->Name("sched/post/io_context_round_trip");
 BENCHMARK(sched_read_would_block)->Name("sched/read_1b/would-block")->UseRealTime();
 BENCHMARK(sched_read_always)->Name("sched/read_1b/always")->UseRealTime();
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     fb::print_usage_on_help(argc, argv, "bench_sched", "coroutine switch, io_context post and 1-byte read costs (ns)",
-        "bench_sched --benchmark_repetitions=5 --benchmark_out=sched.json");
+                            "bench_sched --benchmark_repetitions=5 --benchmark_out=sched.json");
     return fb::run_registered_benchmarks(argc, argv);
 }

@@ -30,40 +30,38 @@ struct body_ref {
 };
 
 struct parse_only_rate {
-    double jobs_per_s = 0;       // wall
-    double cpu_us_per_job = 0;   // this thread's CPU
+    double jobs_per_s = 0;      // wall
+    double cpu_us_per_job = 0;  // this thread's CPU
 };
 
 // parse_eager alone over `bodies` in order, repeated until `seconds` have passed: jobs per second of wall,
 // and thread CPU per job.
-parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds)
-{
+parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds) {
     using clock = std::chrono::steady_clock;
     std::size_t jobs = 0, items = 0;
     auto const start = clock::now();
     std::int64_t const cpu_start = fb::sched::thread_cpu_now_ns();
     double elapsed = 0;
     do {
-        for (auto const& b : bodies)
-            items += fb::parse::parse_eager(b.body, b.content_type).items;
+        for (auto const& b : bodies) items += fb::parse::parse_eager(b.body, b.content_type).items;
         jobs += bodies.size();
         elapsed = std::chrono::duration<double>(clock::now() - start).count();
     } while (elapsed < seconds);
     double const cpu_us = static_cast<double>(fb::sched::thread_cpu_now_ns() - cpu_start) / 1e3;
-    if (items == 0)
-        fmt::print(stderr, "note: no items parsed\n");
+    if (items == 0) fmt::print(stderr, "note: no items parsed\n");
     return {static_cast<double>(jobs) / elapsed, cpu_us / static_cast<double>(jobs)};
 }
 
 }  // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     CLI::App app;
-    fb::cli::describe(app, {"bench_whole_vs_parse: whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same core, one run",
-                            "bench_whole_vs_parse [--corpus synthetic|DIR] [--jobs N] [--pool N] [--cpu C] [--server-cpu C] [--parse-seconds S]",
-                            "bench_whole_vs_parse --corpus ../shared/corpus/feeds-2012 --jobs 2000 --cpu 1 --server-cpu 0",
-                            ""});
+    fb::cli::describe(
+        app, {"bench_whole_vs_parse: whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same "
+              "core, one run",
+              "bench_whole_vs_parse [--corpus synthetic|DIR] [--jobs N] [--pool N] [--cpu C] [--server-cpu C] "
+              "[--parse-seconds S]",
+              "bench_whole_vs_parse --corpus ../shared/corpus/feeds-2012 --jobs 2000 --cpu 1 --server-cpu 0", ""});
     fb::worker::worker_config cfg;
     cfg.cpu = 1;
     cfg.server_cpu = 0;
@@ -71,7 +69,8 @@ int main(int argc, char** argv)
     double parse_seconds = 1.0;
     double target = 0.8;
     std::size_t pool = 20;
-    app.add_option("--corpus", cfg.corpus, "synthetic or a folder (e.g. ../shared/corpus/feeds-2012)")->capture_default_str();
+    app.add_option("--corpus", cfg.corpus, "synthetic or a folder (e.g. ../shared/corpus/feeds-2012)")
+        ->capture_default_str();
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")->capture_default_str();
     app.add_option("--formats", cfg.formats, "manifest formats that become jobs")->capture_default_str();
     app.add_option("--jobs", cfg.jobs, "jobs in the worker run")
@@ -117,7 +116,7 @@ int main(int argc, char** argv)
         auto const po = parse_only(bodies, parse_seconds);
         double const ratio = s.jobs_per_s / po.jobs_per_s;
         fmt::print("corpus {} ({} jobs, {} ok, {} failed), worker core {}, server core {}\n", corpus.name, s.jobs, s.ok,
-            s.failed, cfg.cpu, cfg.server_cpu);
+                   s.failed, cfg.cpu, cfg.server_cpu);
         fmt::print("whole_eager_pool{}_jobs_s {:.0f}\n", pool, s.jobs_per_s);
         fmt::print("parse_only_jobs_s {:.0f}\n", po.jobs_per_s);
         // The per-job budget, stage by stage (the stage clock's thread CPU and wall, averaged over the run).
@@ -126,14 +125,15 @@ int main(int argc, char** argv)
         double cpu_sum = 0;
         for (std::size_t i = 0; i < fb::core::stage_count; ++i) {
             auto const& st = s.stages[i];
-            if (st.wall_total_us == 0 && st.cpu_total_us == 0)
-                continue;
+            if (st.wall_total_us == 0 && st.cpu_total_us == 0) continue;
             cpu_sum += st.cpu_total_us / jobs;
-            fmt::print("  {:<12}  {:>8.1f} {:>8.1f}\n", fb::core::stage_names[i], st.cpu_total_us / jobs, st.wall_total_us / jobs);
+            fmt::print("  {:<12}  {:>8.1f} {:>8.1f}\n", fb::core::stage_names[i], st.cpu_total_us / jobs,
+                       st.wall_total_us / jobs);
         }
         fmt::print("  {:<12}  {:>8.1f}\n", "stages", cpu_sum);
         fmt::print("  {:<12}  {:>8.1f}  (worker thread CPU / jobs)\n", "thread", s.cpu_s * 1e6 / jobs);
-        fmt::print("  {:<12}  {:>8.1f} {:>8.1f}  (the parse-only loop)\n", "parse only", po.cpu_us_per_job, 1e6 / po.jobs_per_s);
+        fmt::print("  {:<12}  {:>8.1f} {:>8.1f}  (the parse-only loop)\n", "parse only", po.cpu_us_per_job,
+                   1e6 / po.jobs_per_s);
         // jobs/s is the target's measure; on a loaded machine (other processes on these cores) wall rates
         // are distorted, and the CPU ratio says what share of a job's CPU is its parse.
         double const cpu_ratio = po.cpu_us_per_job / (s.cpu_s * 1e6 / jobs);

@@ -11,20 +11,27 @@ namespace feedbench::data {
 
 std::string_view to_string(feed_format f) {
     switch (f) {
-    case feed_format::rss: return "rss";
-    case feed_format::atom: return "atom";
-    case feed_format::rdf: return "rdf";
-    case feed_format::jsonfeed: return "jsonfeed";
-    case feed_format::json: return "json";
-    case feed_format::html: return "html";
-    case feed_format::unknown: break;
+        case feed_format::rss:
+            return "rss";
+        case feed_format::atom:
+            return "atom";
+        case feed_format::rdf:
+            return "rdf";
+        case feed_format::jsonfeed:
+            return "jsonfeed";
+        case feed_format::json:
+            return "json";
+        case feed_format::html:
+            return "html";
+        case feed_format::unknown:
+            break;
     }
     return "unknown";
 }
 
 std::optional<feed_format> parse_feed_format(std::string_view s) {
-    for (auto f : {feed_format::rss, feed_format::atom, feed_format::rdf, feed_format::jsonfeed,
-                   feed_format::json, feed_format::html, feed_format::unknown})
+    for (auto f : {feed_format::rss, feed_format::atom, feed_format::rdf, feed_format::jsonfeed, feed_format::json,
+                   feed_format::html, feed_format::unknown})
         if (to_string(f) == s) return f;
     return std::nullopt;
 }
@@ -43,7 +50,9 @@ format_set format_set::parse(std::string_view s) {
         const auto plus = s.find('+');
         const auto word = s.substr(0, plus);
         const auto f = parse_feed_format(word);
-        if (!f) throw std::invalid_argument("'" + std::string(word) + "' is not a feed format (use " + std::string(usage) + ")");
+        if (!f)
+            throw std::invalid_argument("'" + std::string(word) + "' is not a feed format (use " + std::string(usage) +
+                                        ")");
         set.formats.push_back(*f);
         if (plus == std::string_view::npos) return set;
         s.remove_prefix(plus + 1);
@@ -73,8 +82,8 @@ std::size_t parse_count(std::string_view s, std::size_t line_no, const char* wha
     std::size_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || p != s.data() + s.size())
-        throw std::runtime_error("manifest line " + std::to_string(line_no) + ": bad " + what + " '" +
-                                 std::string(s) + "'");
+        throw std::runtime_error("manifest line " + std::to_string(line_no) + ": bad " + what + " '" + std::string(s) +
+                                 "'");
     return v;
 }
 
@@ -86,13 +95,20 @@ std::string manifest_tsv(const corpus& c) {
     std::string out(manifest_header);
     out += '\n';
     for (const auto& f : c.feeds) {
-        out += core::tsv_field(f.id); out += '\t';
-        out += core::tsv_field(f.path); out += '\t';
-        out += to_string(f.format); out += '\t';
-        out += std::to_string(f.bytes()); out += '\t';
-        out += core::tsv_field(f.charset); out += '\t';
-        out += core::tsv_field(f.content_type); out += '\t';
-        out += std::to_string(f.items); out += '\n';
+        out += core::tsv_field(f.id);
+        out += '\t';
+        out += core::tsv_field(f.path);
+        out += '\t';
+        out += to_string(f.format);
+        out += '\t';
+        out += std::to_string(f.bytes());
+        out += '\t';
+        out += core::tsv_field(f.charset);
+        out += '\t';
+        out += core::tsv_field(f.content_type);
+        out += '\t';
+        out += std::to_string(f.items);
+        out += '\n';
     }
     return out;
 }

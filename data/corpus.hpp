@@ -19,16 +19,17 @@ std::optional<feed_format> parse_feed_format(std::string_view s);
 // The formats a run takes, spelled alike by the flags, the scenario files and feedpublish: format words joined
 // with '+' ("rss+atom+jsonfeed"), or "all".
 struct format_set {
-    static constexpr std::string_view usage = "formats joined with '+', each of rss atom rdf jsonfeed json html unknown, or all";
+    static constexpr std::string_view usage =
+        "formats joined with '+', each of rss atom rdf jsonfeed json html unknown, or all";
     bool all = false;
-    std::vector<feed_format> formats;                 // as given (when not all)
+    std::vector<feed_format> formats;  // as given (when not all)
     bool contains(feed_format f) const;
-    static format_set parse(std::string_view s);      // throws std::invalid_argument naming the bad word
+    static format_set parse(std::string_view s);  // throws std::invalid_argument naming the bad word
 };
 
 struct feed {
-    std::string id;            // synthetic: "feed-007-rss"; directory corpus: the file name
-    std::string path;          // URL path that serves it, e.g. "/feeds/feed-007-rss.xml"
+    std::string id;    // synthetic: "feed-007-rss"; directory corpus: the file name
+    std::string path;  // URL path that serves it, e.g. "/feeds/feed-007-rss.xml"
     feed_format format = feed_format::unknown;
     std::string body;          // exact bytes served
     std::string charset;       // declared charset (XML declaration, BOM or header); "" when none
@@ -38,20 +39,21 @@ struct feed {
 };
 
 struct corpus {
-    std::string name;          // "synthetic(seed=2012,feeds=50)" or the folder path
+    std::string name;  // "synthetic(seed=2012,feeds=50)" or the folder path
     std::vector<feed> feeds;
     const feed* find_by_path(std::string_view path) const;
     const feed* find_by_id(std::string_view id) const;
 };
 
 struct synthetic_options {
-    std::size_t feeds = 50;                // distinct feeds; each has rss, atom and jsonfeed twins
-    std::size_t median_bytes = 50'000;     // sizes drawn around this, bounded below
+    std::size_t feeds = 50;             // distinct feeds; each has rss, atom and jsonfeed twins
+    std::size_t median_bytes = 50'000;  // sizes drawn around this, bounded below
     std::size_t min_bytes = 2'000;
     std::size_t max_bytes = 1'000'000;
     std::uint64_t seed = 2012;
-    std::size_t legacy_charset_every = 8;  // every Nth feed also gets an ISO-8859-1 / windows-1252 variant served without charset
-    bool charset_in_content_type = true;   // UTF-8 twins: "; charset=utf-8" in Content-Type (legacy variants never)
+    std::size_t legacy_charset_every =
+        8;  // every Nth feed also gets an ISO-8859-1 / windows-1252 variant served without charset
+    bool charset_in_content_type = true;  // UTF-8 twins: "; charset=utf-8" in Content-Type (legacy variants never)
 };
 
 // Deterministic: the same options give byte-identical output.

@@ -115,13 +115,20 @@ std::string header_content_type(std::string_view body) {
 
 std::string default_content_type(feed_format f, std::string_view body) {
     switch (f) {
-    case feed_format::rss: return "application/rss+xml";
-    case feed_format::atom: return "application/atom+xml";
-    case feed_format::rdf: return "application/rdf+xml";
-    case feed_format::jsonfeed: return "application/feed+json";
-    case feed_format::json: return "application/json";
-    case feed_format::html: return "text/html";
-    case feed_format::unknown: break;
+        case feed_format::rss:
+            return "application/rss+xml";
+        case feed_format::atom:
+            return "application/atom+xml";
+        case feed_format::rdf:
+            return "application/rdf+xml";
+        case feed_format::jsonfeed:
+            return "application/feed+json";
+        case feed_format::json:
+            return "application/json";
+        case feed_format::html:
+            return "text/html";
+        case feed_format::unknown:
+            break;
     }
     auto head = ascii_head(body, 64);
     return skip_space(head).starts_with("<") ? "application/xml" : "application/octet-stream";

@@ -37,22 +37,24 @@ private:
 enum class text_family { utf8, latin1, cp1252 };
 
 constexpr std::array ascii_words{
-    "the", "feed", "server", "worker", "parser", "update", "release", "notes", "report", "weekly", "morning",
-    "market", "city", "council", "river", "garden", "recipe", "travel", "science", "music", "review", "story",
-    "open", "source", "project", "network", "socket", "kernel", "event", "loop", "thread", "memory", "cache",
-    "benchmark", "latency", "request", "response", "header", "body", "stream", "buffer", "green", "light",
-    "spring", "summer", "autumn", "winter", "about", "after", "before", "under", "over", "with", "without",
-    "new", "old", "first", "last", "small", "large", "quick", "slow", "bright", "quiet", "local", "global",
-    "and", "of", "in", "on", "for", "from", "to", "a", "is", "was", "will", "can", "more", "less"};
-constexpr std::array latin1_words{
-    "café", "naïve", "façade", "déjà", "Zürich", "Müller", "señor", "año", "crème", "brûlée", "smörgåsbord",
-    "Ångström", "garçon", "piñata", "über", "Straße", "résumé", "Øresund", "København", "Málaga", "São",
-    "Genève", "Bücher", "Köln", "jalapeño", "fiancée", "Ísland", "Þórsmörk", "élève", "würzig", "½", "°C"};
+    "the",     "feed",   "server", "worker",    "parser",  "update",  "release",  "notes",  "report",  "weekly",
+    "morning", "market", "city",   "council",   "river",   "garden",  "recipe",   "travel", "science", "music",
+    "review",  "story",  "open",   "source",    "project", "network", "socket",   "kernel", "event",   "loop",
+    "thread",  "memory", "cache",  "benchmark", "latency", "request", "response", "header", "body",    "stream",
+    "buffer",  "green",  "light",  "spring",    "summer",  "autumn",  "winter",   "about",  "after",   "before",
+    "under",   "over",   "with",   "without",   "new",     "old",     "first",    "last",   "small",   "large",
+    "quick",   "slow",   "bright", "quiet",     "local",   "global",  "and",      "of",     "in",      "on",
+    "for",     "from",   "to",     "a",         "is",      "was",     "will",     "can",    "more",    "less"};
+constexpr std::array latin1_words{"café",   "naïve",  "façade", "déjà",        "Zürich",    "Müller", "señor",
+                                  "año",    "crème",  "brûlée", "smörgåsbord", "Ångström",  "garçon", "piñata",
+                                  "über",   "Straße", "résumé", "Øresund",     "København", "Málaga", "São",
+                                  "Genève", "Bücher", "Köln",   "jalapeño",    "fiancée",   "Ísland", "Þórsmörk",
+                                  "élève",  "würzig", "½",      "°C"};
 constexpr std::array cp1252_words{"“quoted”", "it’s", "–", "—", "€20", "…", "œuvre", "Š", "™", "‘single’"};
-constexpr std::array utf8_words{"東京", "Москва", "Αθήνα", "北京", "ソフトウェア", "Ελληνικά", "日本語",
-                                "Київ", "서울", "→", "☕", "✓", "עברית", "हिन्दी"};
-constexpr std::array author_names{"Anna Müller", "José García", "Li Wei", "Chloé Martin", "Sven Åberg",
-                                  "Mary O'Brien", "Jürgen Weiß", "Zoë Taylor"};
+constexpr std::array utf8_words{"東京", "Москва", "Αθήνα", "北京", "ソフトウェア", "Ελληνικά", "日本語", "Київ",
+                                "서울", "→",      "☕",     "✓",    "עברית",        "हिन्दी"};
+constexpr std::array author_names{"Anna Müller", "José García",  "Li Wei",      "Chloé Martin",
+                                  "Sven Åberg",  "Mary O'Brien", "Jürgen Weiß", "Zoë Taylor"};
 
 std::string words(rng& r, text_family fam, std::size_t n) {
     std::string out;
@@ -100,10 +102,17 @@ std::string xml_escape(std::string_view s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -114,13 +123,23 @@ std::string json_escape(std::string_view s) {
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            else out += c;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20)
+                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+                else
+                    out += c;
         }
     }
     return out;
@@ -194,26 +213,44 @@ std::string json_item(const item& it, bool first) {
         "{}\n    {{\n      \"id\": \"{}\",\n      \"url\": \"{}\",\n      \"title\": \"{}\",\n"
         "      \"content_text\": \"{}\",\n      \"date_published\": \"{}\",\n"
         "      \"authors\": [{{\"name\": \"{}\"}}]\n    }}",
-        first ? "" : ",", it.url, it.url, json_escape(it.title), json_escape(it.text), it.date,
-        json_escape(it.author));
+        first ? "" : ",", it.url, it.url, json_escape(it.title), json_escape(it.text), it.date, json_escape(it.author));
 }
 constexpr std::string_view json_tail = "\n  ]\n}\n";
 
 // UTF-8 to ISO-8859-1 or windows-1252; every code point the generator uses for these families maps.
 std::string transcode_legacy(std::string_view utf8, text_family fam) {
-    static constexpr std::array<std::pair<char32_t, unsigned char>, 13> cp1252_extra{{
-        {U'€', 0x80}, {U'…', 0x85}, {U'Š', 0x8A}, {U'Œ', 0x8C}, {U'‘', 0x91}, {U'’', 0x92}, {U'“', 0x93},
-        {U'”', 0x94}, {U'–', 0x96}, {U'—', 0x97}, {U'™', 0x99}, {U'š', 0x9A}, {U'œ', 0x9C}}};
+    static constexpr std::array<std::pair<char32_t, unsigned char>, 13> cp1252_extra{{{U'€', 0x80},
+                                                                                      {U'…', 0x85},
+                                                                                      {U'Š', 0x8A},
+                                                                                      {U'Œ', 0x8C},
+                                                                                      {U'‘', 0x91},
+                                                                                      {U'’', 0x92},
+                                                                                      {U'“', 0x93},
+                                                                                      {U'”', 0x94},
+                                                                                      {U'–', 0x96},
+                                                                                      {U'—', 0x97},
+                                                                                      {U'™', 0x99},
+                                                                                      {U'š', 0x9A},
+                                                                                      {U'œ', 0x9C}}};
     std::string out;
     out.reserve(utf8.size());
     for (std::size_t i = 0; i < utf8.size();) {
         auto c = static_cast<unsigned char>(utf8[i]);
         char32_t cp;
         std::size_t len;
-        if (c < 0x80) { cp = c; len = 1; }
-        else if ((c >> 5) == 6) { cp = c & 0x1F; len = 2; }
-        else if ((c >> 4) == 14) { cp = c & 0x0F; len = 3; }
-        else { cp = c & 0x07; len = 4; }
+        if (c < 0x80) {
+            cp = c;
+            len = 1;
+        } else if ((c >> 5) == 6) {
+            cp = c & 0x1F;
+            len = 2;
+        } else if ((c >> 4) == 14) {
+            cp = c & 0x0F;
+            len = 3;
+        } else {
+            cp = c & 0x07;
+            len = 4;
+        }
         for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
         i += len;
         if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) {
@@ -267,8 +304,8 @@ corpus generate_synthetic(const synthetic_options& opt) {
         bool legacy = opt.legacy_charset_every > 0 && i % opt.legacy_charset_every == opt.legacy_charset_every - 1;
         std::size_t legacy_kind = legacy ? legacy_seen++ % 4 : 0;
         // 0: ISO-8859-1 declared, 1: windows-1252 undeclared, 2: ISO-8859-1 undeclared, 3: windows-1252 declared.
-        text_family fam = !legacy ? text_family::utf8
-                                  : (legacy_kind % 2 == 0 ? text_family::latin1 : text_family::cp1252);
+        text_family fam =
+            !legacy ? text_family::utf8 : (legacy_kind % 2 == 0 ? text_family::latin1 : text_family::cp1252);
 
         // Size around the median: log-normal (sigma 0.6), bounded to [min, max].
         double u1 = std::max(r.unit(), 1e-12), u2 = r.unit();

@@ -51,9 +51,13 @@ public:
     T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(sizeof(T) * n)); }
     void deallocate(T* p, std::size_t) { memory_->deallocate(p); }
     template <class U>
-    bool operator==(const handler_allocator<U>& other) const noexcept { return memory_ == other.memory_; }
+    bool operator==(const handler_allocator<U>& other) const noexcept {
+        return memory_ == other.memory_;
+    }
     template <class U>
-    bool operator!=(const handler_allocator<U>& other) const noexcept { return memory_ != other.memory_; }
+    bool operator!=(const handler_allocator<U>& other) const noexcept {
+        return memory_ != other.memory_;
+    }
 
 private:
     template <class>

@@ -30,13 +30,15 @@ CLI::Validator mode_value(std::string key) {
 
 int main(int argc, char** argv) {
     CLI::App app;
-    cli::describe(app, {"feedserver: serve a feed corpus from memory over HTTP/1.1 (all responses prebuilt).",
-                        "feedserver [--corpus synthetic|DIR] [--feeds N] [--seed S] [--host H] [--port P] [--threads T] "
-                        "[mode defaults]",
-                        "feedserver --port 0 --feeds 50 --seed 2012   (prints 'listening 127.0.0.1:PORT')\n"
-                        "         curl http://127.0.0.1:PORT/manifest ; curl 'http://127.0.0.1:PORT/feeds/feed-007-rss.xml?chunk=4096'",
-                        "Routes: /manifest (TSV), /healthz, /stats (JSON counters), each feed at its manifest path.\n" +
-                            std::string(fs::query_help())});
+    cli::describe(app,
+                  {"feedserver: serve a feed corpus from memory over HTTP/1.1 (all responses prebuilt).",
+                   "feedserver [--corpus synthetic|DIR] [--feeds N] [--seed S] [--host H] [--port P] [--threads T] "
+                   "[mode defaults]",
+                   "feedserver --port 0 --feeds 50 --seed 2012   (prints 'listening 127.0.0.1:PORT')\n"
+                   "         curl http://127.0.0.1:PORT/manifest ; curl "
+                   "'http://127.0.0.1:PORT/feeds/feed-007-rss.xml?chunk=4096'",
+                   "Routes: /manifest (TSV), /healthz, /stats (JSON counters), each feed at its manifest path.\n" +
+                       std::string(fs::query_help())});
     std::string corpus_spec = "synthetic", delay, dump_dir;
     data::synthetic_options syn;
     fs::server_options opt;
@@ -51,19 +53,31 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--no-charset-header", no_charset_header, "synthetic: no charset in any Content-Type");
     app.add_option("--host", opt.host, "address to bind")->capture_default_str();
-    app.add_option("--port", opt.port, "port to bind, 0 = ephemeral")->check(CLI::Range(0, 65535))->capture_default_str();
-    app.add_option("--threads", opt.threads, "threads running the one io_context")->check(CLI::Range(1u, 256u))->capture_default_str();
+    app.add_option("--port", opt.port, "port to bind, 0 = ephemeral")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    app.add_option("--threads", opt.threads, "threads running the one io_context")
+        ->check(CLI::Range(1u, 256u))
+        ->capture_default_str();
     app.add_option("--cpu", opt.cpu, "pin server thread(s) to this core (-1 = no pinning)")
         ->check(CLI::Range(-1, 4095))
         ->capture_default_str();
-    app.add_option("--chunk", opt.chunk, "default chunk size (0 = Content-Length)")->check(mode_value("chunk"))->capture_default_str();
+    app.add_option("--chunk", opt.chunk, "default chunk size (0 = Content-Length)")
+        ->check(mode_value("chunk"))
+        ->capture_default_str();
     app.add_option("--segment", opt.segment, "default write segment size (0 = one write)")
         ->check(mode_value("segment"))
         ->capture_default_str();
-    app.add_option("--rate", opt.rate, "default pacing, bytes/s per connection (0 = unpaced)")->check(mode_value("rate"))->capture_default_str();
+    app.add_option("--rate", opt.rate, "default pacing, bytes/s per connection (0 = unpaced)")
+        ->check(mode_value("rate"))
+        ->capture_default_str();
     app.add_option("--delay", delay, "default first-byte delay: MS or MIN-MAX")->check(mode_value("delay"));
-    app.add_option("--nodelay", opt.nodelay, "default TCP_NODELAY (0|1)")->check(mode_value("nodelay"))->capture_default_str();
-    app.add_option("--split", opt.split, "default: headers and body in two writes (0|1)")->check(mode_value("split"))->capture_default_str();
+    app.add_option("--nodelay", opt.nodelay, "default TCP_NODELAY (0|1)")
+        ->check(mode_value("nodelay"))
+        ->capture_default_str();
+    app.add_option("--split", opt.split, "default: headers and body in two writes (0|1)")
+        ->check(mode_value("split"))
+        ->capture_default_str();
     app.add_option("--max-connections", opt.max_connections, "open connection cap")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
         ->capture_default_str();
@@ -80,7 +94,8 @@ int main(int argc, char** argv) {
         opt.sendfile = !no_sendfile;
         if (!delay.empty()) {
             fs::response_mode defaults;
-            if (auto error = fs::apply_mode_value("delay", delay, defaults)) return cli::fail(app, "--delay: " + *error, cli::exit_bad_arguments);
+            if (auto error = fs::apply_mode_value("delay", delay, defaults))
+                return cli::fail(app, "--delay: " + *error, cli::exit_bad_arguments);
             opt.delay_min_ms = defaults.delay_min_ms;
             opt.delay_max_ms = defaults.delay_max_ms;
         }
@@ -108,7 +123,8 @@ int main(int argc, char** argv) {
             sigwait(&signals, &sig);
             fmt::print(stderr, "feedserver: signal {}, finishing responses in flight\n", sig);
             auto s = server.stats();
-            fmt::print(stderr, "feedserver: {} connections, {} requests, {} bytes\n", s.connections, s.requests, s.bytes);
+            fmt::print(stderr, "feedserver: {} connections, {} requests, {} bytes\n", s.connections, s.requests,
+                       s.bytes);
         }
         return cli::exit_ok;
     } catch (const std::exception& e) {

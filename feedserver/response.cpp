@@ -53,8 +53,9 @@ void append_chunked(std::string_view body, std::size_t chunk, std::string& out) 
 namespace {
 
 std::string chunked_head(std::string_view content_type, bool close) {
-    return fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nTransfer-Encoding: chunked\r\n{}\r\n",
-                       content_type, close ? "Connection: close\r\n" : "");
+    return fmt::format(
+        "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nTransfer-Encoding: chunked\r\n{}\r\n",
+        content_type, close ? "Connection: close\r\n" : "");
 }
 
 // Head and body as the pieces of `r`: two pieces when split (or no body), else one piece in scratch.head
@@ -74,8 +75,8 @@ void set_pieces(assembled_response& r, std::string_view head, std::string_view b
 
 }  // namespace
 
-assembled_response assemble_response(const resource& res, const response_mode& mode, bool keep_alive,
-                                     bool head_only, const canned_responses& canned, response_scratch& scratch) {
+assembled_response assemble_response(const resource& res, const response_mode& mode, bool keep_alive, bool head_only,
+                                     const canned_responses& canned, response_scratch& scratch) {
     assembled_response r;
     r.then = keep_alive ? after_write::keep_alive : after_write::close;
     r.fault = mode.fault != fault_mode::none;
@@ -94,69 +95,71 @@ assembled_response assemble_response(const resource& res, const response_mode& m
         return pieces(h, b);
     };
     switch (mode.fault) {
-    case fault_mode::none:
-        if (mode.chunk > 0) {
-            sh = chunked_head(res.content_type, !keep_alive);
-            if (!head_only) append_chunked(body, mode.chunk, sb);
-            return pieces(sh, sb);
+        case fault_mode::none:
+            if (mode.chunk > 0) {
+                sh = chunked_head(res.content_type, !keep_alive);
+                if (!head_only) append_chunked(body, mode.chunk, sb);
+                return pieces(sh, sb);
+            }
+            return pieces(head, body);
+        case fault_mode::close_mid_body:
+            return closing(res.head_close, body.substr(0, body.size() / 2));
+        case fault_mode::length_long:
+            sh = make_head(200, "OK", res.content_type, res.body.size() + 100, true);
+            return closing(sh, body);
+        case fault_mode::length_short:
+            sh = make_head(200, "OK", res.content_type, res.body.size() / 2, true);
+            return closing(sh, body);
+        case fault_mode::bad_chunk:
+            sh = chunked_head(res.content_type, true);
+            if (!head_only) {
+                auto first = body.substr(0, std::min<std::size_t>(body.size(), 64));
+                sb = fmt::format("{:x}\r\n", first.size());
+                sb.append(first);
+                sb += "\r\nzz-not-hex\r\n";
+                sb.append(body.substr(first.size(), 64));
+            }
+            return closing(sh, sb);
+        case fault_mode::stall:
+            r.then = after_write::stall;
+            return pieces(res.head_close, {});
+        case fault_mode::html:
+            sh = make_head(200, "OK", "text/html; charset=utf-8", html_page().size(), !keep_alive);
+            return pieces(sh, head_only ? std::string_view{} : html_page());
+        case fault_mode::bogus_charset:
+            sh = make_head(200, "OK", "application/xml; charset=x-bogus-42", res.body.size(), !keep_alive);
+            return pieces(sh, body);
+        case fault_mode::status_500:
+            return pieces(keep_alive ? canned.internal_error.keep_alive : canned.internal_error.close, {});
+        case fault_mode::length_tib:
+            sh = make_head(200, "OK", res.content_type, std::size_t{1099511627775ull}, true);
+            return closing(sh, body);
+        case fault_mode::length_2g:
+            sh = make_head(200, "OK", res.content_type, std::size_t{2147483648ull}, true);
+            return closing(sh, body.substr(0, 100));
+        case fault_mode::endless:
+            r.endless_body = body;
+            r.then = body.empty() ? after_write::close : after_write::endless;
+            sh = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nConnection: close\r\n\r\n",
+                             res.content_type);
+            return pieces(sh, body);
+        case fault_mode::entities: {
+            const auto doc = entity_amplification_document();
+            sh = make_head(200, "OK", "application/rss+xml; charset=utf-8", doc.size(), !keep_alive);
+            return pieces(sh, head_only ? std::string_view{} : doc);
         }
-        return pieces(head, body);
-    case fault_mode::close_mid_body:
-        return closing(res.head_close, body.substr(0, body.size() / 2));
-    case fault_mode::length_long:
-        sh = make_head(200, "OK", res.content_type, res.body.size() + 100, true);
-        return closing(sh, body);
-    case fault_mode::length_short:
-        sh = make_head(200, "OK", res.content_type, res.body.size() / 2, true);
-        return closing(sh, body);
-    case fault_mode::bad_chunk:
-        sh = chunked_head(res.content_type, true);
-        if (!head_only) {
-            auto first = body.substr(0, std::min<std::size_t>(body.size(), 64));
-            sb = fmt::format("{:x}\r\n", first.size());
-            sb.append(first);
-            sb += "\r\nzz-not-hex\r\n";
-            sb.append(body.substr(first.size(), 64));
-        }
-        return closing(sh, sb);
-    case fault_mode::stall:
-        r.then = after_write::stall;
-        return pieces(res.head_close, {});
-    case fault_mode::html:
-        sh = make_head(200, "OK", "text/html; charset=utf-8", html_page().size(), !keep_alive);
-        return pieces(sh, head_only ? std::string_view{} : html_page());
-    case fault_mode::bogus_charset:
-        sh = make_head(200, "OK", "application/xml; charset=x-bogus-42", res.body.size(), !keep_alive);
-        return pieces(sh, body);
-    case fault_mode::status_500:
-        return pieces(keep_alive ? canned.internal_error.keep_alive : canned.internal_error.close, {});
-    case fault_mode::length_tib:
-        sh = make_head(200, "OK", res.content_type, std::size_t{1099511627775ull}, true);
-        return closing(sh, body);
-    case fault_mode::length_2g:
-        sh = make_head(200, "OK", res.content_type, std::size_t{2147483648ull}, true);
-        return closing(sh, body.substr(0, 100));
-    case fault_mode::endless:
-        r.endless_body = body;
-        r.then = body.empty() ? after_write::close : after_write::endless;
-        sh = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nConnection: close\r\n\r\n",
-                         res.content_type);
-        return pieces(sh, body);
-    case fault_mode::entities: {
-        const auto doc = entity_amplification_document();
-        sh = make_head(200, "OK", "application/rss+xml; charset=utf-8", doc.size(), !keep_alive);
-        return pieces(sh, head_only ? std::string_view{} : doc);
-    }
-    case fault_mode::length_conflict:
-        sh = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
-                         "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                         res.content_type, res.body.size(), res.body.size() + 100);
-        return closing(sh, body);
-    case fault_mode::length_overflow:
-        sh = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
-                         "Content-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n",
-                         res.content_type);
-        return closing(sh, body);
+        case fault_mode::length_conflict:
+            sh = fmt::format(
+                "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nContent-Length: {}\r\n"
+                "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                res.content_type, res.body.size(), res.body.size() + 100);
+            return closing(sh, body);
+        case fault_mode::length_overflow:
+            sh = fmt::format(
+                "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n"
+                "Content-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n",
+                res.content_type);
+            return closing(sh, body);
     }
     return r;
 }

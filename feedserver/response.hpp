@@ -16,10 +16,10 @@ namespace feedbench::feedserver {
 // One servable thing (a feed, the manifest, /healthz): head and body built once at start.
 struct resource {
     std::string content_type;
-    std::string_view body;          // into the corpus or the server's own storage (never copied)
-    std::string head_keep_alive;    // status line + headers, Content-Length, keep-alive
-    std::string head_close;         // same with "Connection: close"
-    std::int64_t file_offset = -1;  // where the body sits in the server's body file (-1: not there)
+    std::string_view body;               // into the corpus or the server's own storage (never copied)
+    std::string head_keep_alive;         // status line + headers, Content-Length, keep-alive
+    std::string head_close;              // same with "Connection: close"
+    std::int64_t file_offset = -1;       // where the body sits in the server's body file (-1: not there)
     std::int64_t head_file_offset = -1;  // where head_keep_alive sits there, right before the body
 };
 
@@ -68,8 +68,8 @@ struct response_scratch {
 
 // The response to a request for `res` served in `mode` (chunked framing, split writes, faults).
 // The pieces point into `res`, `canned`, static storage or `scratch`.
-assembled_response assemble_response(const resource& res, const response_mode& mode, bool keep_alive,
-                                     bool head_only, const canned_responses& canned, response_scratch& scratch);
+assembled_response assemble_response(const resource& res, const response_mode& mode, bool keep_alive, bool head_only,
+                                     const canned_responses& canned, response_scratch& scratch);
 
 // "hex-size\r\nbytes\r\n" per chunk of `chunk` bytes, then the last chunk "0\r\n\r\n", appended to `out`.
 void append_chunked(std::string_view body, std::size_t chunk, std::string& out);

@@ -20,13 +20,13 @@ enum class fault_mode {
     bogus_charset,   // the feed with "Content-Type: application/xml; charset=x-bogus-42"
     status_500,      // 500 Internal Server Error
     // Hostile responses (a client must bound what it believes and what it keeps):
-    length_tib,      // Content-Length 1099511627775 (1 TiB - 1), the feed body, then close
-    length_2g,       // Content-Length 2147483648 (2 GiB), 100 bytes of the body, then close
-    endless,         // no Content-Length, not chunked: the feed body again and again until the client
-                     // closes (bounded: endless_fault_bytes), then close
-    entities,        // a 70 kB RSS document whose titles name a 10 kB internal entity 20000 times (200 MB expanded)
-    length_conflict, // two Content-Length fields that disagree (the body's size and 100 more), the body, then close
-    length_overflow, // Content-Length 99999999999999999999999 (past 64 bits), the body, then close
+    length_tib,       // Content-Length 1099511627775 (1 TiB - 1), the feed body, then close
+    length_2g,        // Content-Length 2147483648 (2 GiB), 100 bytes of the body, then close
+    endless,          // no Content-Length, not chunked: the feed body again and again until the client
+                      // closes (bounded: endless_fault_bytes), then close
+    entities,         // a 70 kB RSS document whose titles name a 10 kB internal entity 20000 times (200 MB expanded)
+    length_conflict,  // two Content-Length fields that disagree (the body's size and 100 more), the body, then close
+    length_overflow,  // Content-Length 99999999999999999999999 (past 64 bits), the body, then close
 };
 
 // What fault=endless sends at most before it closes (so a client that never stops still ends).
@@ -40,12 +40,12 @@ std::optional<fault_mode> parse_fault_mode(std::string_view s);
 
 // Every mode a response can be served with; server defaults come from server_options.
 struct response_mode {
-    std::size_t chunk = 0;        // 0 = Content-Length, else chunked with chunks of this many bytes
-    std::size_t segment = 0;      // 0 = one write, else bytes per write
-    std::size_t rate = 0;         // bytes/s, 0 = unpaced
+    std::size_t chunk = 0;    // 0 = Content-Length, else chunked with chunks of this many bytes
+    std::size_t segment = 0;  // 0 = one write, else bytes per write
+    std::size_t rate = 0;     // bytes/s, 0 = unpaced
     unsigned delay_min_ms = 0, delay_max_ms = 0;
     bool nodelay = true;
-    bool split = false;           // headers and body in two writes
+    bool split = false;  // headers and body in two writes
     fault_mode fault = fault_mode::none;
 
     // The prebuilt fast path: one gather write of prebuilt head + body.

@@ -42,9 +42,7 @@ using beast::error_code;
 
 namespace {
 
-void fail(error_code ec, const char* what) {
-    fmt::print(stderr, "feedserver: {}: {}\n", what, ec.message());
-}
+void fail(error_code ec, const char* what) { fmt::print(stderr, "feedserver: {}: {}\n", what, ec.message()); }
 
 struct atomic_stats {
     std::atomic<std::uint64_t> connections{0}, requests{0}, bytes{0}, bad_request{0}, header_too_large{0},
@@ -109,8 +107,11 @@ private:
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket&& socket, std::shared_ptr<feed_server> server, std::uint64_t id)
-        : stream_(std::move(socket)), server_(std::move(server)), id_(id),
-          timer_(stream_.get_executor()), rng_state_(0x2012 + id * 0x9E3779B97F4A7C15ull) {}
+        : stream_(std::move(socket)),
+          server_(std::move(server)),
+          id_(id),
+          timer_(stream_.get_executor()),
+          rng_state_(0x2012 + id * 0x9E3779B97F4A7C15ull) {}
 
     ~session() {
         server_->counters().open_connections.fetch_sub(1, std::memory_order_relaxed);
@@ -236,21 +237,21 @@ private:
         auto& c = server_->counters();
         const auto& canned = server_->canned();
         switch (r.what) {
-        case route_result::method_not_allowed:
-            bump(c.method_not_allowed);
-            return write_canned(canned.method_not_allowed, false);
-        case route_result::bad_request:
-            bump(c.bad_request);
-            return write_canned(canned.bad_request, false);
-        case route_result::not_found:
-            bump(c.not_found);
-            return write_canned(canned.not_found, r.keep_alive);
-        case route_result::bad_query:
-            bump(c.bad_query);
-            return write_canned(canned.bad_request, r.keep_alive);
-        case route_result::serve:
-        case route_result::stats:
-            break;
+            case route_result::method_not_allowed:
+                bump(c.method_not_allowed);
+                return write_canned(canned.method_not_allowed, false);
+            case route_result::bad_request:
+                bump(c.bad_request);
+                return write_canned(canned.bad_request, false);
+            case route_result::not_found:
+                bump(c.not_found);
+                return write_canned(canned.not_found, r.keep_alive);
+            case route_result::bad_query:
+                bump(c.bad_query);
+                return write_canned(canned.bad_request, r.keep_alive);
+            case route_result::serve:
+            case route_result::stats:
+                break;
         }
         mode_ = r.mode;
         if (mode_.nodelay != nodelay_) {
@@ -334,10 +335,14 @@ private:
         bump(server_->counters().bytes, n);  // modal writes counted theirs already and pass 0
         if (ec) return fail(ec, "write");
         switch (then_) {
-        case after_write::keep_alive: return do_read();
-        case after_write::close: return do_linger();
-        case after_write::stall: return do_stall();
-        case after_write::endless: return do_endless();
+            case after_write::keep_alive:
+                return do_read();
+            case after_write::close:
+                return do_linger();
+            case after_write::stall:
+                return do_stall();
+            case after_write::endless:
+                return do_endless();
         }
     }
 
@@ -345,10 +350,12 @@ private:
     void do_sendfile() {
         std::error_code error;
         switch (send_head_and_body(stream_.socket().native_handle(), server_->body_file(), progress_, error)) {
-        case send_status::done: return on_write({}, progress_.sent);
-        case send_status::would_block: return wait_writable();
-        case send_status::failed:
-            return fail(error_code(error.value(), boost::system::system_category()), "sendfile");
+            case send_status::done:
+                return on_write({}, progress_.sent);
+            case send_status::would_block:
+                return wait_writable();
+            case send_status::failed:
+                return fail(error_code(error.value(), boost::system::system_category()), "sendfile");
         }
     }
 
@@ -608,7 +615,8 @@ void feed_server::unregister_session(std::uint64_t id) {
     closed_cv_.notify_all();
 }
 
-bool feed_server::wait_for(const std::function<bool(const server_stats&)>& pred, std::chrono::milliseconds timeout) const {
+bool feed_server::wait_for(const std::function<bool(const server_stats&)>& pred,
+                           std::chrono::milliseconds timeout) const {
     std::unique_lock lock(closed_mutex_);
     return closed_cv_.wait_for(lock, timeout, [&] { return pred(stats()); });
 }
@@ -675,7 +683,8 @@ std::string server_thread::base_url() const {
     return fmt::format("http://{}:{}", impl_->server->options().host, port());
 }
 server_stats server_thread::stats() const { return impl_->server->stats(); }
-bool server_thread::wait_for(const std::function<bool(const server_stats&)>& pred, std::chrono::milliseconds timeout) const {
+bool server_thread::wait_for(const std::function<bool(const server_stats&)>& pred,
+                             std::chrono::milliseconds timeout) const {
     return impl_->server->wait_for(pred, timeout);
 }
 bool server_thread::wait_idle(std::chrono::milliseconds timeout) const {

@@ -19,26 +19,26 @@ namespace feedbench::feedserver {
 
 struct server_options {
     std::string host = "127.0.0.1";
-    unsigned short port = 0;          // 0 = ephemeral
+    unsigned short port = 0;  // 0 = ephemeral
     unsigned threads = 1;
-    int cpu = -1;                     // pin server threads to this core (-1 = no pinning)
+    int cpu = -1;  // pin server threads to this core (-1 = no pinning)
     // Defaults for the response modes; each one also a per-request query override.
-    std::size_t chunk = 0;            // 0 = Content-Length, else chunked with chunks of this many bytes
-    std::size_t segment = 0;          // 0 = one write, else bytes per write
-    std::size_t rate = 0;             // bytes/s per connection, 0 = unpaced
+    std::size_t chunk = 0;                        // 0 = Content-Length, else chunked with chunks of this many bytes
+    std::size_t segment = 0;                      // 0 = one write, else bytes per write
+    std::size_t rate = 0;                         // bytes/s per connection, 0 = unpaced
     unsigned delay_min_ms = 0, delay_max_ms = 0;  // first-byte delay, uniform in [min,max]
-    bool nodelay = true;              // TCP_NODELAY
-    bool split = false;               // headers and body in two writes
+    bool nodelay = true;                          // TCP_NODELAY
+    bool split = false;                           // headers and body in two writes
     std::size_t max_connections = 1024;
     unsigned idle_timeout_ms = 10'000;
     unsigned stop_grace_ms = 5'000;  // on stop, responses still in flight after this long are cut
-    bool sendfile = true;             // plain responses: body by sendfile(2) from an in-memory file
+    bool sendfile = true;            // plain responses: body by sendfile(2) from an in-memory file
 };
 
 struct server_stats {
     std::uint64_t connections = 0, requests = 0, bytes = 0;
-    std::uint64_t bad_request = 0, header_too_large = 0, method_not_allowed = 0, not_found = 0,
-                  bad_query = 0, timeouts = 0, rejected_connections = 0;
+    std::uint64_t bad_request = 0, header_too_large = 0, method_not_allowed = 0, not_found = 0, bad_query = 0,
+                  timeouts = 0, rejected_connections = 0;
     std::uint64_t faults = 0;            // responses served with a fault= mode
     std::uint64_t open_connections = 0;  // connections open right now
 };

@@ -19,13 +19,14 @@ namespace fz = feedbench::fuzz;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view body(reinterpret_cast<const char*>(data), size);
     const std::string target = feedbench::client::append_query(feedbench::intake::feed_path(body), "fault=none");
-    std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: feedbench-worker\r\n"
+    std::string request = "GET " + target +
+                          " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: feedbench-worker\r\n"
                           "Accept: */*\r\nConnection: keep-alive\r\n\r\n";
     feedbench::feedserver::request_head_parser p;
     p.eager(false);
     boost::beast::error_code ec;
     const std::size_t used = p.put(boost::asio::buffer(request), ec);
-    if (target.size() > 8 * 1024) {   // feedserver's target limit: refused, never split
+    if (target.size() > 8 * 1024) {  // feedserver's target limit: refused, never split
         fz::require(ec.failed(), "an over-long target was accepted");
         return 0;
     }
@@ -36,13 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t n = 0;
     const std::string_view path = p.target().substr(0, p.target().find('?'));
     const bool decodes = feedbench::feedserver::percent_decode(path, decoded, n);
-    const bool has_nul = body.find('\0') != std::string_view::npos;   // an encoded NUL is refused, by design
+    const bool has_nul = body.find('\0') != std::string_view::npos;  // an encoded NUL is refused, by design
     fz::require(decodes != has_nul, "the path does not decode back to the message body");
-    if (decodes) fz::require(std::string_view(decoded.data(), n) == "/feeds/" + std::string(body), "the path decodes to another id");
+    if (decodes)
+        fz::require(std::string_view(decoded.data(), n) == "/feeds/" + std::string(body),
+                    "the path decodes to another id");
     try {
         const auto opt = feedbench::intake::amqp_options::parse_url(body);
         fz::require(!opt.host.empty(), "parse_url accepted an empty host");
-    } catch (const std::invalid_argument&) {
-    }
+    } catch (const std::invalid_argument&) {}
     return 0;
 }

@@ -20,11 +20,11 @@ namespace http = boost::beast::http;
 namespace fz = feedbench::fuzz;
 using error_code = boost::beast::error_code;
 
-constexpr std::uint32_t header_limit_bytes = 64 * 1024;   // as beast_client.cpp
-constexpr std::uint64_t max_body = 256 * 1024;            // --max-body, small so the limit is reached
+constexpr std::uint32_t header_limit_bytes = 64 * 1024;  // as beast_client.cpp
+constexpr std::uint64_t max_body = 256 * 1024;           // --max-body, small so the limit is reached
 
 struct outcome {
-    std::string error_class;   // "" ok, "read", "truncated", "too-large"
+    std::string error_class;  // "" ok, "read", "truncated", "too-large"
     unsigned status = 0;
     std::string body;
     bool operator==(const outcome&) const = default;
@@ -42,6 +42,7 @@ public:
     boost::asio::const_buffer pending() const { return {in_.data() + begin_, end_ - begin_}; }
     bool empty() const { return begin_ == end_; }
     void consume(std::size_t n) { begin_ += n; }
+
 private:
     std::string_view in_;
     std::size_t piece_, begin_ = 0, end_ = 0;
@@ -53,7 +54,7 @@ outcome fetch(std::string_view in, std::size_t read_size) {
     http::response_parser<http::buffer_body> p;
     p.header_limit(header_limit_bytes);
     p.body_limit(max_body);
-    for (;;) {   // read_head
+    for (;;) {  // read_head
         if (!w.empty()) {
             error_code ec;
             w.consume(p.put(w.pending(), ec));
@@ -65,7 +66,7 @@ outcome fetch(std::string_view in, std::size_t read_size) {
     }
     o.status = p.get().result_int();
     char dst[1024];
-    for (;;) {   // body_some until 0
+    for (;;) {  // body_some until 0
         if (p.is_done()) return o;
         if (!w.empty()) {
             auto& b = p.get().body();
@@ -104,8 +105,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const std::size_t rs : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
         const outcome o = fetch(in, rs);
         fz::require(o == whole, "response decodes differently at read size " + std::to_string(rs) + ": class '" +
-                                    o.error_class + "' vs '" + whole.error_class + "', body " + std::to_string(o.body.size()) +
-                                    " vs " + std::to_string(whole.body.size()) + " bytes");
+                                    o.error_class + "' vs '" + whole.error_class + "', body " +
+                                    std::to_string(o.body.size()) + " vs " + std::to_string(whole.body.size()) +
+                                    " bytes");
     }
     return 0;
 }

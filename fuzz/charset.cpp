@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const std::string named = decode::charset_from_content_type(content_type);
     const std::string canonical = decode::canonical_charset(named);
-    fz::require(decode::canonical_charset(canonical) == canonical, "canonical_charset is not idempotent on '" + named + "'");
+    fz::require(decode::canonical_charset(canonical) == canonical,
+                "canonical_charset is not idempotent on '" + named + "'");
 
     const decode::decode_result r = decode::to_utf8(body, content_type);
     fz::require(r.ok == (r.error_class == feedbench::core::error_class::none), "decode: ok and error class disagree");

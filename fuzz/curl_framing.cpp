@@ -50,7 +50,8 @@ void check_head(std::string_view head) {
                 bad = true;
                 continue;
             }
-            fz::require(length.has_value() && (!before || *before == *length), "a merged Content-Length changed its value");
+            fz::require(length.has_value() && (!before || *before == *length),
+                        "a merged Content-Length changed its value");
             std::uint64_t first = 0;
             const std::string_view token = feedbench::core::trim(value.substr(0, value.find(',')));
             std::from_chars(token.data(), token.data() + token.size(), first);

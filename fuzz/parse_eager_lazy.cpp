@@ -16,7 +16,7 @@ namespace fz = feedbench::fuzz;
 namespace parse = feedbench::parse;
 
 std::uint64_t digest(const parse::parse_result& r) {
-    std::uint64_t h = 1469598103934665603ull;   // FNV-1a over the item fields, separated
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the item fields, separated
     const auto mix = [&h](std::string_view s) {
         for (const unsigned char c : s) h = (h ^ c) * 1099511628211ull;
         h = (h ^ 0xff) * 1099511628211ull;
@@ -30,7 +30,8 @@ std::uint64_t digest(const parse::parse_result& r) {
 }
 
 std::string summary(const parse::parse_result& r) {
-    return (r.ok ? std::string("ok ") + r.format + " items " + std::to_string(r.items) + " digest " + std::to_string(digest(r))
+    return (r.ok ? std::string("ok ") + r.format + " items " + std::to_string(r.items) + " digest " +
+                       std::to_string(digest(r))
                  : "error " + std::string(feedbench::core::to_string(r.error_class)) + " (" + r.message + ")");
 }
 
@@ -54,8 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         parse::memory_source src(body, fz::piece_of(rs, body.size()));
         const parse::parse_result lazy = parse::parse_lazy(src, content_type, force_utf8);
         if (same(eager, lazy)) continue;
-        const std::string what = "eager and lazy disagree at read size " + (rs ? std::to_string(rs) : std::string("whole")) +
-                                 ": eager " + summary(eager) + ", lazy " + summary(lazy);
+        const std::string what = "eager and lazy disagree at read size " +
+                                 (rs ? std::to_string(rs) : std::string("whole")) + ": eager " + summary(eager) +
+                                 ", lazy " + summary(lazy);
         if (!report_only) fz::finding(what);
         std::fprintf(stderr, "fuzz disagreement: %s\n", what.c_str());
         return 0;

@@ -16,7 +16,7 @@ namespace fz = feedbench::fuzz;
 
 struct outcome {
     bool header_done = false;
-    std::string error;   // "" when the head parsed (or more bytes were wanted)
+    std::string error;  // "" when the head parsed (or more bytes were wanted)
     int method = -1;
     std::string target;
     bool operator==(const outcome&) const = default;
@@ -70,8 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!feedbench::feedserver::percent_decode(path, decoded, n)) return 0;
     const std::string_view p(decoded.data(), n);
     if (!feedbench::feedserver::is_traversal(p)) {
-        fz::require(p.find("/../") == std::string_view::npos && !p.ends_with("/..") && p.find('\\') == std::string_view::npos,
-                    "a traversal passed is_traversal: " + std::string(p));
+        fz::require(
+            p.find("/../") == std::string_view::npos && !p.ends_with("/..") && p.find('\\') == std::string_view::npos,
+            "a traversal passed is_traversal: " + std::string(p));
     }
     return 0;
 }

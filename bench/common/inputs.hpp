@@ -16,7 +16,7 @@ struct document {
 };
 
 struct input_set {
-    std::string name;              // e.g. "synthetic-rss", "feeds-2012"
+    std::string name;  // e.g. "synthetic-rss", "feeds-2012"
     std::vector<document> docs;
     std::size_t bytes() const;
     bool empty() const { return docs.empty(); }

@@ -15,13 +15,10 @@ namespace feedbench::bench_model {
 
 namespace bt = feedbench::bench_tools;
 
-double read_ns_at(const constants& c, double bytes)
-{
+double read_ns_at(const constants& c, double bytes) {
     auto const& t = c.read_ns;
-    if (t.empty())
-        return 0;
-    if (bytes <= t.front().first)
-        return t.front().second;
+    if (t.empty()) return 0;
+    if (bytes <= t.front().first) return t.front().second;
     if (bytes >= t.back().first)
         return t.back().second * bytes / t.back().first;  // beyond the table: proportional to bytes
     for (std::size_t i = 1; i < t.size(); ++i)
@@ -35,8 +32,7 @@ double read_ns_at(const constants& c, double bytes)
 }
 
 prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_size, std::size_t pool, consume mode,
-    const scenario& s)
-{
+                   const scenario& s) {
     prediction p;
     p.read_size = read_size;
     p.pool = std::max<std::size_t>(pool, 1);
@@ -45,7 +41,9 @@ prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_
     double const r = read_size == 0 ? b : std::min(b, static_cast<double>(read_size));
     p.reads = b == 0 ? 0 : std::ceil(b / r);
     p.read_us = p.reads * read_ns_at(c, r) / 1e3;
-    p.parse_us = (mode == consume::eager ? b * c.eager_ns_per_byte : b * c.lazy_base_ns_per_byte + p.reads * c.lazy_chunk_ns) / 1e3;
+    p.parse_us =
+        (mode == consume::eager ? b * c.eager_ns_per_byte : b * c.lazy_base_ns_per_byte + p.reads * c.lazy_chunk_ns) /
+        1e3;
     p.request_us = c.request_cpu_ns / 1e3;
     p.wait_us = c.wait_ns / 1e3 + s.delay_mean_ms * 1e3 + (s.rate_bytes_per_s > 0 ? b / s.rate_bytes_per_s * 1e6 : 0);
     p.cpu_us = p.read_us + p.parse_us + p.request_us + s.yields_per_job * c.yield_ns / 1e3;
@@ -59,19 +57,15 @@ prediction predict(const constants& c, std::size_t body_bytes, std::size_t read_
 namespace {
 
 // Median aggregate of `value` per run name, else the mean over repetitions.
-std::map<std::string, double> medians(const bt::bench_file& f, const std::string& value)
-{
+std::map<std::string, double> medians(const bt::bench_file& f, const std::string& value) {
     std::map<std::string, double> med;
     std::map<std::string, std::pair<double, int>> sum;
     for (auto const& r : f.runs) {
-        if (r.error)
-            continue;
+        if (r.error) continue;
         double const v = bt::value_of(r, value);
-        if (std::isnan(v))
-            continue;
+        if (std::isnan(v)) continue;
         if (r.run_type == "aggregate") {
-            if (r.aggregate_name == "median")
-                med[r.run_name] = v;
+            if (r.aggregate_name == "median") med[r.run_name] = v;
         } else {
             auto& s = sum[r.run_name];
             s.first += v;
@@ -79,20 +73,17 @@ std::map<std::string, double> medians(const bt::bench_file& f, const std::string
         }
     }
     for (auto const& [k, s] : sum)
-        if (!med.count(k))
-            med[k] = s.first / s.second;
+        if (!med.count(k)) med[k] = s.first / s.second;
     return med;
 }
 
 // The value for the run whose name parts are (suite, variant, input); throws when absent.
-double find(const std::map<std::string, double>& m, const std::string& suite, const std::string& variant, const std::string& input,
-    const std::string& what)
-{
+double find(const std::map<std::string, double>& m, const std::string& suite, const std::string& variant,
+            const std::string& input, const std::string& what) {
     for (auto const& [name, v] : m) {
         bt::bench_run probe;
         probe.run_name = name;
-        if (probe.part(0) == suite && probe.part(1) == variant && probe.part(2) == input)
-            return v;
+        if (probe.part(0) == suite && probe.part(1) == variant && probe.part(2) == input) return v;
     }
     throw std::runtime_error("model: no measurement " + suite + "/" + variant + "/" + input + " (" + what + ")");
 }
@@ -100,13 +91,11 @@ double find(const std::map<std::string, double>& m, const std::string& suite, co
 }  // namespace
 
 constants constants_from_bench(const std::string& dir, const std::string& policy, const std::string& parse_input,
-    const std::string& read_family)
-{
+                               const std::string& read_family) {
     namespace fs = std::filesystem;
     auto load = [&](const char* name) {
         fs::path const p = fs::path(dir) / name;
-        if (!fs::exists(p))
-            throw std::runtime_error("model: " + p.string() + " missing (run scripts/bench.sh first)");
+        if (!fs::exists(p)) throw std::runtime_error("model: " + p.string() + " missing (run scripts/bench.sh first)");
         return bt::load_bench_json(p.string());
     };
     constants c;
@@ -121,32 +110,30 @@ constants constants_from_bench(const std::string& dir, const std::string& policy
     for (auto const& [name, v] : per_read) {
         bt::bench_run probe;
         probe.run_name = name;
-        if (probe.part(1) == family)
-            have_stream = true;
+        if (probe.part(1) == family) have_stream = true;
     }
     if (!have_stream && !read_family.empty())
         throw std::runtime_error("model: no read_path/" + read_family + " measurements in " + dir);
-    if (!have_stream)
-        family = "body_50k";  // no client-stream runs (bench_read_path built without feedbench_net)
+    if (!have_stream) family = "body_50k";  // no client-stream runs (bench_read_path built without feedbench_net)
     std::map<double, double> table;
     for (auto const& [name, ns] : per_read) {
         bt::bench_run probe;
         probe.run_name = name;
-        if (probe.part(1) != family)
-            continue;
+        if (probe.part(1) != family) continue;
         auto const b = bytes_per_read.find(name);
         if (b != bytes_per_read.end())
             table[b->second] = ns;  // several sizes end at the same bytes/read (>= body): keep one
     }
-    if (table.empty())
-        throw std::runtime_error("model: no read_path/" + family + " measurements in " + dir);
+    if (table.empty()) throw std::runtime_error("model: no read_path/" + family + " measurements in " + dir);
     c.read_ns.assign(table.begin(), table.end());
     c.source += " reads=" + family;
 
     // Parse: CPU ns per byte from MB/s (CPU-time based in Google Benchmark).
     auto const parse_file = load("parse.json");
     auto const mbps = medians(parse_file, "mb_per_s");
-    auto ns_per_byte = [&](const std::string& variant) { return 1e3 / find(mbps, "parse", variant, parse_input, "MB/s"); };
+    auto ns_per_byte = [&](const std::string& variant) {
+        return 1e3 / find(mbps, "parse", variant, parse_input, "MB/s");
+    };
     c.eager_ns_per_byte = ns_per_byte("feed_eager");
     double const lazy_whole = ns_per_byte("feed_lazy_whole");
     double const lazy_one = ns_per_byte("feed_lazy_1");
@@ -175,14 +162,15 @@ constants constants_from_bench(const std::string& dir, const std::string& policy
     return c;
 }
 
-std::string predictions_tsv(const std::vector<prediction>& ps)
-{
+std::string predictions_tsv(const std::vector<prediction>& ps) {
     std::ostringstream out;
-    out << "read_size\tpool\tconsume\treads\tread_us\tparse_us\trequest_us\twait_us\tcpu_us\tpredicted_jobs_per_s\tbound\n";
+    out << "read_size\tpool\tconsume\treads\tread_us\tparse_us\trequest_us\twait_us\tcpu_us\tpredicted_jobs_per_"
+           "s\tbound\n";
     for (auto const& p : ps)
         out << (p.read_size == 0 ? std::string("whole") : std::to_string(p.read_size)) << '\t' << p.pool << '\t'
-            << (p.mode == consume::eager ? "eager" : "lazy") << '\t' << p.reads << '\t' << p.read_us << '\t' << p.parse_us << '\t'
-            << p.request_us << '\t' << p.wait_us << '\t' << p.cpu_us << '\t' << p.jobs_per_s << '\t' << p.bound << '\n';
+            << (p.mode == consume::eager ? "eager" : "lazy") << '\t' << p.reads << '\t' << p.read_us << '\t'
+            << p.parse_us << '\t' << p.request_us << '\t' << p.wait_us << '\t' << p.cpu_us << '\t' << p.jobs_per_s
+            << '\t' << p.bound << '\n';
     return out.str();
 }
 

@@ -27,33 +27,33 @@ namespace feedbench::bench_model {
 
 struct constants {
     std::vector<std::pair<double, double>> read_ns;  // (bytes per read, ns per read), ascending bytes
-    double eager_ns_per_byte = 0;       // parse_eager, from memory
-    double lazy_base_ns_per_byte = 0;   // lazy parse cost per byte, excluding per-chunk overhead
-    double lazy_chunk_ns = 0;           // extra cost per pushed chunk (one read = one chunk)
-    double request_cpu_ns = 0;          // client CPU per request beyond the body reads (connect reuse, request, head)
-    double wait_ns = 0;                 // per request, time the client waits on the server (not CPU)
-    double yield_ns = 0;                // one suspension and resumption through the loop (asio::spawn post+yield)
-    std::string source;                 // which measurements these came from
+    double eager_ns_per_byte = 0;                    // parse_eager, from memory
+    double lazy_base_ns_per_byte = 0;                // lazy parse cost per byte, excluding per-chunk overhead
+    double lazy_chunk_ns = 0;                        // extra cost per pushed chunk (one read = one chunk)
+    double request_cpu_ns = 0;  // client CPU per request beyond the body reads (connect reuse, request, head)
+    double wait_ns = 0;         // per request, time the client waits on the server (not CPU)
+    double yield_ns = 0;        // one suspension and resumption through the loop (asio::spawn post+yield)
+    std::string source;         // which measurements these came from
 };
 
 enum class consume { eager, lazy };
 
 // What the scenario adds beyond an unpaced in-memory server (all optional).
 struct scenario {
-    double yields_per_job = 0;          // suspensions on a dry socket per job (a paced server makes them)
-    double rate_bytes_per_s = 0;        // server pacing per connection (0 = unpaced): the body takes B / rate
-    double delay_mean_ms = 0;           // mean first-byte delay of the server
+    double yields_per_job = 0;    // suspensions on a dry socket per job (a paced server makes them)
+    double rate_bytes_per_s = 0;  // server pacing per connection (0 = unpaced): the body takes B / rate
+    double delay_mean_ms = 0;     // mean first-byte delay of the server
 };
 
 struct prediction {
-    std::size_t read_size = 0;          // 0 = whole
+    std::size_t read_size = 0;  // 0 = whole
     std::size_t pool = 1;
     consume mode = consume::eager;
-    double reads = 0;                   // body reads per job
+    double reads = 0;  // body reads per job
     double read_us = 0, parse_us = 0, request_us = 0, wait_us = 0;
-    double cpu_us = 0;                  // per job on the worker thread
+    double cpu_us = 0;  // per job on the worker thread
     double jobs_per_s = 0;
-    std::string bound;                  // "cpu" or "latency"
+    std::string bound;  // "cpu" or "latency"
 };
 
 double read_ns_at(const constants& c, double bytes_per_read);

@@ -34,7 +34,7 @@ struct bench_file {
     std::vector<bench_run> runs;
 };
 
-bench_file parse_bench_json(std::string_view json);  // throws std::runtime_error on malformed input
+bench_file parse_bench_json(std::string_view json);   // throws std::runtime_error on malformed input
 bench_file load_bench_json(const std::string& path);  // throws std::runtime_error (cannot read / malformed)
 
 double to_ns(double value, std::string_view unit);

@@ -4,21 +4,25 @@
 
 #include <iostream>
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     namespace cli = feedbench::cli;
     CLI::App app;
-    cli::describe(app, {"bench_meta: write meta.json (commit, compiler, CPU, kernel, library versions) for a benchmark run.",
-                        "bench_meta --run-id | --out FILE [--config KEY=VALUE ...]",
-                        "bench_meta --out results/RUN/bench/meta.json --config mode=quick",
-                        "Exit status: 0 ok, 1 meta.json could not be written, 2 bad arguments."});
+    cli::describe(app,
+                  {"bench_meta: write meta.json (commit, compiler, CPU, kernel, library versions) for a benchmark run.",
+                   "bench_meta --run-id | --out FILE [--config KEY=VALUE ...]",
+                   "bench_meta --out results/RUN/bench/meta.json --config mode=quick",
+                   "Exit status: 0 ok, 1 meta.json could not be written, 2 bad arguments."});
     std::string out;
     std::vector<std::string> config;
     bool print_run_id = false;
     app.add_flag("--run-id", print_run_id, "print a run id (UTC time + commit) and exit");
     app.add_option("--out", out, "meta.json path");
     app.add_option("--config", config, "key=value entries recorded under the configuration")
-        ->check(CLI::Validator([](std::string& kv) { return kv.find('=') == std::string::npos ? "'" + kv + "' is not KEY=VALUE" : std::string(); }, "KEY=VALUE"));
+        ->check(CLI::Validator(
+            [](std::string& kv) {
+                return kv.find('=') == std::string::npos ? "'" + kv + "' is not KEY=VALUE" : std::string();
+            },
+            "KEY=VALUE"));
     if (auto code = cli::parse(app, argc, argv)) return *code;
     auto const m = feedbench::meta::collect();
     if (print_run_id) {

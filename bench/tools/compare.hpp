@@ -12,8 +12,8 @@
 namespace feedbench::bench_tools {
 
 struct mann_whitney_result {
-    double u = 0;      // U of the first sample
-    double p = 1;      // two-sided
+    double u = 0;        // U of the first sample
+    double p = 1;        // two-sided
     bool exact = false;  // exact distribution (no ties, small samples) vs normal approximation
 };
 
@@ -25,8 +25,8 @@ mann_whitney_result mann_whitney(const std::vector<double>& a, const std::vector
 double smallest_exact_p(std::size_t n1, std::size_t n2);
 
 struct compare_options {
-    double threshold = 0.10;          // relative slowdown that matters (0.10 = 10%)
-    double alpha = 0.05;              // significance level
+    double threshold = 0.10;  // relative slowdown that matters (0.10 = 10%)
+    double alpha = 0.05;      // significance level
     // auto: cpu_ns, except real_ns for benchmarks timed on the wall clock (UseRealTime / UseManualTime,
     // i.e. names with /real_time or /manual_time): CPU time is far steadier on a shared machine.
     // Else real_ns | cpu_ns | instructions | any counter; lower is better.
@@ -34,19 +34,19 @@ struct compare_options {
 };
 
 struct comparison_row {
-    std::string name;                 // run_name
+    std::string name;  // run_name
     std::size_t n_base = 0, n_new = 0;
     double base_median = 0, new_median = 0;
-    double change = 0;                // new/base - 1 (positive = slower for a time metric)
+    double change = 0;  // new/base - 1 (positive = slower for a time metric)
     mann_whitney_result test;
     std::optional<double> base_instructions, new_instructions;  // per iteration, when measured
-    std::string verdict;              // "slower" (significant, beyond threshold), "faster", "same", "too few repetitions"
+    std::string verdict;  // "slower" (significant, beyond threshold), "faster", "same", "too few repetitions"
 };
 
 struct comparison {
     std::vector<comparison_row> rows;
-    double geomean_ratio = 1;         // geometric mean of new/base over the rows
-    std::size_t slowdowns = 0;        // rows with verdict "slower"
+    double geomean_ratio = 1;   // geometric mean of new/base over the rows
+    std::size_t slowdowns = 0;  // rows with verdict "slower"
     std::vector<std::string> only_in_base, only_in_new;
     bool instructions_measured = false;
 };

@@ -13,9 +13,9 @@ namespace feedbench::bench_tools {
 std::string long_tsv(const bench_file& f);
 
 struct pivot_spec {
-    std::string suite;             // keep runs whose first name part is this ("" = all)
-    std::size_t row_part = 2;      // name part for rows (0 suite, 1 variant, 2 input)
-    std::size_t col_part = 1;      // name part for columns
+    std::string suite;               // keep runs whose first name part is this ("" = all)
+    std::size_t row_part = 2;        // name part for rows (0 suite, 1 variant, 2 input)
+    std::size_t col_part = 1;        // name part for columns
     std::string value = "mb_per_s";  // mb_per_s | real_ns | cpu_ns | any counter name
 };
 

@@ -18,16 +18,16 @@ namespace feedbench::cli {
 // The exit-code rule (README.md, Exit status). feeddiag passes a traced command's own status through.
 enum exit_code : int {
     exit_ok = 0,
-    exit_failed = 1,          // the run failed, or a comparison found a regression
-    exit_bad_arguments = 2,   // bad arguments: unknown flag, missing or out-of-range value, unknown word
-    exit_strict = 3,          // --strict: a must-reproduce verdict failed
+    exit_failed = 1,         // the run failed, or a comparison found a regression
+    exit_bad_arguments = 2,  // bad arguments: unknown flag, missing or out-of-range value, unknown word
+    exit_strict = 3,         // --strict: a must-reproduce verdict failed
 };
 
 struct help_text {
-    std::string summary;   // one line: what the program does
-    std::string usage;     // after "Usage: ", e.g. "feedworker [--pool N] [--jobs N] ..."
-    std::string example;   // after "Example: ", one command line (more lines are indented under it)
-    std::string notes;     // optional paragraphs after the example
+    std::string summary;  // one line: what the program does
+    std::string usage;    // after "Usage: ", e.g. "feedworker [--pool N] [--jobs N] ..."
+    std::string example;  // after "Example: ", one command line (more lines are indented under it)
+    std::string notes;    // optional paragraphs after the example
 };
 
 // Names the app and sets the one help layout.
@@ -66,8 +66,10 @@ CLI::Option* add_setting(CLI::App& app, const std::string& flag, T& target, Pars
         flag, [&target, parse](const std::string& s) { target = parse(s); }, help);
     opt->check(parsed_by(parse, std::move(usage)));
     using core::to_string;
-    if constexpr (requires { target.to_string(); }) opt->default_str(target.to_string());
-    else opt->default_str(std::string(to_string(target)));
+    if constexpr (requires { target.to_string(); })
+        opt->default_str(target.to_string());
+    else
+        opt->default_str(std::string(to_string(target)));
     return opt;
 }
 

@@ -41,9 +41,12 @@ bool csv_reader::next(std::vector<std::string>& fields) {
             const char ch = traits::to_char_type(c);
             if (ch == '\n') ++line_;
             if (quoted) {
-                if (ch != '"') fields.back() += ch;
-                else if (buf.sgetc() == '"') fields.back() += '"', buf.sbumpc();
-                else quoted = false;
+                if (ch != '"')
+                    fields.back() += ch;
+                else if (buf.sgetc() == '"')
+                    fields.back() += '"', buf.sbumpc();
+                else
+                    quoted = false;
             } else if (ch == '"') {
                 quoted = true;
             } else if (ch == ',') {
@@ -51,7 +54,7 @@ bool csv_reader::next(std::vector<std::string>& fields) {
             } else if (ch == '\n') {
                 break;
             } else if (ch == '\r' && buf.sgetc() == '\n') {
-                continue;   // CRLF: the LF ends the record
+                continue;  // CRLF: the LF ends the record
             } else {
                 fields.back() += ch;
             }
@@ -60,7 +63,7 @@ bool csv_reader::next(std::vector<std::string>& fields) {
             in_.setstate(std::ios::eofbit);
             return false;
         }
-        if (fields.size() > 1 || !fields.front().empty()) return true;   // a blank line is no record
+        if (fields.size() > 1 || !fields.front().empty()) return true;  // a blank line is no record
     }
 }
 

@@ -23,15 +23,15 @@ struct stage_metrics {
 
 struct job_record {
     std::uint64_t job = 0;
-    std::string feed;               // manifest id
+    std::string feed;  // manifest id
     bool ok = false;
     error_class error = error_class::none;  // why the job failed; none when ok
     std::string message;
-    std::uint64_t bytes = 0;        // body bytes
+    std::uint64_t bytes = 0;  // body bytes
     std::size_t items = 0;
-    std::uint64_t items_digest = 0; // FNV-1a over every item's title, link and date: equal digests = identical items
+    std::uint64_t items_digest = 0;  // FNV-1a over every item's title, link and date: equal digests = identical items
     bool redelivered = false;
-    std::string charset;            // charset used in text mode
+    std::string charset;                    // charset used in text mode
     std::int64_t start_ns = 0, end_ns = 0;  // steady clock, relative to run start
     std::uint64_t max_read_request = 0;     // largest byte count any recv asked for
     std::array<stage_metrics, stage_count> stages{};

@@ -55,9 +55,7 @@ read_size read_size::parse(std::string_view s) {
     return read_size{n * multiplier};
 }
 
-std::string pool_spec::to_string() const {
-    return threads ? "threads:" + std::to_string(size) : std::to_string(size);
-}
+std::string pool_spec::to_string() const { return threads ? "threads:" + std::to_string(size) : std::to_string(size); }
 
 pool_spec pool_spec::parse(std::string_view s) {
     pool_spec p;

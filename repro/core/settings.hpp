@@ -14,35 +14,38 @@ namespace feedbench::core {
 struct read_size {
     static constexpr std::size_t whole_value = 0;
     static constexpr std::string_view usage = "1, 10k, 500k, whole or N";
-    std::size_t bytes = whole_value;                 // 0 means whole
+    std::size_t bytes = whole_value;  // 0 means whole
     bool is_whole() const { return bytes == whole_value; }
-    std::string to_string() const;                  // "1", "10k", "500k", "whole", or the byte count
-    static read_size parse(std::string_view s);      // "1", "64", "1k"(1024), "10k"(10240), "500k"(512000), "whole"; throws std::invalid_argument
+    std::string to_string() const;  // "1", "10k", "500k", "whole", or the byte count
+    static read_size parse(
+        std::string_view
+            s);  // "1", "64", "1k"(1024), "10k"(10240), "500k"(512000), "whole"; throws std::invalid_argument
 };
 
 struct pool_spec {
     static constexpr std::string_view usage = "N for N coroutines on one thread, or threads:N";
-    std::size_t size = 1;                            // coroutines on one thread, or OS threads
-    bool threads = false;                            // "threads:N"
-    std::string to_string() const;                   // "20" or "threads:2"
-    static pool_spec parse(std::string_view s);      // throws std::invalid_argument
+    std::size_t size = 1;                        // coroutines on one thread, or OS threads
+    bool threads = false;                        // "threads:N"
+    std::string to_string() const;               // "20" or "threads:2"
+    static pool_spec parse(std::string_view s);  // throws std::invalid_argument
 };
 
 enum class client_kind { beast, curl };
 enum class consume_mode { eager, lazy };
-enum class yield_policy { would_block, always };   // "would-block" | "always"
+enum class yield_policy { would_block, always };  // "would-block" | "always"
 enum class charset_mode { content, text };
-enum class intake_kind { embedded, amqp };         // "embedded" | "amqp://HOST:PORT/QUEUE"
-enum class amqp_mode { get, consume };             // basic.get polling | basic.qos prefetch + basic.consume
+enum class intake_kind { embedded, amqp };  // "embedded" | "amqp://HOST:PORT/QUEUE"
+enum class amqp_mode { get, consume };      // basic.get polling | basic.qos prefetch + basic.consume
 
 // An enum's words, indexed by its value, and what the setting is called in messages.
 template <class E, std::size_t N>
 struct word_list {
-    std::string_view what;                           // "a client", as in "'wget' is not a client"
-    std::array<std::string_view, N> words;           // {"beast", "curl"}
-    std::string usage() const {                      // "beast or curl"
+    std::string_view what;                  // "a client", as in "'wget' is not a client"
+    std::array<std::string_view, N> words;  // {"beast", "curl"}
+    std::string usage() const {             // "beast or curl"
         std::string s;
-        for (std::size_t i = 0; i < N; ++i) s += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(words[i]);
+        for (std::size_t i = 0; i < N; ++i)
+            s += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(words[i]);
         return s;
     }
 };

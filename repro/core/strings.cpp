@@ -38,9 +38,7 @@ int hex_digit_value(char c) {
 
 char hex_digit(unsigned v) { return "0123456789ABCDEF"[v & 15]; }
 
-std::string hex64(std::uint64_t v) {
-    return fmt::format("{:016x}", v);
-}
+std::string hex64(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

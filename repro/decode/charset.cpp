@@ -22,8 +22,7 @@ namespace feedbench::decode {
 
 namespace {
 
-std::string_view unquote(std::string_view s)
-{
+std::string_view unquote(std::string_view s) {
     if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
         return s.substr(1, s.size() - 2);
     return s;
@@ -34,107 +33,80 @@ struct bom_match {
     std::size_t length;
 };
 
-std::optional<bom_match> sniff_bom(std::string_view body)
-{
+std::optional<bom_match> sniff_bom(std::string_view body) {
     auto const starts = [&](std::initializer_list<unsigned char> bytes) {
-        if (body.size() < bytes.size())
-            return false;
+        if (body.size() < bytes.size()) return false;
         std::size_t i = 0;
         for (unsigned char b : bytes)
-            if (static_cast<unsigned char>(body[i++]) != b)
-                return false;
+            if (static_cast<unsigned char>(body[i++]) != b) return false;
         return true;
     };
-    if (starts({0x00, 0x00, 0xFE, 0xFF}))
-        return bom_match{"utf-32be", 4};
-    if (starts({0xFF, 0xFE, 0x00, 0x00}))
-        return bom_match{"utf-32le", 4};
-    if (starts({0xEF, 0xBB, 0xBF}))
-        return bom_match{"utf-8", 3};
-    if (starts({0xFE, 0xFF}))
-        return bom_match{"utf-16be", 2};
-    if (starts({0xFF, 0xFE}))
-        return bom_match{"utf-16le", 2};
+    if (starts({0x00, 0x00, 0xFE, 0xFF})) return bom_match{"utf-32be", 4};
+    if (starts({0xFF, 0xFE, 0x00, 0x00})) return bom_match{"utf-32le", 4};
+    if (starts({0xEF, 0xBB, 0xBF})) return bom_match{"utf-8", 3};
+    if (starts({0xFE, 0xFF})) return bom_match{"utf-16be", 2};
+    if (starts({0xFF, 0xFE})) return bom_match{"utf-16le", 2};
     return std::nullopt;
 }
 
 // XML 1.0 Appendix F: "<?" (or "<") in a UTF-16/32 byte order without a BOM.
-std::string_view sniff_wide_pattern(std::string_view body)
-{
-    if (body.size() < 4)
-        return {};
+std::string_view sniff_wide_pattern(std::string_view body) {
+    if (body.size() < 4) return {};
     auto const b = [&](std::size_t i) { return static_cast<unsigned char>(body[i]); };
-    if (b(0) == 0 && b(1) == 0 && b(2) == 0 && b(3) == 0x3C)
-        return "utf-32be";
-    if (b(0) == 0x3C && b(1) == 0 && b(2) == 0 && b(3) == 0)
-        return "utf-32le";
-    if (b(0) == 0 && b(1) == 0x3C && b(2) == 0 && b(3) == 0x3F)
-        return "utf-16be";
-    if (b(0) == 0x3C && b(1) == 0 && b(2) == 0x3F && b(3) == 0)
-        return "utf-16le";
+    if (b(0) == 0 && b(1) == 0 && b(2) == 0 && b(3) == 0x3C) return "utf-32be";
+    if (b(0) == 0x3C && b(1) == 0 && b(2) == 0 && b(3) == 0) return "utf-32le";
+    if (b(0) == 0 && b(1) == 0x3C && b(2) == 0 && b(3) == 0x3F) return "utf-16be";
+    if (b(0) == 0x3C && b(1) == 0 && b(2) == 0x3F && b(3) == 0) return "utf-16le";
     return {};
 }
 
 // encoding="..." of an ASCII-compatible XML declaration at the start of the body; "" if none.
-std::string declared_encoding(std::string_view body)
-{
-    if (!body.starts_with("<?xml"))
-        return {};
+std::string declared_encoding(std::string_view body) {
+    if (!body.starts_with("<?xml")) return {};
     auto const end = body.find("?>");
-    std::string_view decl = body.substr(0, end == std::string_view::npos ? std::min<std::size_t>(body.size(), 256) : end);
+    std::string_view decl =
+        body.substr(0, end == std::string_view::npos ? std::min<std::size_t>(body.size(), 256) : end);
     auto const at = decl.find("encoding");
-    if (at == std::string_view::npos)
-        return {};
+    if (at == std::string_view::npos) return {};
     std::string_view rest = core::trim(decl.substr(at + 8));
-    if (rest.empty() || rest.front() != '=')
-        return {};
+    if (rest.empty() || rest.front() != '=') return {};
     rest = core::trim(rest.substr(1));
-    if (rest.empty() || (rest.front() != '"' && rest.front() != '\''))
-        return {};
+    if (rest.empty() || (rest.front() != '"' && rest.front() != '\'')) return {};
     auto const close = rest.find(rest.front(), 1);
-    if (close == std::string_view::npos)
-        return {};
+    if (close == std::string_view::npos) return {};
     return core::to_lower(rest.substr(1, close - 1));
 }
 
 // The media type (lowercase, no parameters) of a Content-Type value.
-std::string media_type(std::string_view content_type)
-{
+std::string media_type(std::string_view content_type) {
     return core::to_lower(core::trim(content_type.substr(0, content_type.find(';'))));
 }
 
 // RFC 3023: text/xml, text/*+xml and text/xml-external-parsed-entity default to us-ascii.
-bool is_text_xml(std::string_view type)
-{
+bool is_text_xml(std::string_view type) {
     return type.starts_with("text/") && (type.ends_with("xml") || type == "text/xml-external-parsed-entity");
 }
 
-bool all_ascii(std::string_view s)
-{
+bool all_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // The iconv converter for a canonical name: euc-kr decodes with its superset CP949 (UHC), as
 // browsers do, since uchardet reports such text as UHC and real pages use the extension.
-std::string iconv_name(const std::string& charset)
-{
-    if (charset == "euc-kr")
-        return "CP949";
+std::string iconv_name(const std::string& charset) {
+    if (charset == "euc-kr") return "CP949";
     return charset;
 }
 
-bool iconv_knows(const std::string& charset)
-{
+bool iconv_knows(const std::string& charset) {
     iconv_t cd = iconv_open("UTF-8", iconv_name(charset).c_str());
-    if (cd == reinterpret_cast<iconv_t>(-1))
-        return false;
+    if (cd == reinterpret_cast<iconv_t>(-1)) return false;
     iconv_close(cd);
     return true;
 }
 
 // Valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF); returns the offset of the first bad byte.
-std::optional<std::size_t> first_invalid_utf8(std::string_view s)
-{
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
     auto const* p = reinterpret_cast<const unsigned char*>(s.data());
     std::size_t const n = s.size();
     std::size_t i = 0;
@@ -158,13 +130,10 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s)
             if (c == 0xF4) hi = 0x8F;
         } else
             return i;
-        if (i + len > n)
-            return i;
-        if (p[i + 1] < lo || p[i + 1] > hi)
-            return i;
+        if (i + len > n) return i;
+        if (p[i + 1] < lo || p[i + 1] > hi) return i;
         for (std::size_t k = 2; k < len; ++k)
-            if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-                return i;
+            if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
         i += len;
     }
     return std::nullopt;
@@ -175,18 +144,17 @@ struct iconv_closer {
 };
 
 // Transcodes with iconv; on failure sets r.error_class to decode.
-void transcode(std::string_view in, decode_result& r)
-{
+void transcode(std::string_view in, decode_result& r) {
     if (r.charset == "utf-8" || r.charset == "us-ascii") {
-        auto const bad = r.charset == "utf-8" ? first_invalid_utf8(in)
-                                              : [&]() -> std::optional<std::size_t> {
-                                                    auto it = std::find_if(in.begin(), in.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-                                                    if (it == in.end()) return std::nullopt;
-                                                    return static_cast<std::size_t>(it - in.begin());
-                                                }();
+        auto const bad = r.charset == "utf-8" ? first_invalid_utf8(in) : [&]() -> std::optional<std::size_t> {
+            auto it = std::find_if(in.begin(), in.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+            if (it == in.end()) return std::nullopt;
+            return static_cast<std::size_t>(it - in.begin());
+        }();
         if (bad) {
             r.error_class = core::error_class::decode;
-            r.message += (r.message.empty() ? "" : "; ") + std::string("invalid ") + r.charset + " byte at offset " + std::to_string(*bad);
+            r.message += (r.message.empty() ? "" : "; ") + std::string("invalid ") + r.charset + " byte at offset " +
+                         std::to_string(*bad);
             return;
         }
         r.utf8.assign(in);
@@ -210,15 +178,14 @@ void transcode(std::string_view in, decode_result& r)
         std::size_t dst_left = out.size() - used;
         std::size_t const rc = iconv(static_cast<iconv_t>(cd.get()), &src, &src_left, &dst, &dst_left);
         used = out.size() - dst_left;
-        if (rc != static_cast<std::size_t>(-1))
-            break;
+        if (rc != static_cast<std::size_t>(-1)) break;
         if (errno == E2BIG) {
             out.resize(out.size() * 2);
             continue;
         }
         r.error_class = core::error_class::decode;
-        r.message += (r.message.empty() ? "" : "; ") + std::string(errno == EILSEQ ? "invalid " : "incomplete ") + r.charset
-            + " sequence at offset " + std::to_string(in.size() - src_left);
+        r.message += (r.message.empty() ? "" : "; ") + std::string(errno == EILSEQ ? "invalid " : "incomplete ") +
+                     r.charset + " sequence at offset " + std::to_string(in.size() - src_left);
         return;
     }
     out.resize(used);
@@ -226,21 +193,16 @@ void transcode(std::string_view in, decode_result& r)
     r.ok = true;
 }
 
-void note(decode_result& r, std::string text)
-{
-    r.message += (r.message.empty() ? "" : "; ") + text;
-}
+void note(decode_result& r, std::string text) { r.message += (r.message.empty() ? "" : "; ") + text; }
 
 }  // namespace
 
-std::string canonical_charset(std::string_view name)
-{
+std::string canonical_charset(std::string_view name) {
     std::string n = core::to_lower(core::trim(unquote(core::trim(name))));
     if (n.starts_with("utf") || n == "u16" || n == "u32" || n.starts_with("ucs")) {
         std::string compact;
         for (char c : n)
-            if (c != '-' && c != '_')
-                compact += c;
+            if (c != '-' && c != '_') compact += c;
         if (compact == "u16") compact = "utf16";
         if (compact == "u32") compact = "utf32";
         if (compact == "utf8") return "utf-8";
@@ -260,49 +222,41 @@ std::string canonical_charset(std::string_view name)
         {{"tis-620", "tis620", "iso-8859-11"}, "tis-620"},
     };
     for (auto const& [names, canonical] : aliases)
-        if (std::find(names.begin(), names.end(), n) != names.end())
-            return std::string(canonical);
-    if (n.starts_with("cp125") && n.size() == 6)
-        return "windows-" + n.substr(2);
-    if (n.starts_with("x-cp125") && n.size() == 8)
-        return "windows-" + n.substr(4);
+        if (std::find(names.begin(), names.end(), n) != names.end()) return std::string(canonical);
+    if (n.starts_with("cp125") && n.size() == 6) return "windows-" + n.substr(2);
+    if (n.starts_with("x-cp125") && n.size() == 8) return "windows-" + n.substr(4);
     return n;
 }
 
-std::string charset_from_content_type(std::string_view content_type)
-{
+std::string charset_from_content_type(std::string_view content_type) {
     std::size_t pos = content_type.find(';');
     while (pos != std::string_view::npos) {
         std::size_t const next = content_type.find(';', pos + 1);
-        std::string_view param = core::trim(content_type.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
+        std::string_view param = core::trim(
+            content_type.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
         pos = next;
         auto const eq = param.find('=');
-        if (eq == std::string_view::npos)
-            continue;
-        if (core::to_lower(core::trim(param.substr(0, eq))) != "charset")
-            continue;
+        if (eq == std::string_view::npos) continue;
+        if (core::to_lower(core::trim(param.substr(0, eq))) != "charset") continue;
         return core::to_lower(core::trim(unquote(core::trim(param.substr(eq + 1)))));
     }
     return {};
 }
 
-std::string detect_charset(std::string_view body)
-{
+std::string detect_charset(std::string_view body) {
     // One detector per thread, reset per body; detection never suspends.
     struct detector_deleter {
         void operator()(uchardet* d) const { uchardet_delete(d); }
     };
     thread_local std::unique_ptr<uchardet, detector_deleter> detector(uchardet_new());
     uchardet_reset(detector.get());
-    if (uchardet_handle_data(detector.get(), body.data(), body.size()) != 0)
-        return {};
+    if (uchardet_handle_data(detector.get(), body.data(), body.size()) != 0) return {};
     uchardet_data_end(detector.get());
     const char* name = uchardet_get_charset(detector.get());
     return name == nullptr ? std::string{} : core::to_lower(name);
 }
 
-decode_result to_utf8(std::string_view body, std::string_view content_type)
-{
+decode_result to_utf8(std::string_view body, std::string_view content_type) {
     decode_result r;
     auto const bom = sniff_bom(body);
     std::string_view const wide = bom ? std::string_view{} : sniff_wide_pattern(body);
@@ -310,8 +264,7 @@ decode_result to_utf8(std::string_view body, std::string_view content_type)
     auto const with_byte_order = [&](std::string name) {
         if (name == "utf-16" || name == "utf-32") {
             std::string_view const order = bom ? bom->charset : wide;
-            if (order.starts_with(name))
-                return std::string(order);
+            if (order.starts_with(name)) return std::string(order);
             return name + "be";
         }
         return name;
@@ -332,8 +285,7 @@ decode_result to_utf8(std::string_view body, std::string_view content_type)
         choose("us-ascii", charset_source::header);
     }
     // 2. Byte order mark.
-    if (r.charset.empty() && bom)
-        choose(std::string(bom->charset), charset_source::bom);
+    if (r.charset.empty() && bom) choose(std::string(bom->charset), charset_source::bom);
     // 3. XML declaration (a UTF-16/32 "<?" pattern decides the byte order itself).
     if (r.charset.empty()) {
         if (!wide.empty()) {
@@ -351,23 +303,19 @@ decode_result to_utf8(std::string_view body, std::string_view content_type)
         r.detector_ran = true;
         std::string const detected = detect_charset(body);
         std::string name = canonical_charset(detected);
-        if (name == "us-ascii")
-            name = "utf-8";  // ASCII is UTF-8; XML's default says utf-8
+        if (name == "us-ascii") name = "utf-8";  // ASCII is UTF-8; XML's default says utf-8
         if (!name.empty() && iconv_knows(name))
             choose(name, charset_source::detected);
         else if (!detected.empty())
             note(r, "detector answered '" + detected + "', which iconv does not know");
     }
     // 5. Assume UTF-8.
-    if (r.charset.empty())
-        choose("utf-8", charset_source::assumed);
+    if (r.charset.empty()) choose("utf-8", charset_source::assumed);
 
     std::string_view payload = body;
-    if (bom && bom->charset == r.charset)
-        payload.remove_prefix(bom->length);  // the output carries no BOM
+    if (bom && bom->charset == r.charset) payload.remove_prefix(bom->length);  // the output carries no BOM
     transcode(payload, r);
-    if (!r.ok)
-        r.utf8.clear();
+    if (!r.ok) r.utf8.clear();
     return r;
 }
 

@@ -36,7 +36,7 @@ bool parse_ints(std::string_view s, std::vector<std::int64_t>& out) {
             if (ec != std::errc{} || p != end) return false;
             v = static_cast<std::int64_t>(u);
         } else if (auto [p, ec] = std::from_chars(item.data(), end, v); ec != std::errc{} || p != end) {
-            auto [p2, ec2] = std::from_chars(item.data(), end, u);   // above INT64_MAX: an address
+            auto [p2, ec2] = std::from_chars(item.data(), end, u);  // above INT64_MAX: an address
             if (ec2 != std::errc{} || p2 != end) return false;
             v = static_cast<std::int64_t>(u);
         }
@@ -54,10 +54,12 @@ std::string bpftrace_unavailable_reason(bool mount_tracefs) {
     if (!std::filesystem::exists(std::string(tracing_dir) + "/events", ec)) {
         if (mount_tracefs) ::mount("nodev", tracing_dir, "tracefs", 0, nullptr);
         if (!std::filesystem::exists(std::string(tracing_dir) + "/events", ec))
-            return fmt::format("tracefs is not mounted at {} (as root: mount -t tracefs nodev {})", tracing_dir, tracing_dir);
+            return fmt::format("tracefs is not mounted at {} (as root: mount -t tracefs nodev {})", tracing_dir,
+                               tracing_dir);
     }
     for (const char* ev : {"sock/sock_recv_length"})
-        if (!has_event(ev)) return fmt::format("the kernel has no tracepoint {} (Linux 6.3 or later has sock_recv_length)", ev);
+        if (!has_event(ev))
+            return fmt::format("the kernel has no tracepoint {} (Linux 6.3 or later has sock_recv_length)", ev);
     return {};
 }
 

@@ -23,7 +23,7 @@ std::string bpftrace_unavailable_reason(bool mount_tracefs);
 // The bpftrace program for one process. It prints `ready_line` once every probe is attached.
 std::string bpftrace_program(int pid);
 inline constexpr std::string_view bpftrace_ready_line = "feeddiag: attached";
-inline constexpr std::string_view bpftrace_map_keys_max = "131072";   // BPFTRACE_MAP_KEYS_MAX: distinct (tid, fd, bytes)
+inline constexpr std::string_view bpftrace_map_keys_max = "131072";  // BPFTRACE_MAP_KEYS_MAX: distinct (tid, fd, bytes)
 
 // Adds the map bpftrace printed at exit (`@rx[tid, socket, ret]: calls`) to counts (socket_key "sk").
 // Other lines are ignored. Returns the number of map lines read.

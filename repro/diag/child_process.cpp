@@ -33,11 +33,12 @@ bool drain_fd(int fd, std::string& out) {
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-        return false;   // EOF or error
+        return false;  // EOF or error
     }
 }
 
-child_process::child_process(const std::vector<std::string>& argv, const spawn_options& opt) : stop_signal_(opt.stop_signal) {
+child_process::child_process(const std::vector<std::string>& argv, const spawn_options& opt)
+    : stop_signal_(opt.stop_signal) {
     int out[2] = {-1, -1}, err[2] = {-1, -1}, status[2] = {-1, -1};
     if ((opt.capture_stdout && ::pipe2(out, O_CLOEXEC) < 0) || (opt.capture_stderr && ::pipe2(err, O_CLOEXEC) < 0) ||
         ::pipe2(status, O_CLOEXEC) < 0)
@@ -73,8 +74,9 @@ child_process::child_process(const std::vector<std::string>& argv, const spawn_o
         if (opt.gate_fd >= 0) {
             char go = 0;
             ssize_t n;
-            do n = ::read(opt.gate_fd, &go, 1); while (n < 0 && errno == EINTR);
-            if (n != 1) ::_exit(127);   // feeddiag gave up before opening the gate
+            do n = ::read(opt.gate_fd, &go, 1);
+            while (n < 0 && errno == EINTR);
+            if (n != 1) ::_exit(127);  // feeddiag gave up before opening the gate
             ::close(opt.gate_fd);
         }
         ::execvp(args[0], args.data());
@@ -103,7 +105,8 @@ std::string child_process::start_error() {
     if (exec_status_ < 0) return {};
     int e = 0;
     ssize_t n;
-    do n = ::read(exec_status_, &e, sizeof e); while (n < 0 && errno == EINTR);
+    do n = ::read(exec_status_, &e, sizeof e);
+    while (n < 0 && errno == EINTR);
     close_fd(exec_status_);
     if (n == static_cast<ssize_t>(sizeof e)) return std::strerror(e);
     return {};
@@ -135,18 +138,24 @@ child_process& child_process::operator=(child_process&& o) noexcept {
 }
 
 void child_process::reap(int wstatus) {
-    if (WIFEXITED(wstatus)) status_ = WEXITSTATUS(wstatus);
-    else if (WIFSIGNALED(wstatus)) status_ = 128 + WTERMSIG(wstatus);
-    else status_ = 255;
+    if (WIFEXITED(wstatus))
+        status_ = WEXITSTATUS(wstatus);
+    else if (WIFSIGNALED(wstatus))
+        status_ = 128 + WTERMSIG(wstatus);
+    else
+        status_ = 255;
 }
 
 bool child_process::poll_exit() {
     if (pid_ <= 0 || status_) return status_.has_value();
     int ws = 0;
     pid_t r;
-    do r = ::wait4(pid_, &ws, WNOHANG, &usage_); while (r < 0 && errno == EINTR);
-    if (r == pid_) reap(ws);
-    else if (r < 0) status_ = 255;   // not our child any more: nothing left to wait for
+    do r = ::wait4(pid_, &ws, WNOHANG, &usage_);
+    while (r < 0 && errno == EINTR);
+    if (r == pid_)
+        reap(ws);
+    else if (r < 0)
+        status_ = 255;  // not our child any more: nothing left to wait for
     return status_.has_value();
 }
 
@@ -154,9 +163,12 @@ int child_process::wait() {
     if (pid_ > 0 && !status_) {
         int ws = 0;
         pid_t r;
-        do r = ::wait4(pid_, &ws, 0, &usage_); while (r < 0 && errno == EINTR);
-        if (r == pid_) reap(ws);
-        else status_ = 255;
+        do r = ::wait4(pid_, &ws, 0, &usage_);
+        while (r < 0 && errno == EINTR);
+        if (r == pid_)
+            reap(ws);
+        else
+            status_ = 255;
     }
     return status_.value_or(255);
 }
@@ -166,14 +178,18 @@ void child_process::stop(int sig, std::chrono::milliseconds grace) {
     if (poll_exit()) return;
     ::kill(pid_, sig);
     auto until = std::chrono::steady_clock::now() + grace;
-    while (!poll_exit() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!poll_exit() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (!status_) {
         ::kill(pid_, SIGKILL);
         int ws = 0;
         pid_t r;
-        do r = ::wait4(pid_, &ws, 0, &usage_); while (r < 0 && errno == EINTR);
-        if (r == pid_) reap(ws);
-        else status_ = 255;
+        do r = ::wait4(pid_, &ws, 0, &usage_);
+        while (r < 0 && errno == EINTR);
+        if (r == pid_)
+            reap(ws);
+        else
+            status_ = 255;
     }
 }
 

@@ -16,14 +16,14 @@
 namespace feedbench::diag {
 
 struct spawn_options {
-    bool capture_stdout = false, capture_stderr = false;   // else inherited (stdout may be /dev/null: null_stdout)
+    bool capture_stdout = false, capture_stderr = false;  // else inherited (stdout may be /dev/null: null_stdout)
     bool null_stdout = false;
-    bool own_process_group = false;   // Ctrl-C on the terminal does not reach it; feeddiag stops it in order
-    int death_signal = 0;             // sent to the child if feeddiag dies (PR_SET_PDEATHSIG)
-    bool unlimited_memlock = false;   // RLIMIT_MEMLOCK = infinity (eBPF maps on older kernels)
-    int gate_fd = -1;                 // the child blocks reading one byte from this fd before exec
-    std::vector<std::pair<std::string, std::string>> env;   // added to the environment
-    int stop_signal = SIGTERM;        // what the destructor sends first
+    bool own_process_group = false;  // Ctrl-C on the terminal does not reach it; feeddiag stops it in order
+    int death_signal = 0;            // sent to the child if feeddiag dies (PR_SET_PDEATHSIG)
+    bool unlimited_memlock = false;  // RLIMIT_MEMLOCK = infinity (eBPF maps on older kernels)
+    int gate_fd = -1;                // the child blocks reading one byte from this fd before exec
+    std::vector<std::pair<std::string, std::string>> env;  // added to the environment
+    int stop_signal = SIGTERM;                             // what the destructor sends first
 };
 
 class child_process {
@@ -50,7 +50,7 @@ public:
     int wait();
     // Sends sig, waits up to grace for it to exit, then SIGKILL; reaps. Output left in the pipes stays readable.
     void stop(int sig, std::chrono::milliseconds grace);
-    std::optional<int> exit_status() const { return status_; }   // exit code, or 128 + signal
+    std::optional<int> exit_status() const { return status_; }  // exit code, or 128 + signal
     const rusage& usage() const { return usage_; }
 
 private:

@@ -42,9 +42,10 @@ void read_switches(const std::string& path, cpu_times& t) {
 std::optional<thread_sample> read_task(const std::string& dir) {
     thread_sample s;
     char state = 0;
-    if (!parse_proc_stat(read_first_line(dir + "/stat"), s.comm, state, s.cpu.user_s, s.cpu.system_s)) return std::nullopt;
+    if (!parse_proc_stat(read_first_line(dir + "/stat"), s.comm, state, s.cpu.user_s, s.cpu.system_s))
+        return std::nullopt;
     read_switches(dir + "/status", s.cpu);
-    std::ifstream sched(dir + "/schedstat");   // "on-cpu-ns run-delay-ns timeslices"
+    std::ifstream sched(dir + "/schedstat");  // "on-cpu-ns run-delay-ns timeslices"
     double on_cpu = 0, delay = 0;
     if (sched >> on_cpu >> delay) s.cpu.run_delay_s = delay / 1e9;
     return s;
@@ -64,10 +65,11 @@ cpu_times operator-(const cpu_times& a, const cpu_times& b) {
 
 bool parse_proc_stat(const std::string& line, std::string& comm, char& state, double& user_s, double& system_s) {
     auto open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close < open || close + 2 >= line.size()) return false;
+    if (open == std::string::npos || close == std::string::npos || close < open || close + 2 >= line.size())
+        return false;
     comm = line.substr(open + 1, close - open - 1);
     std::istringstream rest(line.substr(close + 2));
-    std::vector<std::string> f;   // f[0] = state (field 3), f[11] = utime (14), f[12] = stime (15)
+    std::vector<std::string> f;  // f[0] = state (field 3), f[11] = utime (14), f[12] = stime (15)
     std::string w;
     while (f.size() < 13 && rest >> w) f.push_back(w);
     if (f.size() < 13 || f[0].empty()) return false;
@@ -84,12 +86,18 @@ bool parse_proc_stat(const std::string& line, std::string& comm, char& state, do
 
 bool is_wait_syscall(long nr) {
     switch (nr) {
-        case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_poll: case SYS_ppoll: case SYS_select: case SYS_pselect6:
+        case SYS_epoll_wait:
+        case SYS_epoll_pwait:
+        case SYS_poll:
+        case SYS_ppoll:
+        case SYS_select:
+        case SYS_pselect6:
 #ifdef SYS_epoll_pwait2
         case SYS_epoll_pwait2:
 #endif
             return true;
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -101,9 +109,7 @@ bool in_wait_syscall(int pid, int tid) {
     return is_wait_syscall(nr);
 }
 
-bool process_exists(int pid) {
-    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM) && process_state(pid) != 0;
-}
+bool process_exists(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM) && process_state(pid) != 0; }
 
 std::string process_comm(int pid) {
     std::string comm;

@@ -20,10 +20,14 @@ namespace {
 
 struct fd_guard {
     int fd = -1;
-    ~fd_guard() { if (fd >= 0) ::close(fd); }
+    ~fd_guard() {
+        if (fd >= 0) ::close(fd);
+    }
 };
 
-void fail(const char* what) { throw std::runtime_error(std::string("recv cost: ") + what + ": " + std::strerror(errno)); }
+void fail(const char* what) {
+    throw std::runtime_error(std::string("recv cost: ") + what + ": " + std::strerror(errno));
+}
 
 void send_all(int fd, const char* p, std::size_t n) {
     while (n > 0) {
@@ -42,7 +46,8 @@ double median(std::vector<double> v) {
 }  // namespace
 
 double recv_cost::ns_for(double bytes) const {
-    double per_byte = bytes_per_call_64k > 1 ? std::max(0.0, (ns_per_call_64k - ns_per_call_1b) / (bytes_per_call_64k - 1)) : 0;
+    double per_byte =
+        bytes_per_call_64k > 1 ? std::max(0.0, (ns_per_call_64k - ns_per_call_1b) / (bytes_per_call_64k - 1)) : 0;
     return ns_per_call_1b + per_byte * std::max(0.0, bytes - 1);
 }
 
@@ -70,7 +75,7 @@ recv_cost measure_recv_cost() {
     auto round = [&](std::size_t read_size, std::size_t& calls) {
         send_all(out.fd, data.data(), data.size());
         std::size_t got = 0;
-        ::recv(in.fd, buf.data(), 1, MSG_PEEK);   // blocks until the first byte is there
+        ::recv(in.fd, buf.data(), 1, MSG_PEEK);  // blocks until the first byte is there
         for (int spin = 0; spin < 100000; ++spin) {
             int avail = 0;
             ::ioctl(in.fd, FIONREAD, &avail);

@@ -8,10 +8,10 @@
 namespace feedbench::diag {
 
 struct recv_cost {
-    double ns_per_call_1b = 0;     // one recv that returns 1 byte
-    double ns_per_call_64k = 0;    // one recv that returns up to 64 KiB (ns per call, averaged over the bytes read)
-    double bytes_per_call_64k = 0; // what those calls returned on average
-    std::string method;            // how it was measured
+    double ns_per_call_1b = 0;      // one recv that returns 1 byte
+    double ns_per_call_64k = 0;     // one recv that returns up to 64 KiB (ns per call, averaged over the bytes read)
+    double bytes_per_call_64k = 0;  // what those calls returned on average
+    std::string method;             // how it was measured
     // cost(n) = a + b * n through the two points
     double ns_for(double bytes) const;
 };

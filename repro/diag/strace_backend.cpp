@@ -38,9 +38,17 @@ bool take_int(std::string_view& s, std::int64_t& out) {
 }  // namespace
 
 std::vector<std::string> strace_arguments(int pid) {
-    return {"-f", "-yy", "-T", "-s", "0", "-e", "signal=none",
-            "-e", "trace=read,readv,recvfrom,recvmsg,recvmmsg,epoll_wait,epoll_pwait,epoll_pwait2,poll,ppoll,select,pselect6",
-            "-p", std::to_string(pid)};
+    return {"-f",
+            "-yy",
+            "-T",
+            "-s",
+            "0",
+            "-e",
+            "signal=none",
+            "-e",
+            "trace=read,readv,recvfrom,recvmsg,recvmmsg,epoll_wait,epoll_pwait,epoll_pwait2,poll,ppoll,select,pselect6",
+            "-p",
+            std::to_string(pid)};
 }
 
 bool is_socket_decoration(std::string_view d) {
@@ -49,7 +57,8 @@ bool is_socket_decoration(std::string_view d) {
     auto colon = d.find(":[");
     if (colon == std::string_view::npos) return false;
     for (char ch : d.substr(0, colon))
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+            return false;
     return true;
 }
 
@@ -72,14 +81,14 @@ void strace_parser::line(std::string_view s) {
         if (!take_int(s, v) || !s.starts_with("] ")) return;
         tid = static_cast<int>(v);
         s.remove_prefix(2);
-    } else if (!s.empty() && s.front() >= '0' && s.front() <= '9') {   // -o FILE: "PID  call(...)"
+    } else if (!s.empty() && s.front() >= '0' && s.front() <= '9') {  // -o FILE: "PID  call(...)"
         std::int64_t v = 0;
         if (!take_int(s, v) || !s.starts_with(' ')) return;
         tid = static_cast<int>(v);
         while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     }
 
-    if (s.starts_with("<... ")) {   // "<... read resumed>TAIL"
+    if (s.starts_with("<... ")) {  // "<... read resumed>TAIL"
         auto end = s.find(" resumed>");
         if (end == std::string_view::npos) return;
         auto name = s.substr(5, end - 5);
@@ -116,7 +125,8 @@ void strace_parser::line(std::string_view s) {
 // tail holds "... ) = RET [ERRNO (text)] [extra] <SECONDS>".
 void strace_parser::finish(int tid, std::string_view name, int fd, bool socket, std::string_view tail) {
     auto eq = tail.rfind(" = ");
-    if (eq == std::string_view::npos) return;   // "= ?" (killed in the call) has no number: rfind finds it, take_int fails
+    if (eq == std::string_view::npos)
+        return;  // "= ?" (killed in the call) has no number: rfind finds it, take_int fails
     auto r = tail.substr(eq + 3);
     std::int64_t ret = 0;
     if (!take_int(r, ret)) return;

@@ -26,7 +26,7 @@ class strace_parser {
 public:
     strace_parser(trace_counts& counts, int main_tid) : counts_(counts), main_tid_(main_tid) {}
     void line(std::string_view line);
-    void text(std::string_view text);   // several lines; a last line without '\n' is parsed too
+    void text(std::string_view text);  // several lines; a last line without '\n' is parsed too
     std::uint64_t calls_seen() const { return calls_seen_; }
 
 private:

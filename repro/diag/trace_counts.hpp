@@ -25,9 +25,9 @@ struct fd_counts {
 };
 
 struct trace_counts {
-    std::map<int, thread_counts> threads;  // by tid
-    std::map<std::uint64_t, fd_counts> fds;   // by socket: fd or kernel socket address, as socket_key says
-    std::string socket_key = "fd";             // "fd" or "sk"
+    std::map<int, thread_counts> threads;    // by tid
+    std::map<std::uint64_t, fd_counts> fds;  // by socket: fd or kernel socket address, as socket_key says
+    std::string socket_key = "fd";           // "fd" or "sk"
 
     // ret: what the call returned (bytes, or -errno). n: how many calls returned exactly that.
     void add_recv(int tid, std::uint64_t socket, std::int64_t ret, std::uint64_t n = 1);
@@ -36,11 +36,11 @@ struct trace_counts {
 
 // Bytes per receive call over the calls that returned data or EOF (errors and EAGAIN counted apart).
 struct recv_summary {
-    std::uint64_t calls = 0;        // every receive call on a socket, EAGAIN and errors included
-    std::uint64_t data_calls = 0;   // calls that returned >= 0 bytes
+    std::uint64_t calls = 0;       // every receive call on a socket, EAGAIN and errors included
+    std::uint64_t data_calls = 0;  // calls that returned >= 0 bytes
     std::uint64_t bytes = 0;
     std::uint64_t eagain = 0, errors = 0;
-    std::int64_t p50 = 0, p99 = 0, max = 0;   // bytes per call (of data_calls); 0 when none
+    std::int64_t p50 = 0, p99 = 0, max = 0;  // bytes per call (of data_calls); 0 when none
     std::uint64_t waits = 0, wait_ns = 0;
     // log2 histogram of bytes per call: bucket 0 holds 0-byte returns, bucket k >= 1 holds [2^(k-1), 2^k).
     std::vector<std::uint64_t> log2_calls, log2_bytes;
@@ -51,6 +51,6 @@ std::int64_t log2_bucket_low(std::size_t bucket);   // smallest byte count of th
 std::int64_t log2_bucket_high(std::size_t bucket);  // largest (0, 1, 3, 7, ...)
 
 recv_summary summarize(const thread_counts& t);
-recv_summary summarize(const trace_counts& c);   // all threads together
+recv_summary summarize(const trace_counts& c);  // all threads together
 
 }  // namespace feedbench::diag

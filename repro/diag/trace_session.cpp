@@ -75,10 +75,10 @@ std::string clean_stderr(const std::string& s) {
 
 // The tracer's output, read as it comes. strace's trace goes through the parser line by line.
 struct tracer_output {
-    std::string out, err;           // bpftrace: maps on stdout; strace: the trace lines are not kept
-    std::string partial;            // strace: a line not yet complete
+    std::string out, err;  // bpftrace: maps on stdout; strace: the trace lines are not kept
+    std::string partial;   // strace: a line not yet complete
     std::optional<strace_parser> parser;
-    std::string messages;           // strace's own "strace: ..." lines
+    std::string messages;  // strace's own "strace: ..." lines
     bool out_open = true, err_open = true;
 
     void read(const child_process& t) {
@@ -94,8 +94,10 @@ struct tracer_output {
                 auto nl = partial.find('\n', start);
                 if (nl == std::string::npos) break;
                 std::string_view line(partial.data() + start, nl - start);
-                if (line.starts_with("strace: ")) messages.append(line).append("\n");
-                else parser->line(line);
+                if (line.starts_with("strace: "))
+                    messages.append(line).append("\n");
+                else
+                    parser->line(line);
                 start = nl + 1;
             }
             partial.erase(0, start);
@@ -127,7 +129,7 @@ struct thread_book {
     std::map<int, thread_sample> first, last;
     void sample(int pid) {
         for (auto& [tid, s] : read_threads(pid)) {
-            if (!first.contains(tid)) first[tid] = thread_sample{s.comm, {}};   // started during the trace: from zero
+            if (!first.contains(tid)) first[tid] = thread_sample{s.comm, {}};  // started during the trace: from zero
             last[tid] = s;
         }
     }
@@ -152,7 +154,8 @@ std::string choose_backend(const trace_options& opt) {
         if (auto r = strace_reason(opt); !r.empty()) throw trace_error("--backend strace: " + r);
         return "strace";
     }
-    if (opt.backend != "auto") throw trace_error("--backend: expected auto, bpftrace or strace, got '" + opt.backend + "'");
+    if (opt.backend != "auto")
+        throw trace_error("--backend: expected auto, bpftrace or strace, got '" + opt.backend + "'");
     auto b = bpftrace_reason(opt);
     if (b.empty()) return "bpftrace";
     auto s = strace_reason(opt);
@@ -171,9 +174,8 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
     d.command = opt.command;
     if (opt.measure_cost) {
         try {
-            d.cost = measure_recv_cost();   // before any probe is attached
-        } catch (const std::exception&) {
-        }
+            d.cost = measure_recv_cost();  // before any probe is attached
+        } catch (const std::exception&) {}
     }
 
     // The command, held at a gate until the tracer is attached.
@@ -187,7 +189,7 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
         ::close(gate[0]);
     }
     auto close_gate = [&] {
-        if (gate[1] >= 0) ::close(gate[1]);   // without a byte written, the held command exits 127 unexecuted
+        if (gate[1] >= 0) ::close(gate[1]);  // without a byte written, the held command exits 127 unexecuted
         gate[1] = -1;
     };
     struct gate_guard {
@@ -228,7 +230,8 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
     if (d.backend == "strace") tout.parser.emplace(d.counts, pid);
 
     // Ready: bpftrace prints its line from BEGIN once every probe is attached; strace says "Process N attached".
-    const std::string ready = d.backend == "bpftrace" ? std::string(bpftrace_ready_line) : fmt::format("Process {} attached", pid);
+    const std::string ready =
+        d.backend == "bpftrace" ? std::string(bpftrace_ready_line) : fmt::format("Process {} attached", pid);
     for (auto give_up = clock::now() + std::chrono::seconds(60);;) {
         tout.read(tracer);
         const auto& seen = d.backend == "bpftrace" ? tout.out : tout.messages;
@@ -236,7 +239,8 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
         if (tracer.poll_exit() || !tout.open(tracer)) {
             tout.read(tracer);
             auto why = tail(clean_stderr(d.backend == "bpftrace" ? tout.err : tout.messages));
-            throw trace_error(fmt::format("{} could not attach to pid {}: {}", d.backend, pid, why.empty() ? "it exited" : why));
+            throw trace_error(
+                fmt::format("{} could not attach to pid {}: {}", d.backend, pid, why.empty() ? "it exited" : why));
         }
         if (stop.load()) throw trace_error("interrupted before the tracer was attached");
         if (clock::now() > give_up) throw trace_error(fmt::format("{} did not attach within 60 s", d.backend));
@@ -254,8 +258,9 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
             throw trace_error(fmt::format("cannot start {}: {}", opt.command.front(), e));
     }
     const auto t0 = clock::now();
-    const auto deadline = opt.seconds > 0 ? t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(opt.seconds))
-                                          : clock::time_point::max();
+    const auto deadline =
+        opt.seconds > 0 ? t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(opt.seconds))
+                        : clock::time_point::max();
     std::optional<cpu_times> cpu_last = cpu_first;
     // bpftrace counts receives only: the waits are sampled from /proc every 10 ms (a wait seen = one entry into it).
     d.waits_sampled = d.backend == "bpftrace";
@@ -266,14 +271,15 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
     for (;;) {
         tout.read(tracer);
         auto now = clock::now();
-        if (now >= next_sample) {   // every 100 ms: the threads' CPU, the process's CPU and name
+        if (now >= next_sample) {  // every 100 ms: the threads' CPU, the process's CPU and name
             book.sample(pid);
             if (auto c = read_process_cpu(pid)) cpu_last = c;
             if (auto c = process_comm(pid); !c.empty()) comm = c;
             next_sample = now + std::chrono::milliseconds(100);
         }
         if (d.waits_sampled) {
-            auto ns = static_cast<std::uint64_t>(std::chrono::duration<double, std::nano>(now - last_wait_sample).count());
+            auto ns =
+                static_cast<std::uint64_t>(std::chrono::duration<double, std::nano>(now - last_wait_sample).count());
             last_wait_sample = now;
             for (auto& [tid, s] : book.last) {
                 bool w = in_wait_syscall(pid, tid);
@@ -323,7 +329,8 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
 
     // CPU over the trace: the command's own rusage when it ended, else the /proc samples.
     if (!opt.command.empty() && target.running()) {
-        target.stop(SIGTERM, std::chrono::milliseconds(5000));   // time limit or interrupt: the command ends with the trace
+        target.stop(SIGTERM,
+                    std::chrono::milliseconds(5000));  // time limit or interrupt: the command ends with the trace
     }
     if (!opt.command.empty() && target.exit_status()) {
         d.exit_status = target.exit_status();
@@ -340,9 +347,9 @@ diagnosis run_trace(const trace_options& opt, const std::atomic<bool>& stop) {
         d.cpu = cpu_last.value_or(cpu_times{}) - cpu_first;
     }
     d.threads = book.deltas();
-    d.cpu.run_delay_s = 0;   // from the thread samples (rusage has no run delay)
+    d.cpu.run_delay_s = 0;  // from the thread samples (rusage has no run delay)
     for (auto& [tid, s] : d.threads) d.cpu.run_delay_s += s.cpu.run_delay_s;
-    if (opt.pid > 0 && !stopped_before && process_state(pid) == 'T') ::kill(pid, SIGCONT);   // never leave it stopped
+    if (opt.pid > 0 && !stopped_before && process_state(pid) == 'T') ::kill(pid, SIGCONT);  // never leave it stopped
     conclude(d);
     return d;
 }

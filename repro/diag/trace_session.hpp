@@ -18,13 +18,14 @@ struct trace_error : std::runtime_error {
 };
 
 struct trace_options {
-    int pid = 0;                          // attach to this process...
-    std::vector<std::string> command;     // ...or run this one (exactly one of the two)
-    double seconds = 0;                   // 0: until the process exits or an interrupt
-    std::string backend = "auto";         // auto (bpftrace when root and the kernel has the tracepoints, else strace), bpftrace, strace
-    std::string bpftrace = "bpftrace";    // the programs
+    int pid = 0;                       // attach to this process...
+    std::vector<std::string> command;  // ...or run this one (exactly one of the two)
+    double seconds = 0;                // 0: until the process exits or an interrupt
+    std::string backend =
+        "auto";  // auto (bpftrace when root and the kernel has the tracepoints, else strace), bpftrace, strace
+    std::string bpftrace = "bpftrace";  // the programs
     std::string strace = "strace";
-    bool measure_cost = true;             // the loopback recv cost for the prediction
+    bool measure_cost = true;  // the loopback recv cost for the prediction
 };
 
 // The backend auto would pick, or the reason none can run (throws trace_error).

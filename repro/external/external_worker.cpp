@@ -28,11 +28,12 @@ namespace {
 std::uint64_t to_u64(const std::string& s, const char* column, std::size_t line) {
     try {
         std::size_t used = 0;
-        auto v = std::stod(s, &used);   // "1", "33228", also "1.0" from a float-writing worker
+        auto v = std::stod(s, &used);  // "1", "33228", also "1.0" from a float-writing worker
         if (v < 0) throw std::invalid_argument("negative");
         return static_cast<std::uint64_t>(v + 0.5);
     } catch (const std::exception&) {
-        throw std::runtime_error("jobs.csv line " + std::to_string(line) + ": column " + column + " is not a count: '" + s + "'");
+        throw std::runtime_error("jobs.csv line " + std::to_string(line) + ": column " + column + " is not a count: '" +
+                                 s + "'");
     }
 }
 
@@ -52,12 +53,12 @@ std::vector<std::pair<std::string, std::string>> worker_environment(const extern
     auto base = cfg.server_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     std::vector<std::pair<std::string, std::string>> env{
-            {"FEEDBENCH_SERVER", base},
-            {"FEEDBENCH_MANIFEST", cfg.manifest_url.empty() ? base + "/manifest" : cfg.manifest_url},
-            {"FEEDBENCH_READ_SIZE", cfg.read_size},
-            {"FEEDBENCH_POOL", std::to_string(cfg.pool)},
-            {"FEEDBENCH_JOBS", std::to_string(cfg.jobs)},
-            {"FEEDBENCH_OUT", cfg.out_dir.string()}};
+        {"FEEDBENCH_SERVER", base},
+        {"FEEDBENCH_MANIFEST", cfg.manifest_url.empty() ? base + "/manifest" : cfg.manifest_url},
+        {"FEEDBENCH_READ_SIZE", cfg.read_size},
+        {"FEEDBENCH_POOL", std::to_string(cfg.pool)},
+        {"FEEDBENCH_JOBS", std::to_string(cfg.jobs)},
+        {"FEEDBENCH_OUT", cfg.out_dir.string()}};
     if (!cfg.formats.empty()) env.emplace_back("FEEDBENCH_FORMATS", cfg.formats);
     return env;
 }
@@ -71,10 +72,11 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
     auto col = [&](const char* name) {
         for (std::size_t i = 0; i < header.size(); ++i)
             if (header[i] == name) return i;
-        throw std::runtime_error(path.string() + ": no column '" + name + "' (needs job, feed, ok, error, bytes, items)");
+        throw std::runtime_error(path.string() + ": no column '" + name +
+                                 "' (needs job, feed, ok, error, bytes, items)");
     };
-    const auto c_job = col("job"), c_feed = col("feed"), c_ok = col("ok"), c_error = col("error"), c_bytes = col("bytes"),
-               c_items = col("items");
+    const auto c_job = col("job"), c_feed = col("feed"), c_ok = col("ok"), c_error = col("error"),
+               c_bytes = col("bytes"), c_items = col("items");
     (void)c_job;
     (void)c_feed;
     auto optional_col = [&](const char* name) {
@@ -86,7 +88,8 @@ void read_jobs_csv(const std::filesystem::path& path, external_result& r) {
     bool timed = c_start < header.size() && c_wall < header.size();
     while (reader.next(f)) {
         const std::size_t line_no = reader.line();
-        if (f.size() < header.size()) throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": too few columns");
+        if (f.size() < header.size())
+            throw std::runtime_error(path.string() + " line " + std::to_string(line_no) + ": too few columns");
         ++r.jobs;
         if (to_u64(f[c_ok], "ok", line_no) != 0) {
             ++r.ok;
@@ -181,8 +184,8 @@ external_result run_external(const external_config& cfg) {
     r.involuntary_switches = static_cast<std::uint64_t>(ru.ru_nivcsw);
     if (!std::filesystem::exists(cfg.out_dir / "jobs.csv") && r.exit_status != 0) {
         auto why = last_line(err_path);
-        throw std::runtime_error("the worker exited with status " + std::to_string(r.exit_status) + " and wrote no jobs.csv" +
-                                 (why.empty() ? std::string() : ": " + why));
+        throw std::runtime_error("the worker exited with status " + std::to_string(r.exit_status) +
+                                 " and wrote no jobs.csv" + (why.empty() ? std::string() : ": " + why));
     }
     read_jobs_csv(cfg.out_dir / "jobs.csv", r);
     r.jobs_per_s = r.wall_s > 0 ? static_cast<double>(r.jobs) / r.wall_s : 0;

@@ -17,31 +17,32 @@
 namespace feedbench::external {
 
 struct external_config {
-    std::vector<std::string> command;      // argv; the program is looked up on PATH
-    std::string server_url;                // FEEDBENCH_SERVER
-    std::string manifest_url;              // FEEDBENCH_MANIFEST (default SERVER/manifest)
-    std::string read_size = "whole";       // FEEDBENCH_READ_SIZE: 1, 10k, 500k, whole or N
-    unsigned pool = 1;                     // FEEDBENCH_POOL
-    unsigned jobs = 0;                     // FEEDBENCH_JOBS (0 = one per manifest entry)
-    std::string formats;                   // FEEDBENCH_FORMATS when set: "rss,atom,jsonfeed" or "all"
-    std::filesystem::path out_dir;         // FEEDBENCH_OUT: jobs.csv goes here; the worker's stdout and stderr to worker.stdout, worker.stderr
-    double timeout_s = 0;                  // 0 = none; past it the worker gets SIGTERM, then SIGKILL
-    int cpu = -1;                          // pin the worker (and its threads) to this core; -1 = not pinned
+    std::vector<std::string> command;  // argv; the program is looked up on PATH
+    std::string server_url;            // FEEDBENCH_SERVER
+    std::string manifest_url;          // FEEDBENCH_MANIFEST (default SERVER/manifest)
+    std::string read_size = "whole";   // FEEDBENCH_READ_SIZE: 1, 10k, 500k, whole or N
+    unsigned pool = 1;                 // FEEDBENCH_POOL
+    unsigned jobs = 0;                 // FEEDBENCH_JOBS (0 = one per manifest entry)
+    std::string formats;               // FEEDBENCH_FORMATS when set: "rss,atom,jsonfeed" or "all"
+    std::filesystem::path
+        out_dir;  // FEEDBENCH_OUT: jobs.csv goes here; the worker's stdout and stderr to worker.stdout, worker.stderr
+    double timeout_s = 0;  // 0 = none; past it the worker gets SIGTERM, then SIGKILL
+    int cpu = -1;          // pin the worker (and its threads) to this core; -1 = not pinned
 };
 
 struct external_result {
-    int exit_status = -1;                  // exit code, or 128 + signal
+    int exit_status = -1;  // exit code, or 128 + signal
     bool timed_out = false;
-    double wall_s = 0;                     // start to exit
-    double user_s = 0, system_s = 0;       // rusage of the child (and any children it waited for)
+    double wall_s = 0;                // start to exit
+    double user_s = 0, system_s = 0;  // rusage of the child (and any children it waited for)
     std::uint64_t voluntary_switches = 0, involuntary_switches = 0;
-    std::uint64_t jobs = 0, ok = 0, failed = 0, bytes = 0, items = 0;   // from jobs.csv
-    std::map<core::error_class, std::uint64_t> errors;   // failed jobs by error class (none: the worker named none)
-    double jobs_per_s = 0;                 // jobs / wall
+    std::uint64_t jobs = 0, ok = 0, failed = 0, bytes = 0, items = 0;  // from jobs.csv
+    std::map<core::error_class, std::uint64_t> errors;  // failed jobs by error class (none: the worker named none)
+    double jobs_per_s = 0;                              // jobs / wall
     // With the optional columns start_s (seconds from the worker's first job) and wall_ms per job: the span from
     // the first job's start to the last job's end (the interpreter's start-up left out), and each job's wall time.
-    double jobs_span_s = 0;                // 0 when jobs.csv has no start_s and wall_ms
-    std::vector<double> job_wall_ms;       // in row order; empty without wall_ms
+    double jobs_span_s = 0;           // 0 when jobs.csv has no start_s and wall_ms
+    std::vector<double> job_wall_ms;  // in row order; empty without wall_ms
     double cpu_s() const { return user_s + system_s; }
 };
 

@@ -30,22 +30,24 @@ std::string bytes_to_string(amqp_bytes_t b) {
 
 void check(const amqp_rpc_reply_t& r, std::string_view what) {
     switch (r.reply_type) {
-    case AMQP_RESPONSE_NORMAL: return;
-    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-        throw std::runtime_error(fmt::format("{}: {}", what, amqp_error_string2(r.library_error)));
-    case AMQP_RESPONSE_SERVER_EXCEPTION:
-        if (r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
-            auto* m = static_cast<amqp_connection_close_t*>(r.reply.decoded);
-            throw std::runtime_error(fmt::format("{}: server closed the connection: {} {}", what, m->reply_code,
-                                                 bytes_to_string(m->reply_text)));
-        }
-        if (r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
-            auto* m = static_cast<amqp_channel_close_t*>(r.reply.decoded);
-            throw std::runtime_error(fmt::format("{}: server closed the channel: {} {}", what, m->reply_code,
-                                                 bytes_to_string(m->reply_text)));
-        }
-        throw std::runtime_error(fmt::format("{}: server error", what));
-    default: throw std::runtime_error(fmt::format("{}: no reply", what));
+        case AMQP_RESPONSE_NORMAL:
+            return;
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+            throw std::runtime_error(fmt::format("{}: {}", what, amqp_error_string2(r.library_error)));
+        case AMQP_RESPONSE_SERVER_EXCEPTION:
+            if (r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
+                auto* m = static_cast<amqp_connection_close_t*>(r.reply.decoded);
+                throw std::runtime_error(fmt::format("{}: server closed the connection: {} {}", what, m->reply_code,
+                                                     bytes_to_string(m->reply_text)));
+            }
+            if (r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+                auto* m = static_cast<amqp_channel_close_t*>(r.reply.decoded);
+                throw std::runtime_error(fmt::format("{}: server closed the channel: {} {}", what, m->reply_code,
+                                                     bytes_to_string(m->reply_text)));
+            }
+            throw std::runtime_error(fmt::format("{}: server error", what));
+        default:
+            throw std::runtime_error(fmt::format("{}: no reply", what));
     }
 }
 
@@ -84,8 +86,8 @@ public:
 
     // Declares the durable queue (same arguments as the worker's source); returns its ready message count.
     std::size_t declare_queue() {
-        auto* ok = amqp_queue_declare(conn_, channel, amqp_cstring_bytes(target_.queue.c_str()), 0, 1, 0, 0,
-                                      amqp_empty_table);
+        auto* ok =
+            amqp_queue_declare(conn_, channel, amqp_cstring_bytes(target_.queue.c_str()), 0, 1, 0, 0, amqp_empty_table);
         check(amqp_get_rpc_reply(conn_), "queue.declare " + target_.queue);
         return ok ? ok->message_count : 0;
     }
@@ -120,7 +122,7 @@ public:
     }
 
 private:
-    std::vector<bool> settled_;          // index = delivery tag - 1
+    std::vector<bool> settled_;  // index = delivery tag - 1
     std::uint64_t lowest_unsettled_ = 1;
     std::size_t confirmed_ = 0, nacked_ = 0;
 };
@@ -132,31 +134,34 @@ void read_confirm(amqp_connection_state_t conn, confirm_tracker& tracker) {
         timeval timeout{30, 0};
         int rc = amqp_simple_wait_frame_noblock(conn, &frame, &timeout);
         if (rc == AMQP_STATUS_TIMEOUT) throw std::runtime_error("no publisher confirm within 30 s");
-        if (rc != AMQP_STATUS_OK) throw std::runtime_error(fmt::format("waiting for confirms: {}", amqp_error_string2(rc)));
+        if (rc != AMQP_STATUS_OK)
+            throw std::runtime_error(fmt::format("waiting for confirms: {}", amqp_error_string2(rc)));
         if (frame.frame_type != AMQP_FRAME_METHOD) continue;
         switch (frame.payload.method.id) {
-        case AMQP_BASIC_ACK_METHOD: {
-            auto* m = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
-            tracker.settle(m->delivery_tag, m->multiple != 0, true);
-            amqp_maybe_release_buffers(conn);
-            return;
-        }
-        case AMQP_BASIC_NACK_METHOD: {
-            auto* m = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
-            tracker.settle(m->delivery_tag, m->multiple != 0, false);
-            amqp_maybe_release_buffers(conn);
-            return;
-        }
-        case AMQP_CHANNEL_CLOSE_METHOD:
-        case AMQP_CONNECTION_CLOSE_METHOD:
-            throw std::runtime_error("the broker closed the channel while publishing");
-        default: continue;
+            case AMQP_BASIC_ACK_METHOD: {
+                auto* m = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+                tracker.settle(m->delivery_tag, m->multiple != 0, true);
+                amqp_maybe_release_buffers(conn);
+                return;
+            }
+            case AMQP_BASIC_NACK_METHOD: {
+                auto* m = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
+                tracker.settle(m->delivery_tag, m->multiple != 0, false);
+                amqp_maybe_release_buffers(conn);
+                return;
+            }
+            case AMQP_CHANNEL_CLOSE_METHOD:
+            case AMQP_CONNECTION_CLOSE_METHOD:
+                throw std::runtime_error("the broker closed the channel while publishing");
+            default:
+                continue;
         }
     }
 }
 
 std::string default_prefix() {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
     return fmt::format("p{}-{}-", ::getpid(), ms.count());
 }
 
@@ -182,7 +187,8 @@ publish_result publish_jobs(const publish_options& opt) {
     confirm_tracker tracker;
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t n = 0; n < jobs; ++n) {
-        if (opt.rate > 0) std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(n) / opt.rate));
+        if (opt.rate > 0)
+            std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(n) / opt.rate));
         const std::string& id = opt.ids[n % opt.ids.size()];
         const std::string message_id = prefix + std::to_string(n);
         amqp_basic_properties_t props{};

@@ -17,15 +17,16 @@ namespace sc = feedbench::scenarios;
 
 int main(int argc, char** argv) {
     CLI::App app;
-    cli::describe(app, {"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.",
-                        "feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL] [--strict] | "
-                        "--compare DIR... | --list",
-                        "feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
-                        "         feedrepro --compare results/stress/idle results/stress/both-cores-busy",
-                        "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
-                        "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).\n"
-                        "Exit status: 0 ok, 1 the run failed (or --compare found a must-reproduce failure), 2 bad arguments, "
-                        "3 --strict and a must-reproduce scenario did not reproduce."});
+    cli::describe(
+        app, {"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.",
+              "feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL] [--strict] | "
+              "--compare DIR... | --list",
+              "feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
+              "         feedrepro --compare results/stress/idle results/stress/both-cores-busy",
+              "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
+              "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).\n"
+              "Exit status: 0 ok, 1 the run failed (or --compare found a must-reproduce failure), 2 bad arguments, "
+              "3 --strict and a must-reproduce scenario did not reproduce."});
     sc::runner_options opt;
     std::string only;
     std::string predictions;
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
     std::vector<std::string> compare;
     app.add_flag("--full", opt.full, "the complete matrix (default: the quick matrix, about 5 minutes)");
     app.add_option("--scenarios", only, "comma-separated scenario ids to run (default: all)");
-    app.add_option("--repeat", opt.repeat, "repetitions of each configuration (median, min and max)")->check(CLI::Range(1, 100));
+    app.add_option("--repeat", opt.repeat, "repetitions of each configuration (median, min and max)")
+        ->check(CLI::Range(1, 100));
     app.add_option("--out", opt.out_dir, "output folder (default: results/<run-id>)");
     app.add_option("--server", opt.server_url, "measure against this feed server instead of the embedded ones");
     app.add_option("--scenario-dir", opt.scenario_dir, "folder of *.scn scenario files");
@@ -42,7 +44,8 @@ int main(int argc, char** argv) {
     app.add_option("--predictions", predictions,
                    "TSV of predicted jobs/s (bench_model output) for the predicted_jobs_per_s column");
     app.add_flag("--list", list, "list the scenarios and their configuration counts, run nothing");
-    app.add_flag("--strict", strict, "exit 3 when a must-reproduce scenario does not reproduce or a plot is missing (CI)");
+    app.add_flag("--strict", strict,
+                 "exit 3 when a must-reproduce scenario does not reproduce or a plot is missing (CI)");
     app.add_flag("--quiet", quiet, "no progress line and no per-scenario log lines");
     bool check_spread = false;
     app.add_option("--compare", compare,
@@ -76,13 +79,15 @@ int main(int argc, char** argv) {
             std::cout << c.text;
             for (auto& f : c.must_failures) std::cout << "must-reproduce failure: " << f << "\n";
             for (auto& f : c.wide_spreads) std::cout << "wide spread: " << f << "\n";
-            return c.must_failures.empty() && (!check_spread || c.wide_spreads.empty()) ? cli::exit_ok : cli::exit_failed;
+            return c.must_failures.empty() && (!check_spread || c.wide_spreads.empty()) ? cli::exit_ok
+                                                                                        : cli::exit_failed;
         }
         if (list) {
             for (auto& s : sc::load_scenario_dir(opt.scenario_dir)) {
                 if (!opt.only.empty() && std::find(opt.only.begin(), opt.only.end(), s.id) == opt.only.end()) continue;
                 std::cout << s.id << "  " << s.title << "  [" << sc::expand(s, false).size() << " quick, "
-                          << sc::expand(s, true).size() << " full configurations" << (s.must_reproduce ? ", must reproduce" : "")
+                          << sc::expand(s, true).size() << " full configurations"
+                          << (s.must_reproduce ? ", must reproduce" : "")
                           << (s.needs_corpus.empty() ? "" : ", needs " + s.needs_corpus)
                           << (s.in_quick ? "" : ", with --full or --scenarios only") << "]\n";
             }
@@ -96,7 +101,8 @@ int main(int argc, char** argv) {
         opt.log_lines = !quiet;
         for (int i = 0; i < argc; ++i) opt.command += (i ? " " : "") + std::string(i ? argv[i] : "feedrepro");
         auto result = sc::run_reproduction(opt);
-        std::cout << "\n" << sc::verdict_table(result.report) << "\nRun time " << sc::format_number(result.report.seconds)
+        std::cout << "\n"
+                  << sc::verdict_table(result.report) << "\nRun time " << sc::format_number(result.report.seconds)
                   << " s. Report: " << (result.dir / "REPORT.md").string() << " (and index.html)\n";
         if (!result.ci_failures.empty()) {
             for (auto& f : result.ci_failures) std::cerr << "feedrepro: " << f << "\n";

@@ -14,16 +14,18 @@ namespace w = feedbench::worker;
 
 int main(int argc, char** argv) {
     CLI::App app;
-    cli::describe(app, {"feedworker: fetch and parse feeds with exact read sizes on a cooperative pool, and profile every stage.",
-                        "feedworker [--server URL | --corpus synthetic|DIR] [--client beast|curl] [--read-size N] "
-                        "[--consume eager|lazy] [--yield would-block|always] [--pool N|threads:N] [--charset content|text] "
-                        "[--jobs N] [--out DIR] [--read-timeout-ms MS] [--max-body BYTES] [--job-deadline-ms MS]",
-                        "feedworker --pool 20 --consume lazy --read-size 1 --jobs 500 --out results/lazy1",
-                        "Limits, each a job failure with its own error class: --max-body (too-large), --job-deadline-ms\n"
-                        "  (deadline), entity expansion past 10x the document + 1 MiB (amplification, fixed).\n"
-                        "Exit status: 0 ok, 1 the run failed (every job failed, or a job went unaccounted), 2 bad arguments."});
+    cli::describe(
+        app, {"feedworker: fetch and parse feeds with exact read sizes on a cooperative pool, and profile every stage.",
+              "feedworker [--server URL | --corpus synthetic|DIR] [--client beast|curl] [--read-size N] "
+              "[--consume eager|lazy] [--yield would-block|always] [--pool N|threads:N] [--charset content|text] "
+              "[--jobs N] [--out DIR] [--read-timeout-ms MS] [--max-body BYTES] [--job-deadline-ms MS]",
+              "feedworker --pool 20 --consume lazy --read-size 1 --jobs 500 --out results/lazy1",
+              "Limits, each a job failure with its own error class: --max-body (too-large), --job-deadline-ms\n"
+              "  (deadline), entity expansion past 10x the document + 1 MiB (amplification, fixed).\n"
+              "Exit status: 0 ok, 1 the run failed (every job failed, or a job went unaccounted), 2 bad arguments."});
     w::worker_config cfg;
-    app.add_option("--server", cfg.server_url, "feed server base URL, e.g. http://127.0.0.1:8080 (default: an embedded server)");
+    app.add_option("--server", cfg.server_url,
+                   "feed server base URL, e.g. http://127.0.0.1:8080 (default: an embedded server)");
     app.add_option("--corpus", cfg.corpus, "embedded server's corpus: synthetic or a folder")->capture_default_str();
     cli::add_setting(app, "--client", cfg.client, core::parse_client, core::client_words.usage(), "HTTP client");
     cli::add_setting(app, "--read-size", cfg.reads, core::read_size::parse, std::string(core::read_size::usage),
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--out", cfg.out_dir, "write jobs.csv, summary.csv, meta.json here");
     app.add_option("--query", cfg.query, "appended to every feed URL, e.g. rate=2000000&delay=0-20");
-    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (joined with '+', or all)")->capture_default_str();
+    app.add_option("--formats", cfg.formats, "manifest formats that become jobs (joined with '+', or all)")
+        ->capture_default_str();
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
         ->capture_default_str();
@@ -60,7 +63,8 @@ int main(int argc, char** argv) {
     app.add_option("--prefetch", cfg.prefetch, "AMQP consume: prefetch window")
         ->check(CLI::Range(std::size_t{1}, std::size_t{65'535}))
         ->capture_default_str();
-    app.add_option("--read-timeout-ms", cfg.read_timeout_ms, "no byte for this long while waiting -> error class timeout")
+    app.add_option("--read-timeout-ms", cfg.read_timeout_ms,
+                   "no byte for this long while waiting -> error class timeout")
         ->check(CLI::Range(1u, 3'600'000u))
         ->capture_default_str();
     app.add_option("--max-body", cfg.max_body,
@@ -81,13 +85,17 @@ int main(int argc, char** argv) {
         const auto out = feedbench::harness::run_worker(cfg);
         std::cout << w::summary_table(out.summary);
         if (!quiet) std::cout << '\n' << w::profiler_view(out.summary);
-        if (!cfg.out_dir.empty()) std::cout << "wrote " << (cfg.out_dir / "jobs.csv").string() << ", summary.csv, meta.json\n";
+        if (!cfg.out_dir.empty())
+            std::cout << "wrote " << (cfg.out_dir / "jobs.csv").string() << ", summary.csv, meta.json\n";
         if (out.summary.ok + out.summary.failed != out.summary.jobs)
-            return cli::fail(app, fmt::format("{} of {} jobs unaccounted for", out.summary.jobs - out.summary.ok - out.summary.failed,
-                                              out.summary.jobs), cli::exit_failed);
-        if (out.summary.jobs > 0 && out.summary.ok == 0)
-            return cli::fail(app, fmt::format("every job failed ({} of {}): the run failed", out.summary.failed, out.summary.jobs),
+            return cli::fail(app,
+                             fmt::format("{} of {} jobs unaccounted for",
+                                         out.summary.jobs - out.summary.ok - out.summary.failed, out.summary.jobs),
                              cli::exit_failed);
+        if (out.summary.jobs > 0 && out.summary.ok == 0)
+            return cli::fail(
+                app, fmt::format("every job failed ({} of {}): the run failed", out.summary.failed, out.summary.jobs),
+                cli::exit_failed);
         return cli::exit_ok;
     } catch (const std::invalid_argument& e) {
         return cli::fail(app, e.what(), cli::exit_bad_arguments);

@@ -21,7 +21,8 @@ feed_server::feed_server(const worker::worker_config& cfg) : url_(cfg.server_url
     corpus_name_ = server_->corpus().name;
 }
 
-worker::run_output run_worker(const worker::worker_config& cfg, const std::function<void(std::size_t, std::size_t)>& progress) {
+worker::run_output run_worker(const worker::worker_config& cfg,
+                              const std::function<void(std::size_t, std::size_t)>& progress) {
     worker::check_config(cfg);
     const feed_server server(cfg);
     worker::worker_config with_server = cfg;

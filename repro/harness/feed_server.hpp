@@ -24,8 +24,8 @@ public:
     // cfg.corpus_seed, or a folder) and starts the embedded server pinned to cfg.server_cpu.
     explicit feed_server(const worker::worker_config& cfg);
     const std::string& url() const { return url_; }
-    const std::string& corpus_name() const { return corpus_name_; }   // "(remote)" for a given URL
-    const feedserver::server_thread* embedded() const { return server_.get(); }   // nullptr for a given URL
+    const std::string& corpus_name() const { return corpus_name_; }              // "(remote)" for a given URL
+    const feedserver::server_thread* embedded() const { return server_.get(); }  // nullptr for a given URL
 
 private:
     std::unique_ptr<feedserver::server_thread> server_;

@@ -46,7 +46,8 @@ amqp_options amqp_options::parse_url(std::string_view url) {
     std::string_view authority = rest.substr(0, slash);
     std::string_view queue = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
     if (authority.find('@') != std::string_view::npos)
-        throw std::invalid_argument(fmt::format("AMQP URL '{}': credentials are not supported (guest on loopback)", url));
+        throw std::invalid_argument(
+            fmt::format("AMQP URL '{}': credentials are not supported (guest on loopback)", url));
     amqp_options opt;
     const auto colon = authority.rfind(':');
     std::string_view host = authority.substr(0, colon);
@@ -69,11 +70,12 @@ amqp_options amqp_options::parse_url(std::string_view url) {
 namespace {
 
 constexpr amqp_channel_t channel = 1;
-constexpr int tag_bits = 40;                              // job.delivery_tag = generation << 40 | broker tag
+constexpr int tag_bits = 40;  // job.delivery_tag = generation << 40 | broker tag
 constexpr std::uint64_t tag_mask = (std::uint64_t{1} << tag_bits) - 1;
 constexpr auto connect_timeout = std::chrono::seconds(5);
 constexpr auto liveness_timeout = std::chrono::seconds(30);  // get mode: no answer to basic.get this long = dead
-constexpr auto reconnect_budget = std::chrono::seconds(120);  // a broker restart on a loaded 2-core box can take a minute
+constexpr auto reconnect_budget =
+    std::chrono::seconds(120);  // a broker restart on a loaded 2-core box can take a minute
 constexpr auto backoff_first = std::chrono::milliseconds(100);
 constexpr auto backoff_max = std::chrono::milliseconds(2000);
 
@@ -88,20 +90,24 @@ std::string bytes_to_string(amqp_bytes_t b) {
 
 std::string describe(const amqp_rpc_reply_t& r, std::string_view what) {
     switch (r.reply_type) {
-    case AMQP_RESPONSE_NORMAL: return {};
-    case AMQP_RESPONSE_NONE: return fmt::format("{}: missing RPC reply", what);
-    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-        return fmt::format("{}: {}", what, amqp_error_string2(r.library_error));
-    case AMQP_RESPONSE_SERVER_EXCEPTION:
-        if (r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
-            auto* m = static_cast<amqp_connection_close_t*>(r.reply.decoded);
-            return fmt::format("{}: server closed the connection: {} {}", what, m->reply_code, bytes_to_string(m->reply_text));
-        }
-        if (r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
-            auto* m = static_cast<amqp_channel_close_t*>(r.reply.decoded);
-            return fmt::format("{}: server closed the channel: {} {}", what, m->reply_code, bytes_to_string(m->reply_text));
-        }
-        return fmt::format("{}: server error (method 0x{:08x})", what, r.reply.id);
+        case AMQP_RESPONSE_NORMAL:
+            return {};
+        case AMQP_RESPONSE_NONE:
+            return fmt::format("{}: missing RPC reply", what);
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+            return fmt::format("{}: {}", what, amqp_error_string2(r.library_error));
+        case AMQP_RESPONSE_SERVER_EXCEPTION:
+            if (r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
+                auto* m = static_cast<amqp_connection_close_t*>(r.reply.decoded);
+                return fmt::format("{}: server closed the connection: {} {}", what, m->reply_code,
+                                   bytes_to_string(m->reply_text));
+            }
+            if (r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+                auto* m = static_cast<amqp_channel_close_t*>(r.reply.decoded);
+                return fmt::format("{}: server closed the channel: {} {}", what, m->reply_code,
+                                   bytes_to_string(m->reply_text));
+            }
+            return fmt::format("{}: server error (method 0x{:08x})", what, r.reply.id);
     }
     return fmt::format("{}: unknown reply", what);
 }
@@ -124,36 +130,36 @@ struct amqp_source_impl {
     tcp::endpoint endpoint_;
     amqp_connection_state_t conn_ = nullptr;
     net::posix::stream_descriptor socket_wait_;  // the connection's fd, only to wait for readability
-    std::deque<net::steady_timer*> waiters_;     // coroutines waiting for a delivery, each on its own never-expiring timer
+    std::deque<net::steady_timer*> waiters_;  // coroutines waiting for a delivery, each on its own never-expiring timer
     net::steady_timer deadline_;
     net::steady_timer pause_;
 
-    std::uint64_t generation_ = 1;               // bumped each time the connection is lost
-    bool driving_ = false;                       // one coroutine drives the socket at a time
+    std::uint64_t generation_ = 1;  // bumped each time the connection is lost
+    bool driving_ = false;          // one coroutine drives the socket at a time
     bool finished_ = false;
     bool get_outstanding_ = false;
     bool pause_after_empty_ = false;
-    bool probe_outstanding_ = false;             // consume mode: a passive queue.declare asks whether the queue is empty
+    bool probe_outstanding_ = false;  // consume mode: a passive queue.declare asks whether the queue is empty
     steady::time_point probe_sent_{};
-    std::uint64_t probe_deliveries_ = 0;         // counters_.deliveries when the probe went out
-    unsigned empty_answers_ = 0;                 // consecutive "0 ready" answers with no delivery in between
+    std::uint64_t probe_deliveries_ = 0;  // counters_.deliveries when the probe went out
+    unsigned empty_answers_ = 0;          // consecutive "0 ready" answers with no delivery in between
     std::uint64_t wait_seq_ = 0;
     bool timed_out_ = false;
     std::string last_error_;
 
-    std::deque<delivery> ready_;                 // received, not yet handed out
-    delivery partial_;                           // content frames being assembled
+    std::deque<delivery> ready_;  // received, not yet handed out
+    delivery partial_;            // content frames being assembled
     bool partial_active_ = false, partial_header_ = false;
     std::uint64_t partial_size_ = 0;
 
-    std::uint64_t handed_out_ = 0;               // distinct jobs handed out by next()
-    std::uint64_t in_flight_ = 0;                // current-connection deliveries not yet acked
+    std::uint64_t handed_out_ = 0;  // distinct jobs handed out by next()
+    std::uint64_t in_flight_ = 0;   // current-connection deliveries not yet acked
     steady::time_point last_activity_ = steady::now();
 
-    std::unordered_map<std::uint64_t, std::string> tag_ids_;        // job.delivery_tag -> message id (handed out)
-    std::unordered_set<std::string> in_progress_;                   // message ids handed out, not yet acked
-    std::unordered_set<std::string> done_ids_;                      // message ids whose record is written
-    std::unordered_multimap<std::string, delivery> parked_;         // further copies of jobs still in progress
+    std::unordered_map<std::uint64_t, std::string> tag_ids_;  // job.delivery_tag -> message id (handed out)
+    std::unordered_set<std::string> in_progress_;             // message ids handed out, not yet acked
+    std::unordered_set<std::string> done_ids_;                // message ids whose record is written
+    std::unordered_multimap<std::string, delivery> parked_;   // further copies of jobs still in progress
 
     intake_counters counters_;
     amqp_extra_counters extra_;
@@ -178,7 +184,8 @@ struct amqp_source_impl {
         tcp::resolver resolver(io_);
         auto results = resolver.resolve(opt_.host, std::to_string(opt_.port), ec);
         if (ec || results.empty())
-            throw std::runtime_error(fmt::format("cannot reach AMQP broker at {}: {}", where(), lower_first(ec.message())));
+            throw std::runtime_error(
+                fmt::format("cannot reach AMQP broker at {}: {}", where(), lower_first(ec.message())));
         return results.begin()->endpoint();
     }
 
@@ -188,14 +195,18 @@ struct amqp_source_impl {
         tcp::socket sock(private_io);
         net::steady_timer timer(private_io, connect_timeout);
         error_code result = net::error::would_block;
-        sock.async_connect(endpoint_, [&](error_code ec) { result = ec; timer.cancel(); });
+        sock.async_connect(endpoint_, [&](error_code ec) {
+            result = ec;
+            timer.cancel();
+        });
         timer.async_wait([&](error_code ec) {
             if (!ec) sock.cancel();
         });
         private_io.run();
         if (result == net::error::operation_aborted) result = net::error::timed_out;
         if (result)
-            throw std::runtime_error(fmt::format("cannot reach AMQP broker at {}: {}", where(), lower_first(result.message())));
+            throw std::runtime_error(
+                fmt::format("cannot reach AMQP broker at {}: {}", where(), lower_first(result.message())));
         std::string err = open_session(sock.release());
         if (!err.empty()) throw std::runtime_error(fmt::format("AMQP broker at {}: {}", where(), err));
     }
@@ -219,7 +230,8 @@ struct amqp_source_impl {
         amqp_set_handshake_timeout(conn_, &rpc_timeout);
         amqp_set_rpc_timeout(conn_, &rpc_timeout);
 
-        std::string err = describe(amqp_login(conn_, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest"), "login");
+        std::string err =
+            describe(amqp_login(conn_, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest"), "login");
         if (err.empty()) {
             amqp_channel_open(conn_, channel);
             err = describe(amqp_get_rpc_reply(conn_), "channel.open");
@@ -305,8 +317,9 @@ struct amqp_source_impl {
                 last_error_ = lower_first(ec.message());
             }
             if (steady::now() - start > reconnect_budget)
-                throw std::runtime_error(fmt::format("lost the AMQP broker at {} and could not reconnect within {} s: {}",
-                                                     where(), reconnect_budget.count(), last_error_));
+                throw std::runtime_error(
+                    fmt::format("lost the AMQP broker at {} and could not reconnect within {} s: {}", where(),
+                                reconnect_budget.count(), last_error_));
             pause_.expires_after(backoff);
             pause_.async_wait(yield[ec]);
             backoff = std::min(backoff * 2, std::chrono::milliseconds(backoff_max));
@@ -396,63 +409,69 @@ struct amqp_source_impl {
 
     void on_frame(const amqp_frame_t& frame) {
         switch (frame.frame_type) {
-        case AMQP_FRAME_METHOD: return on_method(frame.channel, frame.payload.method);
-        case AMQP_FRAME_HEADER: {
-            if (!partial_active_ || partial_header_) return;
-            partial_header_ = true;
-            partial_size_ = frame.payload.properties.body_size;
-            auto* props = static_cast<const amqp_basic_properties_t*>(frame.payload.properties.decoded);
-            if (props && (props->_flags & AMQP_BASIC_MESSAGE_ID_FLAG)) partial_.message_id = bytes_to_string(props->message_id);
-            if (partial_size_ == 0) complete_content();
-            return;
-        }
-        case AMQP_FRAME_BODY: {
-            if (!partial_active_ || !partial_header_) return;
-            partial_.body += bytes_to_string(frame.payload.body_fragment);
-            if (partial_.body.size() >= partial_size_) complete_content();
-            return;
-        }
-        default: return;  // heartbeats (disabled) and anything else
+            case AMQP_FRAME_METHOD:
+                return on_method(frame.channel, frame.payload.method);
+            case AMQP_FRAME_HEADER: {
+                if (!partial_active_ || partial_header_) return;
+                partial_header_ = true;
+                partial_size_ = frame.payload.properties.body_size;
+                auto* props = static_cast<const amqp_basic_properties_t*>(frame.payload.properties.decoded);
+                if (props && (props->_flags & AMQP_BASIC_MESSAGE_ID_FLAG))
+                    partial_.message_id = bytes_to_string(props->message_id);
+                if (partial_size_ == 0) complete_content();
+                return;
+            }
+            case AMQP_FRAME_BODY: {
+                if (!partial_active_ || !partial_header_) return;
+                partial_.body += bytes_to_string(frame.payload.body_fragment);
+                if (partial_.body.size() >= partial_size_) complete_content();
+                return;
+            }
+            default:
+                return;  // heartbeats (disabled) and anything else
         }
     }
 
     void on_method(amqp_channel_t ch, const amqp_method_t& method) {
         switch (method.id) {
-        case AMQP_BASIC_DELIVER_METHOD: {
-            auto* m = static_cast<const amqp_basic_deliver_t*>(method.decoded);
-            return start_content(m->delivery_tag, m->redelivered != 0);
-        }
-        case AMQP_BASIC_GET_OK_METHOD: {
-            auto* m = static_cast<const amqp_basic_get_ok_t*>(method.decoded);
-            get_outstanding_ = false;
-            return start_content(m->delivery_tag, m->redelivered != 0);
-        }
-        case AMQP_BASIC_GET_EMPTY_METHOD:
-            get_outstanding_ = false;
-            ++counters_.empty_gets;
-            if (steady::now() - last_activity_ >= std::chrono::milliseconds(opt_.idle_timeout_ms)) finished_ = true;
-            pause_after_empty_ = opt_.get_poll_interval_ms > 0;
-            return;
-        case AMQP_CONNECTION_CLOSE_METHOD: {
-            auto* m = static_cast<const amqp_connection_close_t*>(method.decoded);
-            std::string why = fmt::format("server closed the connection: {} {}", m->reply_code, bytes_to_string(m->reply_text));
-            amqp_connection_close_ok_t ok{};
-            amqp_send_method(conn_, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok);
-            return teardown(why);
-        }
-        case AMQP_CHANNEL_CLOSE_METHOD: {
-            auto* m = static_cast<const amqp_channel_close_t*>(method.decoded);
-            std::string why = fmt::format("server closed the channel: {} {}", m->reply_code, bytes_to_string(m->reply_text));
-            amqp_channel_close_ok_t ok{};
-            amqp_send_method(conn_, ch, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
-            return teardown(why);
-        }
-        case AMQP_QUEUE_DECLARE_OK_METHOD:
-            if (!probe_outstanding_) return;
-            return on_probe_answer(static_cast<const amqp_queue_declare_ok_t*>(method.decoded)->message_count);
-        case AMQP_BASIC_CANCEL_METHOD:
-            return teardown("server cancelled the consumer (queue deleted?)");
-        default: return;
+            case AMQP_BASIC_DELIVER_METHOD: {
+                auto* m = static_cast<const amqp_basic_deliver_t*>(method.decoded);
+                return start_content(m->delivery_tag, m->redelivered != 0);
+            }
+            case AMQP_BASIC_GET_OK_METHOD: {
+                auto* m = static_cast<const amqp_basic_get_ok_t*>(method.decoded);
+                get_outstanding_ = false;
+                return start_content(m->delivery_tag, m->redelivered != 0);
+            }
+            case AMQP_BASIC_GET_EMPTY_METHOD:
+                get_outstanding_ = false;
+                ++counters_.empty_gets;
+                if (steady::now() - last_activity_ >= std::chrono::milliseconds(opt_.idle_timeout_ms)) finished_ = true;
+                pause_after_empty_ = opt_.get_poll_interval_ms > 0;
+                return;
+            case AMQP_CONNECTION_CLOSE_METHOD: {
+                auto* m = static_cast<const amqp_connection_close_t*>(method.decoded);
+                std::string why =
+                    fmt::format("server closed the connection: {} {}", m->reply_code, bytes_to_string(m->reply_text));
+                amqp_connection_close_ok_t ok{};
+                amqp_send_method(conn_, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok);
+                return teardown(why);
+            }
+            case AMQP_CHANNEL_CLOSE_METHOD: {
+                auto* m = static_cast<const amqp_channel_close_t*>(method.decoded);
+                std::string why =
+                    fmt::format("server closed the channel: {} {}", m->reply_code, bytes_to_string(m->reply_text));
+                amqp_channel_close_ok_t ok{};
+                amqp_send_method(conn_, ch, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
+                return teardown(why);
+            }
+            case AMQP_QUEUE_DECLARE_OK_METHOD:
+                if (!probe_outstanding_) return;
+                return on_probe_answer(static_cast<const amqp_queue_declare_ok_t*>(method.decoded)->message_count);
+            case AMQP_BASIC_CANCEL_METHOD:
+                return teardown("server cancelled the consumer (queue deleted?)");
+            default:
+                return;
         }
     }
 
@@ -509,23 +528,25 @@ struct amqp_source_impl {
                 continue;
             }
             if (!ready_.empty()) return;
-            const auto deadline = get_mode()             ? steady::now() + liveness_timeout
-                                  : probe_outstanding_ ? probe_sent_ + liveness_timeout
-                                                       : last_activity_ + std::chrono::milliseconds(opt_.idle_timeout_ms);
+            const auto deadline = get_mode() ? steady::now() + liveness_timeout
+                                  : probe_outstanding_
+                                      ? probe_sent_ + liveness_timeout
+                                      : last_activity_ + std::chrono::milliseconds(opt_.idle_timeout_ms);
             switch (wait_readable(deadline, yield)) {
-            case wait_result::readable:
-            case wait_result::aborted: break;  // aborted: torn down by a failed ack; the loop reconnects
-            case wait_result::timed_out:
-                if (get_mode()) {
-                    teardown("no answer to basic.get");
-                } else if (probe_outstanding_) {
-                    teardown("no answer to queue.declare");
-                } else if (in_flight_ >= opt_.prefetch) {
-                    last_activity_ = steady::now();  // the window is full of running jobs: not idle
-                } else {
-                    send_probe();  // no delivery for idle_timeout_ms: the broker says whether the queue is empty
-                }
-                break;
+                case wait_result::readable:
+                case wait_result::aborted:
+                    break;  // aborted: torn down by a failed ack; the loop reconnects
+                case wait_result::timed_out:
+                    if (get_mode()) {
+                        teardown("no answer to basic.get");
+                    } else if (probe_outstanding_) {
+                        teardown("no answer to queue.declare");
+                    } else if (in_flight_ >= opt_.prefetch) {
+                        last_activity_ = steady::now();  // the window is full of running jobs: not idle
+                    } else {
+                        send_probe();  // no delivery for idle_timeout_ms: the broker says whether the queue is empty
+                    }
+                    break;
             }
         }
     }
@@ -605,7 +626,8 @@ struct amqp_source_impl {
         if (generation == generation_ && conn_) {
             send_ack(tag);
         } else {
-            ++extra_.stale_acks;  // a lost connection's delivery: the broker requeued it; its copy is dropped when it comes
+            ++extra_
+                  .stale_acks;  // a lost connection's delivery: the broker requeued it; its copy is dropped when it comes
         }
         if (id.empty()) return;
         // Copies held while this job ran: acked now (parked_ only holds the current connection's deliveries).

@@ -20,19 +20,22 @@ struct amqp_options {
     std::string host = "127.0.0.1";
     unsigned short port = 5672;
     std::string queue = "feedbench.jobs";
-    core::amqp_mode mode = core::amqp_mode::consume;  // get (basic.get polling) | consume (basic.qos prefetch + basic.consume)
+    core::amqp_mode mode =
+        core::amqp_mode::consume;  // get (basic.get polling) | consume (basic.qos prefetch + basic.consume)
     std::size_t prefetch = 10;
-    std::size_t max_jobs = 0;            // stop after this many deliveries (0 = until the queue stays empty for idle_timeout_ms)
+    std::size_t max_jobs = 0;  // stop after this many deliveries (0 = until the queue stays empty for idle_timeout_ms)
     unsigned idle_timeout_ms = 2000;
-    unsigned get_poll_interval_ms = 0;   // pause between empty basic.get answers (0 = poll again at once, as the 2012 client did)
+    unsigned get_poll_interval_ms =
+        0;  // pause between empty basic.get answers (0 = poll again at once, as the 2012 client did)
     static amqp_options parse_url(std::string_view url);  // "amqp://HOST:PORT/QUEUE"; throws std::invalid_argument
 };
 
 // Counters beyond intake_counters (which are the broker's view: gets, empty gets, deliveries, acks).
 struct amqp_extra_counters {
-    std::uint64_t reconnects = 0;        // connections re-opened after the broker went away
-    std::uint64_t duplicates = 0;        // further copies of jobs already handed out (redelivered or not): acked, not handed out again
-    std::uint64_t stale_acks = 0;        // acks for deliveries of a lost connection (the broker requeued them)
+    std::uint64_t reconnects = 0;  // connections re-opened after the broker went away
+    std::uint64_t duplicates =
+        0;  // further copies of jobs already handed out (redelivered or not): acked, not handed out again
+    std::uint64_t stale_acks = 0;            // acks for deliveries of a lost connection (the broker requeued them)
     std::uint64_t dropped_on_reconnect = 0;  // received but not yet handed out when the connection was lost
 };
 

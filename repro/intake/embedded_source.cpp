@@ -5,7 +5,8 @@
 
 namespace feedbench::intake {
 
-std::vector<job> plan_jobs(const std::vector<data::manifest_entry>& entries, std::string_view formats, std::size_t jobs) {
+std::vector<job> plan_jobs(const std::vector<data::manifest_entry>& entries, std::string_view formats,
+                           std::size_t jobs) {
     const auto wanted = data::format_set::parse(formats);
     std::vector<const data::manifest_entry*> kept;
     for (const auto& e : entries)

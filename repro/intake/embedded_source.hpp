@@ -18,7 +18,8 @@ namespace feedbench::intake {
 // The manifest entries whose format is listed in `formats` ("rss,atom,jsonfeed"; "all" keeps every
 // entry), as jobs: one per entry when jobs == 0, else the ids repeated in manifest order up to `jobs`.
 // Throws std::invalid_argument naming an unknown format, std::runtime_error when nothing is left.
-std::vector<job> plan_jobs(const std::vector<data::manifest_entry>& entries, std::string_view formats, std::size_t jobs);
+std::vector<job> plan_jobs(const std::vector<data::manifest_entry>& entries, std::string_view formats,
+                           std::size_t jobs);
 
 class embedded_source final : public job_source {
 public:

@@ -12,11 +12,11 @@
 namespace feedbench::intake {
 
 struct job {
-    std::uint64_t seq = 0;             // 0-based submission order within this worker
-    std::string feed_id;               // manifest id
-    std::string path;                  // URL path on the feed server
+    std::uint64_t seq = 0;  // 0-based submission order within this worker
+    std::string feed_id;    // manifest id
+    std::string path;       // URL path on the feed server
     bool redelivered = false;
-    std::uint64_t delivery_tag = 0;    // broker's tag (0 for embedded)
+    std::uint64_t delivery_tag = 0;  // broker's tag (0 for embedded)
 };
 
 struct intake_counters {
@@ -35,4 +35,3 @@ public:
 };
 
 }  // namespace feedbench::intake
-

@@ -23,7 +23,8 @@ using tcp = net::ip::tcp;
 server_address parse_server_url(std::string_view url) {
     constexpr std::string_view scheme = "http://";
     if (url.substr(0, scheme.size()) != scheme)
-        throw std::invalid_argument("--server: '" + std::string(url) + "' is not an http:// URL (use http://HOST:PORT)");
+        throw std::invalid_argument("--server: '" + std::string(url) +
+                                    "' is not an http:// URL (use http://HOST:PORT)");
     std::string_view rest = url.substr(scheme.size());
     rest = rest.substr(0, rest.find('/'));
     server_address a;
@@ -72,7 +73,8 @@ std::string fetch_manifest(const tcp::endpoint& server, std::string_view host, s
     if (!ec) http::read(socket, buffer, parser, ec);
     if (ec) throw std::runtime_error("cannot fetch /manifest from " + where + ": " + ec.message());
     if (parser.get().result() != http::status::ok)
-        throw std::runtime_error("GET /manifest from " + where + " answered " + std::to_string(parser.get().result_int()));
+        throw std::runtime_error("GET /manifest from " + where + " answered " +
+                                 std::to_string(parser.get().result_int()));
     return std::move(parser.get().body());
 }
 

@@ -13,7 +13,7 @@ namespace feedbench::intake {
 struct server_address {
     std::string host;
     unsigned short port = 80;
-    std::string host_port() const { return host + ":" + std::to_string(port); }   // the Host header
+    std::string host_port() const { return host + ":" + std::to_string(port); }  // the Host header
 };
 
 // "http://HOST:PORT" (a trailing path is ignored). Throws std::invalid_argument naming --server.

@@ -18,12 +18,12 @@ namespace net = boost::asio;
 
 // What the factory needs of a run's configuration (the worker fills it from its own).
 struct intake_options {
-    std::string intake = "embedded";            // "embedded" or "amqp://HOST:PORT/QUEUE"
+    std::string intake = "embedded";  // "embedded" or "amqp://HOST:PORT/QUEUE"
     core::amqp_mode amqp_mode = core::amqp_mode::consume;
     std::size_t prefetch = 10;                  // AMQP consume: prefetch window
     std::string formats = "rss+atom+jsonfeed";  // embedded: which manifest formats become jobs ("all" = every entry)
     std::size_t jobs = 0;                       // embedded: 0 = one job per manifest entry, else ids repeated up to N;
-                                                // AMQP: stop after this many deliveries (0 = until the queue stays empty)
+        // AMQP: stop after this many deliveries (0 = until the queue stays empty)
 };
 
 // True for intake "embedded" (or ""): one source serves every thread of the run. Throws

@@ -64,13 +64,15 @@ run_meta collect() {
     run_meta m;
     std::string src = FEEDBENCH_SOURCE_DIR;
     m.commit = command_output("git -C '" + src + "' rev-parse --short HEAD 2>/dev/null");
-    if (m.commit.empty()) m.commit = "unknown";
+    if (m.commit.empty())
+        m.commit = "unknown";
     else if (!command_output("git -C '" + src + "' status --porcelain --untracked-files=no 2>/dev/null").empty())
         m.commit += "-dirty";
 #if defined(__clang__)
     m.compiler = "clang++ " __clang_version__;
 #elif defined(__GNUC__)
-    m.compiler = "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." + std::to_string(__GNUC_PATCHLEVEL__);
+    m.compiler = "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                 std::to_string(__GNUC_PATCHLEVEL__);
 #endif
     m.flags = FEEDBENCH_BUILD_FLAGS;
     m.cpu_model = field_from_file("/proc/cpuinfo", "model name", ':');
@@ -86,8 +88,8 @@ run_meta collect() {
     char date[32];
     std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
     m.date_utc = date;
-    std::string boost = std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "." +
-                        std::to_string(BOOST_VERSION % 100);
+    std::string boost = std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
+                        "." + std::to_string(BOOST_VERSION % 100);
     m.libraries = {{"boost", boost},
                    {"libcurl", LIBCURL_VERSION},
                    {"libxml2", LIBXML_DOTTED_VERSION},
@@ -124,7 +126,8 @@ std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, 
     return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-void write_json(const std::string& path, const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config) {
+void write_json(const std::string& path, const run_meta& m,
+                const std::vector<std::pair<std::string, std::string>>& config) {
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write " + path);
     out << to_json(m, config);

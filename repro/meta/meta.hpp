@@ -10,23 +10,24 @@
 namespace feedbench::meta {
 
 struct run_meta {
-    std::string commit;       // git rev-parse --short HEAD (+ "-dirty"), or "unknown"
-    std::string compiler;     // e.g. "g++ 12.2.0"
-    std::string flags;        // build type and flags
+    std::string commit;    // git rev-parse --short HEAD (+ "-dirty"), or "unknown"
+    std::string compiler;  // e.g. "g++ 12.2.0"
+    std::string flags;     // build type and flags
     std::string cpu_model;
     unsigned cores = 0;
-    std::string kernel;       // uname -sr
-    std::string os;           // PRETTY_NAME from /etc/os-release
+    std::string kernel;  // uname -sr
+    std::string os;      // PRETTY_NAME from /etc/os-release
     std::string hostname;
-    std::string date_utc;     // ISO 8601
+    std::string date_utc;                                        // ISO 8601
     std::vector<std::pair<std::string, std::string>> libraries;  // name -> version
 };
 
 run_meta collect();
-std::string short_machine(const run_meta& m);   // "Intel Xeon ... x2, Linux 6.1" for plot titles
+std::string short_machine(const run_meta& m);  // "Intel Xeon ... x2, Linux 6.1" for plot titles
 // meta.json: the run_meta plus the caller's configuration entries (strings).
 std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config = {});
-void write_json(const std::string& path, const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config = {});
-std::string make_run_id(const run_meta& m);    // "20261126T004512Z-347d5c7"
+void write_json(const std::string& path, const run_meta& m,
+                const std::vector<std::pair<std::string, std::string>>& config = {});
+std::string make_run_id(const run_meta& m);  // "20261126T004512Z-347d5c7"
 
 }  // namespace feedbench::meta

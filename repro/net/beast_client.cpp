@@ -42,20 +42,26 @@ bool is_peer_gone(const error_code& ec) {
 }
 
 fetch_status io_failure(const error_code& ec, core::error_class cls, std::string_view during) {
-    if (is_timeout(ec)) return fetch_status::failure(core::error_class::timeout, std::string(during) + ": no byte for the read timeout");
-    if (is_deadline(ec)) return fetch_status::failure(core::error_class::deadline, std::string(during) + ": past the job deadline");
+    if (is_timeout(ec))
+        return fetch_status::failure(core::error_class::timeout,
+                                     std::string(during) + ": no byte for the read timeout");
+    if (is_deadline(ec))
+        return fetch_status::failure(core::error_class::deadline, std::string(during) + ": past the job deadline");
     return fetch_status::failure(cls, std::string(during) + ": " + ec.message());
 }
 
 fetch_status too_large(std::uint64_t max_body) {
-    return fetch_status::failure(core::error_class::too_large, "body longer than --max-body " + std::to_string(max_body));
+    return fetch_status::failure(core::error_class::too_large,
+                                 "body longer than --max-body " + std::to_string(max_body));
 }
 
 class beast_client final : public http_client, private parse::body_source {
 public:
     beast_client(net::io_context& io, const client_options& opt, sched::job_meter& meter)
-        : opt_(opt), stream_(io, opt.reads, opt.yield, meter, opt.read_timeout),
-          wire_(new char[initial_wire_bytes]), wire_size_(initial_wire_bytes) {}
+        : opt_(opt),
+          stream_(io, opt.reads, opt.yield, meter, opt.read_timeout),
+          wire_(new char[initial_wire_bytes]),
+          wire_size_(initial_wire_bytes) {}
 
     std::string_view name() const override { return "beast"; }
 
@@ -86,7 +92,8 @@ public:
     fetch_status read_head(net::yield_context yield, response_head& head) override {
         parser_.emplace();
         parser_->header_limit(header_limit_bytes);
-        parser_->body_limit(opt_.max_body);   // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
+        parser_->body_limit(
+            opt_.max_body);  // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
         response_bytes_ = 0;
         bool retried = false;
         for (;;) {
@@ -94,7 +101,7 @@ public:
                 error_code ec;
                 const std::size_t used = parser_->put(net::buffer(wire_.get() + begin_, end_ - begin_), ec);
                 begin_ += used;
-                if (ec == http::error::body_limit) return too_large(opt_.max_body);   // the declared length
+                if (ec == http::error::body_limit) return too_large(opt_.max_body);  // the declared length
                 if (ec && ec != http::error::need_more)
                     return fetch_status::failure(core::error_class::read, "bad response header: " + ec.message());
                 if (parser_->is_header_done()) break;
@@ -112,9 +119,13 @@ public:
                     continue;
                 }
                 if (ec == net::error::eof)
-                    return fetch_status::failure(
-                        core::error_class::read, "connection closed before the end of the response headers (" + std::to_string(response_bytes_) +
-                                    " bytes in, " + (retried ? "retried on a new connection" : reused_ ? "kept-alive connection" : "new connection") + ")");
+                    return fetch_status::failure(core::error_class::read,
+                                                 "connection closed before the end of the response headers (" +
+                                                     std::to_string(response_bytes_) + " bytes in, " +
+                                                     (retried   ? "retried on a new connection"
+                                                      : reused_ ? "kept-alive connection"
+                                                                : "new connection") +
+                                                     ")");
                 return io_failure(ec, core::error_class::read, "reading the response headers");
             }
             (void)n;
@@ -140,8 +151,9 @@ public:
         for (;;) {
             if (filled == body.size()) {
                 if (parser_->is_done()) break;
-                const std::uint64_t next = std::min<std::uint64_t>(std::max<std::size_t>(body.size() * 2, initial_body_bytes),
-                                                                   std::max<std::uint64_t>(most, filled + 1));
+                const std::uint64_t next =
+                    std::min<std::uint64_t>(std::max<std::size_t>(body.size() * 2, initial_body_bytes),
+                                            std::max<std::uint64_t>(most, filled + 1));
                 body.resize(std::size_t(next));
             }
             fetch_status st;
@@ -179,7 +191,7 @@ public:
         parser_.reset();
         yield_.reset();
         begin_ = end_ = 0;
-        if (wire_size_ > kept_wire_bytes) {   // a large response's buffer goes back; typical ones keep theirs
+        if (wire_size_ > kept_wire_bytes) {  // a large response's buffer goes back; typical ones keep theirs
             wire_.reset(new char[initial_wire_bytes]);
             wire_size_ = initial_wire_bytes;
         }
@@ -291,7 +303,8 @@ private:
                         return 0;
                     }
                 }
-                st = fetch_status::failure(core::error_class::truncated, "connection closed before the end of the body");
+                st =
+                    fetch_status::failure(core::error_class::truncated, "connection closed before the end of the body");
                 return 0;
             }
             if (ec) {
@@ -305,7 +318,7 @@ private:
     read_limited_stream stream_;
     std::unique_ptr<char[]> wire_;
     std::size_t wire_size_ = 0;
-    std::size_t begin_ = 0, end_ = 0;        // unconsumed bytes of the wire buffer
+    std::size_t begin_ = 0, end_ = 0;  // unconsumed bytes of the wire buffer
     std::optional<http::response_parser<http::buffer_body>> parser_;
     std::optional<net::yield_context> yield_;
     std::string request_;
@@ -316,7 +329,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<http_client> make_beast_client(net::io_context& io, const client_options& opt, sched::job_meter& meter) {
+std::unique_ptr<http_client> make_beast_client(net::io_context& io, const client_options& opt,
+                                               sched::job_meter& meter) {
     return std::make_unique<beast_client>(io, opt, meter);
 }
 

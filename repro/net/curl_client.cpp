@@ -41,7 +41,7 @@ namespace {
 
 using error_code = boost::system::error_code;
 using clock = std::chrono::steady_clock;
-constexpr std::size_t kept_buffer_bytes = 1 << 20;   // a body buffer larger than this is freed after its job
+constexpr std::size_t kept_buffer_bytes = 1 << 20;  // a body buffer larger than this is freed after its job
 
 void global_init_once() {
     static std::once_flag once;
@@ -52,7 +52,7 @@ void global_init_once() {
 struct socket_entry {
     explicit socket_entry(net::io_context& io) : socket(io) {}
     tcp::socket socket;
-    int what = 0;                         // CURL_POLL_IN | CURL_POLL_OUT wanted by libcurl, 0 = none
+    int what = 0;                           // CURL_POLL_IN | CURL_POLL_OUT wanted by libcurl, 0 = none
     bool reading = false, writing = false;  // an async_wait is pending in that direction
     bool open = true;
 };
@@ -67,7 +67,12 @@ enum class wanted { nothing, ready, head, data, done };
 class curl_client_impl final : public curl_client, private parse::body_source {
 public:
     curl_client_impl(net::io_context& io, const client_options& opt, sched::job_meter& meter)
-        : io_(io), opt_(opt), meter_(meter), buffer_size_(curl_buffer_size(opt.reads)), curl_timer_(io), wake_timer_(io),
+        : io_(io),
+          opt_(opt),
+          meter_(meter),
+          buffer_size_(curl_buffer_size(opt.reads)),
+          curl_timer_(io),
+          wake_timer_(io),
           life_(std::make_shared<int>(0)) {
         global_init_once();
         const auto addr = opt_.endpoint.address();
@@ -83,9 +88,9 @@ public:
     }
 
     ~curl_client_impl() override {
-        life_.reset();   // handlers still queued see the client is gone
+        life_.reset();  // handlers still queued see the client is gone
         if (in_multi_) curl_multi_remove_handle(multi_, easy_);
-        if (multi_) curl_multi_cleanup(multi_);   // closes the kept-alive connection (closesocket callback)
+        if (multi_) curl_multi_cleanup(multi_);  // closes the kept-alive connection (closesocket callback)
         curl_easy_cleanup(easy_);
         curl_slist_free_all(headers_);
     }
@@ -104,7 +109,8 @@ public:
         url_.assign(base_url_).append(target);
         curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
         if (const CURLMcode mc = curl_multi_add_handle(multi_, easy_); mc != CURLM_OK)
-            return fetch_status::failure(core::error_class::read, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+            return fetch_status::failure(core::error_class::read,
+                                         std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
         in_multi_ = true;
         defer_reads_ = true;
         // Start the transfer in this job's run segment: libcurl connects (or takes the kept-alive
@@ -120,11 +126,13 @@ public:
         if (auto st = wait_until(wanted::head, yield, "reading the response headers"); !st.ok()) return st;
         if (!head_done_) {
             if (result_ != CURLE_OK) return transfer_failure();
-            return fetch_status::failure(core::error_class::read, "connection closed before the end of the response headers");
+            return fetch_status::failure(core::error_class::read,
+                                         "connection closed before the end of the response headers");
         }
-        if (content_length_ && chunked_)   // RFC 9112 §6.3: framing in doubt; Beast's parser refuses it too
-            return fetch_status::failure(core::error_class::read, "bad response header: Content-Length with Transfer-Encoding chunked");
-        if (content_length_ && *content_length_ > opt_.max_body) return too_large();   // before any buffer is sized
+        if (content_length_ && chunked_)  // RFC 9112 §6.3: framing in doubt; Beast's parser refuses it too
+            return fetch_status::failure(core::error_class::read,
+                                         "bad response header: Content-Length with Transfer-Encoding chunked");
+        if (content_length_ && *content_length_ > opt_.max_body) return too_large();  // before any buffer is sized
         head.status = status_;
         head.content_type = content_type_;
         head.content_length = content_length_;
@@ -167,7 +175,7 @@ public:
     void finish(bool reuse) override {
         count_deferred_reads();
         const bool complete = done_ && result_ == CURLE_OK && !timed_out_;
-        if (in_multi_) abandon_transfer();   // libcurl closes a connection whose response was not read to its end
+        if (in_multi_) abandon_transfer();  // libcurl closes a connection whose response was not read to its end
         if (!(reuse && complete) && !sockets_.empty()) {
             // The connection sits in this client's multi cache: the only way to close it is to drop the cache.
             curl_multi_cleanup(multi_);
@@ -177,7 +185,7 @@ public:
         mode_ = body_mode::hold;
         yield_.reset();
         decoded_.clear();
-        if (decoded_.capacity() > kept_buffer_bytes) std::string().swap(decoded_);   // a large body's memory goes back
+        if (decoded_.capacity() > kept_buffer_bytes) std::string().swap(decoded_);  // a large body's memory goes back
         consumed_ = 0;
         callback_failure_ = nullptr;
     }
@@ -209,7 +217,7 @@ public:
                 return -1;
             }
             if (paused_) {
-                if (clock::now() >= deadline_) {   // the body flows without a wait: the deadline is checked here
+                if (clock::now() >= deadline_) {  // the body flows without a wait: the deadline is checked here
                     source_error_ = expire(true, "reading the body").error_class;
                     return -1;
                 }
@@ -235,9 +243,10 @@ private:
         curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
         curl_easy_setopt(easy_, CURLOPT_TCP_NODELAY, 1L);
-        curl_easy_setopt(easy_, CURLOPT_PROXY, "");   // never an http_proxy from the environment
+        curl_easy_setopt(easy_, CURLOPT_PROXY, "");  // never an http_proxy from the environment
         curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, long(buffer_size_));
-        curl_easy_setopt(easy_, CURLOPT_HTTP_TRANSFER_DECODING, 0L);   // raw chunked bytes: we dechunk, bytes stay wire bytes
+        curl_easy_setopt(easy_, CURLOPT_HTTP_TRANSFER_DECODING,
+                         0L);  // raw chunked bytes: we dechunk, bytes stay wire bytes
         curl_easy_setopt(easy_, CURLOPT_USERAGENT, "feedbench-worker");
         curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
         curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_);
@@ -314,7 +323,7 @@ private:
     void resume_transfer() {
         if (!paused_ || !in_multi_) return;
         paused_ = false;
-        const CURLcode rc = curl_easy_pause(easy_, CURLPAUSE_CONT);   // delivers what libcurl held back
+        const CURLcode rc = curl_easy_pause(easy_, CURLPAUSE_CONT);  // delivers what libcurl held back
         if (rc != CURLE_OK && in_multi_) {
             curl_multi_remove_handle(multi_, easy_);
             in_multi_ = false;
@@ -337,11 +346,16 @@ private:
 
     bool satisfied() const {
         switch (want_) {
-        case wanted::nothing: return true;
-        case wanted::ready: return prereq_ || done_;
-        case wanted::head: return head_done_ || done_;
-        case wanted::data: return consumed_ < decoded_.size() || done_ || paused_;
-        case wanted::done: return done_;
+            case wanted::nothing:
+                return true;
+            case wanted::ready:
+                return prereq_ || done_;
+            case wanted::head:
+                return head_done_ || done_;
+            case wanted::data:
+                return consumed_ < decoded_.size() || done_ || paused_;
+            case wanted::done:
+                return done_;
         }
         return true;
     }
@@ -394,12 +408,15 @@ private:
         (deadline ? deadline_hit_ : timed_out_) = true;
         done_ = true;
         result_ = CURLE_OPERATION_TIMEDOUT;
-        if (deadline) return fetch_status::failure(core::error_class::deadline, std::string(during) + ": past the job deadline");
-        return fetch_status::failure(core::error_class::timeout, std::string(during) + ": no byte for the read timeout");
+        if (deadline)
+            return fetch_status::failure(core::error_class::deadline, std::string(during) + ": past the job deadline");
+        return fetch_status::failure(core::error_class::timeout,
+                                     std::string(during) + ": no byte for the read timeout");
     }
 
     fetch_status too_large() const {
-        return fetch_status::failure(core::error_class::too_large, "body longer than --max-body " + std::to_string(opt_.max_body));
+        return fetch_status::failure(core::error_class::too_large,
+                                     "body longer than --max-body " + std::to_string(opt_.max_body));
     }
 
     // A byte moved for this transfer (header line, body chunk, connection ready).
@@ -412,25 +429,30 @@ private:
         const std::string detail = error_[0] ? std::string(error_) : std::string(curl_easy_strerror(result_));
         if (deadline_hit_) return fetch_status::failure(core::error_class::deadline, "past the job deadline");
         if (too_large_) return too_large();
-        if (!header_error_.empty()) return fetch_status::failure(core::error_class::read, "bad response header: " + header_error_);
+        if (!header_error_.empty())
+            return fetch_status::failure(core::error_class::read, "bad response header: " + header_error_);
         if (timed_out_ || result_ == CURLE_OPERATION_TIMEDOUT)
             return fetch_status::failure(core::error_class::timeout, "no byte for the read timeout");
         switch (result_) {
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_COULDNT_RESOLVE_HOST:
-            return fetch_status::failure(core::error_class::connect, "connecting: " + detail);
-        case CURLE_PARTIAL_FILE:
-            if (head_done_) return fetch_status::failure(core::error_class::truncated, "connection closed before the end of the body: " + detail);
-            return fetch_status::failure(core::error_class::read, "connection closed before the end of the response headers: " + detail);
-        case CURLE_WRITE_ERROR:
-            if (framing_error_) return fetch_status::failure(core::error_class::truncated, "broken body framing: bad chunk");
-            return fetch_status::failure(core::error_class::read, detail);
-        case CURLE_RECV_ERROR:
-            if (head_done_ && chunked_ && detail.find("Chunked") != std::string::npos)
-                return fetch_status::failure(core::error_class::truncated, "broken body framing: " + detail);
-            return fetch_status::failure(core::error_class::read, "reading: " + detail);
-        default:
-            return fetch_status::failure(core::error_class::read, detail);
+            case CURLE_COULDNT_CONNECT:
+            case CURLE_COULDNT_RESOLVE_HOST:
+                return fetch_status::failure(core::error_class::connect, "connecting: " + detail);
+            case CURLE_PARTIAL_FILE:
+                if (head_done_)
+                    return fetch_status::failure(core::error_class::truncated,
+                                                 "connection closed before the end of the body: " + detail);
+                return fetch_status::failure(core::error_class::read,
+                                             "connection closed before the end of the response headers: " + detail);
+            case CURLE_WRITE_ERROR:
+                if (framing_error_)
+                    return fetch_status::failure(core::error_class::truncated, "broken body framing: bad chunk");
+                return fetch_status::failure(core::error_class::read, detail);
+            case CURLE_RECV_ERROR:
+                if (head_done_ && chunked_ && detail.find("Chunked") != std::string::npos)
+                    return fetch_status::failure(core::error_class::truncated, "broken body framing: " + detail);
+                return fetch_status::failure(core::error_class::read, "reading: " + detail);
+            default:
+                return fetch_status::failure(core::error_class::read, detail);
         }
     }
 
@@ -456,7 +478,7 @@ private:
 
     std::size_t on_body(const char* p, std::size_t n) {
         if ((mode_ == body_mode::hold || mode_ == body_mode::lazy) && consumed_ < decoded_.size()) {
-            paused_ = true;   // the parser has bytes to take: leave the rest in libcurl (and the socket)
+            paused_ = true;  // the parser has bytes to take: leave the rest in libcurl (and the socket)
             return CURL_WRITEFUNC_PAUSE;
         }
         ++chunks_;
@@ -469,7 +491,7 @@ private:
                 framing_error_ = true;
                 return CURL_WRITEFUNC_ERROR;
             }
-            if (dechunk_.decoded() > opt_.max_body) {   // at most one chunk past the limit was kept
+            if (dechunk_.decoded() > opt_.max_body) {  // at most one chunk past the limit was kept
                 too_large_ = true;
                 return CURL_WRITEFUNC_ERROR;
             }
@@ -486,10 +508,10 @@ private:
     }
 
     std::size_t on_header(const char* p, std::size_t n) {
-        if (head_done_) return n;   // trailers: not passed on while transfer decoding is off
+        if (head_done_) return n;  // trailers: not passed on while transfer decoding is off
         const std::string_view line(p, n);
         note_progress();
-        if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {   // a (new) status line: 1xx heads come first
+        if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {  // a (new) status line: 1xx heads come first
             status_ = 0;
             content_type_.clear();
             content_length_.reset();
@@ -515,7 +537,7 @@ private:
         } else if (header_value(field, "Content-Length", value)) {
             if (!merge_content_length(value, content_length_)) {
                 header_error_ = "conflicting or invalid Content-Length: " + std::string(value);
-                return 0;   // aborts the transfer (CURLE_WRITE_ERROR), as Beast's parser rejects it
+                return 0;  // aborts the transfer (CURLE_WRITE_ERROR), as Beast's parser rejects it
             }
         } else if (header_value(field, "Transfer-Encoding", value)) {
             chunked_ = core::to_lower(value).find("chunked") != std::string::npos;
@@ -540,7 +562,7 @@ private:
         if (it == sockets_.end()) return ::close(fd);
         it->second->open = false;
         error_code ignored;
-        it->second->socket.close(ignored);   // cancels its waits; their handlers see open == false
+        it->second->socket.close(ignored);  // cancels its waits; their handlers see open == false
         sockets_.erase(it);
         return 0;
     }
@@ -637,14 +659,16 @@ private:
     static int on_timer_cb(CURLM*, long timeout_ms, void* self) {
         return static_cast<curl_client_impl*>(self)->on_timer(timeout_ms);
     }
-    static int on_prereq_cb(void* self, char*, char*, int, int) { return static_cast<curl_client_impl*>(self)->on_prereq(); }
+    static int on_prereq_cb(void* self, char*, char*, int, int) {
+        return static_cast<curl_client_impl*>(self)->on_prereq();
+    }
 
     net::io_context& io_;
     client_options opt_;
     sched::job_meter& meter_;
     const std::size_t buffer_size_;
-    net::steady_timer curl_timer_;   // libcurl's timeout (CURLMOPT_TIMERFUNCTION)
-    net::steady_timer wake_timer_;   // the coroutine's suspension point
+    net::steady_timer curl_timer_;  // libcurl's timeout (CURLMOPT_TIMERFUNCTION)
+    net::steady_timer wake_timer_;  // the coroutine's suspension point
     std::shared_ptr<int> life_;
     CURL* easy_ = nullptr;
     CURLM* multi_ = nullptr;
@@ -656,9 +680,9 @@ private:
     // the running job
     bool in_multi_ = false, prereq_ = false, head_done_ = false, done_ = false, paused_ = false;
     bool framing_error_ = false, timed_out_ = false, too_large_ = false, deadline_hit_ = false;
-    std::string header_error_;       // a header the client refused (conflicting Content-Length)
-    std::exception_ptr callback_failure_;   // thrown inside a libcurl callback, rethrown in the coroutine
-    std::uint64_t body_bytes_ = 0;   // body bytes received (not chunked)
+    std::string header_error_;             // a header the client refused (conflicting Content-Length)
+    std::exception_ptr callback_failure_;  // thrown inside a libcurl callback, rethrown in the coroutine
+    std::uint64_t body_bytes_ = 0;         // body bytes received (not chunked)
     clock::time_point deadline_ = clock::time_point::max();
     clock::time_point last_progress_at_{};
     CURLcode result_ = CURLE_OK;
@@ -668,12 +692,12 @@ private:
     bool chunked_ = false;
     std::uint64_t header_bytes_ = 0;
     chunk_decoder dechunk_;
-    std::string decoded_;            // decoded body bytes not yet handed out (from consumed_ on)
+    std::string decoded_;  // decoded body bytes not yet handed out (from consumed_ on)
     std::size_t consumed_ = 0;
     body_mode mode_ = body_mode::hold;
     wanted want_ = wanted::nothing;
     bool waiting_ = false;
-    std::uint64_t progress_ = 0;     // bytes-moved events (header lines, body chunks, connection ready)
+    std::uint64_t progress_ = 0;  // bytes-moved events (header lines, body chunks, connection ready)
     std::optional<net::yield_context> yield_;
     core::error_class source_error_ = core::error_class::none;
     bool defer_reads_ = false;

@@ -47,9 +47,9 @@ std::size_t curl_buffer_size(core::read_size reads);
 //    connections() this client's own count and lets finish(false) really close the connection.
 class curl_client : public http_client {
 public:
-    virtual std::uint64_t buffer_size() const = 0;      // CURLOPT_BUFFERSIZE in use
-    virtual std::uint64_t write_chunks() const = 0;     // write-callback chunks accepted over the client's life
-    virtual std::uint64_t largest_chunk() const = 0;    // the largest of them
+    virtual std::uint64_t buffer_size() const = 0;    // CURLOPT_BUFFERSIZE in use
+    virtual std::uint64_t write_chunks() const = 0;   // write-callback chunks accepted over the client's life
+    virtual std::uint64_t largest_chunk() const = 0;  // the largest of them
 };
 
 // Throws std::invalid_argument when opt.reads is below curl_min_buffer_bytes.

@@ -35,75 +35,85 @@ public:
     }
     bool done() const { return state_ == state::done; }
 
-    std::uint64_t decoded() const { return decoded_; }   // body bytes decoded so far (this response)
+    std::uint64_t decoded() const { return decoded_; }  // body bytes decoded so far (this response)
 
     bool feed(const char* p, std::size_t n, std::string* out) {
         const char* const end = p + n;
         while (p < end) {
             const char c = *p;
             switch (state_) {
-            case state::size: {
-                const int v = core::hex_digit_value(c);
-                if (v >= 0) {
-                    if (++digits_ > 15) return false;
-                    remaining_ = remaining_ * 16 + std::uint64_t(v);
+                case state::size: {
+                    const int v = core::hex_digit_value(c);
+                    if (v >= 0) {
+                        if (++digits_ > 15) return false;
+                        remaining_ = remaining_ * 16 + std::uint64_t(v);
+                        ++p;
+                        break;
+                    }
+                    if (digits_ == 0) return false;
+                    if (c == ';' || c == ' ' || c == '\t')
+                        state_ = state::extension;
+                    else if (c == '\r')
+                        state_ = state::size_lf;
+                    else if (c == '\n')
+                        end_of_size_line();
+                    else
+                        return false;
                     ++p;
                     break;
                 }
-                if (digits_ == 0) return false;
-                if (c == ';' || c == ' ' || c == '\t') state_ = state::extension;
-                else if (c == '\r') state_ = state::size_lf;
-                else if (c == '\n') end_of_size_line();
-                else return false;
-                ++p;
-                break;
-            }
-            case state::extension:
-                if (c == '\n') end_of_size_line();
-                ++p;
-                break;
-            case state::size_lf:
-                if (c != '\n') return false;
-                end_of_size_line();
-                ++p;
-                break;
-            case state::data: {
-                const std::size_t take = std::size_t(std::min<std::uint64_t>(remaining_, std::uint64_t(end - p)));
-                if (out) out->append(p, take);
-                decoded_ += take;
-                p += take;
-                remaining_ -= take;
-                if (remaining_ == 0) state_ = state::data_cr;
-                break;
-            }
-            case state::data_cr:
-                if (c == '\r') state_ = state::data_lf;
-                else if (c == '\n') next_chunk();
-                else return false;
-                ++p;
-                break;
-            case state::data_lf:
-                if (c != '\n') return false;
-                next_chunk();
-                ++p;
-                break;
-            case state::trailer_start:
-                if (c == '\r') state_ = state::final_lf;
-                else if (c == '\n') state_ = state::done;
-                else state_ = state::trailer_line;
-                ++p;
-                break;
-            case state::trailer_line:
-                if (c == '\n') state_ = state::trailer_start;
-                ++p;
-                break;
-            case state::final_lf:
-                if (c != '\n') return false;
-                state_ = state::done;
-                ++p;
-                break;
-            case state::done:
-                return true;   // bytes after the last chunk are not body (libcurl stops there too)
+                case state::extension:
+                    if (c == '\n') end_of_size_line();
+                    ++p;
+                    break;
+                case state::size_lf:
+                    if (c != '\n') return false;
+                    end_of_size_line();
+                    ++p;
+                    break;
+                case state::data: {
+                    const std::size_t take = std::size_t(std::min<std::uint64_t>(remaining_, std::uint64_t(end - p)));
+                    if (out) out->append(p, take);
+                    decoded_ += take;
+                    p += take;
+                    remaining_ -= take;
+                    if (remaining_ == 0) state_ = state::data_cr;
+                    break;
+                }
+                case state::data_cr:
+                    if (c == '\r')
+                        state_ = state::data_lf;
+                    else if (c == '\n')
+                        next_chunk();
+                    else
+                        return false;
+                    ++p;
+                    break;
+                case state::data_lf:
+                    if (c != '\n') return false;
+                    next_chunk();
+                    ++p;
+                    break;
+                case state::trailer_start:
+                    if (c == '\r')
+                        state_ = state::final_lf;
+                    else if (c == '\n')
+                        state_ = state::done;
+                    else
+                        state_ = state::trailer_line;
+                    ++p;
+                    break;
+                case state::trailer_line:
+                    if (c == '\n') state_ = state::trailer_start;
+                    ++p;
+                    break;
+                case state::final_lf:
+                    if (c != '\n') return false;
+                    state_ = state::done;
+                    ++p;
+                    break;
+                case state::done:
+                    return true;  // bytes after the last chunk are not body (libcurl stops there too)
             }
         }
         return true;

@@ -25,8 +25,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct client_options {
-    tcp::endpoint endpoint;            // resolved once before the run: no DNS in the measured path
-    std::string host = "127.0.0.1";    // Host header
+    tcp::endpoint endpoint;          // resolved once before the run: no DNS in the measured path
+    std::string host = "127.0.0.1";  // Host header
     core::read_size reads{};         // whole
     core::yield_policy yield = core::yield_policy::would_block;
     std::chrono::milliseconds read_timeout{10'000};  // idle: no byte moved while waiting this long -> "timeout"
@@ -39,10 +39,10 @@ struct client_options {
 
 struct response_head {
     unsigned status = 0;
-    std::string content_type;                    // "" when absent
+    std::string content_type;  // "" when absent
     std::optional<std::uint64_t> content_length;
     bool chunked = false;
-    std::uint64_t header_bytes = 0;              // bytes of the status line + header fields
+    std::uint64_t header_bytes = 0;  // bytes of the status line + header fields
 };
 
 // Ok, or a failure with its error class (connect read status truncated timeout too-large deadline).

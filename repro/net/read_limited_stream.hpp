@@ -29,12 +29,12 @@ inline constexpr std::size_t whole_unframed_ask = 1024 * 1024;
 
 class read_limited_stream {
 public:
-    struct totals {   // over the stream's life (all jobs, all connections)
+    struct totals {  // over the stream's life (all jobs, all connections)
         std::uint64_t reads = 0, bytes = 0, eagains = 0, max_request = 0, connects = 0;
     };
 
-    read_limited_stream(net::io_context& io, core::read_size reads, core::yield_policy policy,
-                        sched::job_meter& meter, std::chrono::milliseconds idle_timeout);
+    read_limited_stream(net::io_context& io, core::read_size reads, core::yield_policy policy, sched::job_meter& meter,
+                        std::chrono::milliseconds idle_timeout);
     ~read_limited_stream();
 
     // Opens a connection: TCP_NODELAY, and non-blocking mode for the would-block policy.
@@ -47,9 +47,7 @@ public:
 
     // The byte count one recv may ask for when the caller wants `want`: min(want, read size);
     // at `whole`, want itself.
-    std::size_t limit(std::size_t want) const {
-        return reads_.is_whole() ? want : std::min(want, reads_.bytes);
-    }
+    std::size_t limit(std::size_t want) const { return reads_.is_whole() ? want : std::min(want, reads_.bytes); }
     // Exactly one successful recv (plus any EAGAINs before it) of at most limit(want) bytes.
     std::size_t read_some(char* dst, std::size_t want, net::yield_context yield, error_code& ec);
     void write_all(std::string_view data, net::yield_context yield, error_code& ec);

@@ -29,6 +29,7 @@ class memory_source final : public body_source {
 public:
     explicit memory_source(std::string_view body, std::size_t piece = 1 << 16) : body_(body), piece_(piece) {}
     std::ptrdiff_t read(char* dst, std::size_t n) override;
+
 private:
     std::string_view body_;
     std::size_t piece_;

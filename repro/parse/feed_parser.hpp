@@ -17,11 +17,12 @@ struct feed_item {
 
 struct parse_result {
     bool ok = false;
-    core::error_class error_class = core::error_class::none;  // none when ok; "parse", "not-a-feed", "amplification", or the source's class ("read", "truncated", ...)
-    std::string message;              // human-readable detail
-    std::string format;               // "rss", "atom", "rdf", "jsonfeed", "json"
-    std::size_t items = 0;            // item/entry count (for plain JSON: element count of the document)
-    std::vector<feed_item> item_list; // filled when ok and the document is a feed
+    core::error_class error_class = core::error_class::
+        none;  // none when ok; "parse", "not-a-feed", "amplification", or the source's class ("read", "truncated", ...)
+    std::string message;               // human-readable detail
+    std::string format;                // "rss", "atom", "rdf", "jsonfeed", "json"
+    std::size_t items = 0;             // item/entry count (for plain JSON: element count of the document)
+    std::vector<feed_item> item_list;  // filled when ok and the document is a feed
 };
 
 // content_type may be empty; the format is sniffed from the first bytes (Content-Type containing "json",
@@ -53,6 +54,6 @@ parse_result parse_eager(std::string_view body, std::string_view content_type = 
 // stack, and all parser state lives in the per-call context (errors go to a per-context handler).
 inline constexpr std::size_t lazy_request_bytes = std::size_t{1} << 20;
 parse_result parse_lazy(body_source& src, std::string_view content_type = {}, bool force_utf8 = false,
-    std::size_t request_bytes = 0);
+                        std::size_t request_bytes = 0);
 
 }  // namespace feedbench::parse

@@ -9,16 +9,13 @@ namespace feedbench::parse::detail {
 
 namespace {
 
-std::string string_field(simdjson::dom::object obj, std::string_view key)
-{
+std::string string_field(simdjson::dom::object obj, std::string_view key) {
     std::string_view v;
-    if (obj[key].get_string().get(v) != simdjson::SUCCESS)
-        return {};
+    if (obj[key].get_string().get(v) != simdjson::SUCCESS) return {};
     return std::string(v);
 }
 
-std::size_t count_values(simdjson::dom::element root)
-{
+std::size_t count_values(simdjson::dom::element root) {
     std::size_t count = 0;
     std::vector<simdjson::dom::element> stack{root};
     while (!stack.empty()) {
@@ -28,11 +25,9 @@ std::size_t count_values(simdjson::dom::element root)
         simdjson::dom::array arr;
         simdjson::dom::object obj;
         if (e.get_array().get(arr) == simdjson::SUCCESS) {
-            for (simdjson::dom::element child : arr)
-                stack.push_back(child);
+            for (simdjson::dom::element child : arr) stack.push_back(child);
         } else if (e.get_object().get(obj) == simdjson::SUCCESS) {
-            for (simdjson::dom::key_value_pair kv : obj)
-                stack.push_back(kv.value);
+            for (simdjson::dom::key_value_pair kv : obj) stack.push_back(kv.value);
         }
     }
     return count;
@@ -40,8 +35,7 @@ std::size_t count_values(simdjson::dom::element root)
 
 }  // namespace
 
-parse_result parse_json_memory(std::string_view body)
-{
+parse_result parse_json_memory(std::string_view body) {
     parse_result r;
     // One parser per thread, reused across documents; a parse never suspends, and every value is
     // copied out before returning, so coroutines sharing the thread cannot interleave on it.
@@ -55,8 +49,9 @@ parse_result parse_json_memory(std::string_view body)
     }
     simdjson::dom::object obj;
     std::string_view version;
-    if (doc.get_object().get(obj) == simdjson::SUCCESS && obj["version"].get_string().get(version) == simdjson::SUCCESS
-        && version.starts_with("https://jsonfeed.org/version/")) {
+    if (doc.get_object().get(obj) == simdjson::SUCCESS &&
+        obj["version"].get_string().get(version) == simdjson::SUCCESS &&
+        version.starts_with("https://jsonfeed.org/version/")) {
         r.format = "jsonfeed";
         simdjson::dom::array items;
         if (obj["items"].get_array().get(items) == simdjson::SUCCESS) {
@@ -66,7 +61,8 @@ parse_result parse_json_memory(std::string_view body)
                     r.item_list.push_back({});
                     continue;
                 }
-                r.item_list.push_back({string_field(io, "title"), string_field(io, "url"), string_field(io, "date_published")});
+                r.item_list.push_back(
+                    {string_field(io, "title"), string_field(io, "url"), string_field(io, "date_published")});
             }
         }
         r.items = r.item_list.size();

@@ -11,10 +11,8 @@ namespace feedbench::parse::detail {
 
 // Frees a document the parser still holds too (a push parse abandoned on a read error).
 struct ctxt_deleter {
-    void operator()(xmlParserCtxt* c) const
-    {
-        if (c->myDoc != nullptr)
-            xmlFreeDoc(c->myDoc);
+    void operator()(xmlParserCtxt* c) const {
+        if (c->myDoc != nullptr) xmlFreeDoc(c->myDoc);
         xmlFreeParserCtxt(c);
     }
 };

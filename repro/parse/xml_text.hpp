@@ -14,8 +14,7 @@ namespace feedbench::parse::detail {
 struct text_budget {
     std::size_t left;
     bool exceeded = false;
-    bool take(std::size_t n)
-    {
+    bool take(std::size_t n) {
         if (exceeded || n > left) {
             exceeded = true;
             return false;

@@ -77,13 +77,31 @@ bool wait_for(F fn, std::chrono::seconds limit) {
     return fn();
 }
 
-std::vector<std::string> feedworker_argv(const amqp_run_options& opt, const std::string& url, std::size_t jobs, const fs::path& out) {
+std::vector<std::string> feedworker_argv(const amqp_run_options& opt, const std::string& url, std::size_t jobs,
+                                         const fs::path& out) {
     auto& c = opt.worker;
-    std::vector<std::string> argv{opt.feedworker.string(), "--server", c.server_url, "--intake", url, "--amqp",
-                                  std::string(core::to_string(c.amqp_mode)), "--prefetch", std::to_string(c.prefetch),
-                                  "--pool", c.pool.to_string(), "--client", std::string(core::to_string(c.client)),
-                                  "--read-size", c.reads.to_string(), "--consume", std::string(core::to_string(c.consume)),
-                                  "--jobs", std::to_string(jobs), "--out", out.string(), "--quiet"};
+    std::vector<std::string> argv{opt.feedworker.string(),
+                                  "--server",
+                                  c.server_url,
+                                  "--intake",
+                                  url,
+                                  "--amqp",
+                                  std::string(core::to_string(c.amqp_mode)),
+                                  "--prefetch",
+                                  std::to_string(c.prefetch),
+                                  "--pool",
+                                  c.pool.to_string(),
+                                  "--client",
+                                  std::string(core::to_string(c.client)),
+                                  "--read-size",
+                                  c.reads.to_string(),
+                                  "--consume",
+                                  std::string(core::to_string(c.consume)),
+                                  "--jobs",
+                                  std::to_string(jobs),
+                                  "--out",
+                                  out.string(),
+                                  "--quiet"};
     if (!c.query.empty()) argv.insert(argv.end(), {"--query", c.query});
     return argv;
 }
@@ -118,7 +136,8 @@ amqp_run_result run_amqp(const amqp_run_options& opt, private_broker& broker) {
     } else {
         auto p = publish::publish_jobs(po);
         if (p.confirmed != opt.jobs)
-            throw std::runtime_error("the broker confirmed " + std::to_string(p.confirmed) + " of " + std::to_string(opt.jobs) + " jobs");
+            throw std::runtime_error("the broker confirmed " + std::to_string(p.confirmed) + " of " +
+                                     std::to_string(opt.jobs) + " jobs");
     }
     struct producer_guard {
         std::thread& t;
@@ -204,12 +223,14 @@ amqp_run_result run_amqp(const amqp_run_options& opt, private_broker& broker) {
             if (i == 0 && killed) {
                 journal_rows = static_cast<double>(count_rows(dirs[i] / "jobs.journal.csv"));
                 auto& u = procs[i].usage();
-                cpu_s += static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+                cpu_s += static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
                 continue;
             }
             auto row = read_summary_row(dirs[i] / "summary.csv");
             if (row.empty()) {
-                out.status = "error: feedworker process " + std::to_string(i + 1) + " wrote no summary.csv (exit status " +
+                out.status = "error: feedworker process " + std::to_string(i + 1) +
+                             " wrote no summary.csv (exit status " +
                              std::to_string(procs[i].exit_status().value_or(-1)) + ")";
                 continue;
             }

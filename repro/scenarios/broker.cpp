@@ -40,7 +40,7 @@ double process_cpu_s(long pid) {
     std::istringstream in(text->substr(close + 2));
     std::string field;
     double utime = 0, stime = 0;
-    for (int i = 3; in >> field; ++i) {   // field 3 is the state
+    for (int i = 3; in >> field; ++i) {  // field 3 is the state
         if (i == 14) utime = std::atof(field.c_str());
         if (i == 15) {
             stime = std::atof(field.c_str());
@@ -57,7 +57,8 @@ unsigned short default_broker_port() {
     return static_cast<unsigned short>(5679 + (offset ? std::atoi(offset) : 0));
 }
 
-private_broker::private_broker(std::filesystem::path script, unsigned short port) : script_(std::move(script)), port_(port) {}
+private_broker::private_broker(std::filesystem::path script, unsigned short port)
+    : script_(std::move(script)), port_(port) {}
 
 private_broker::~private_broker() {
     if (running_) script("stop --port " + std::to_string(port_));
@@ -72,12 +73,15 @@ const std::string& private_broker::start() {
     if (tried_) return error_;
     tried_ = true;
     if (!std::filesystem::exists(rabbitmq_server))
-        error_ = "RabbitMQ is not installed (" + std::string(rabbitmq_server) + " is absent; apt-get install rabbitmq-server)";
+        error_ = "RabbitMQ is not installed (" + std::string(rabbitmq_server) +
+                 " is absent; apt-get install rabbitmq-server)";
     else if (!std::filesystem::exists(script_))
         error_ = "no broker script " + script_.string();
     else if (script("start --fresh --port " + std::to_string(port_)) != 0)
-        error_ = "scripts/broker.sh start --port " + std::to_string(port_) + " failed (its log: " +
-                 (std::filesystem::temp_directory_path() / ("feedbench-broker-" + std::to_string(port_)) / "log").string() + ")";
+        error_ =
+            "scripts/broker.sh start --port " + std::to_string(port_) + " failed (its log: " +
+            (std::filesystem::temp_directory_path() / ("feedbench-broker-" + std::to_string(port_)) / "log").string() +
+            ")";
     else
         running_ = true;
     return error_;

@@ -11,7 +11,7 @@ class private_broker {
 public:
     // port: the AMQP port (the script derives its other ports from it).
     private_broker(std::filesystem::path script, unsigned short port);
-    ~private_broker();   // stops the broker if this object started it
+    ~private_broker();  // stops the broker if this object started it
     private_broker(const private_broker&) = delete;
     private_broker& operator=(const private_broker&) = delete;
 

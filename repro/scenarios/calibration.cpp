@@ -15,7 +15,8 @@ bool is_calibrated_name(std::string_view name) {
 bool needs_calibration(std::string_view query) {
     for (auto open = query.find('{'); open != std::string_view::npos; open = query.find('{', open + 1)) {
         auto close = query.find('}', open);
-        if (close != std::string_view::npos && is_calibrated_name(query.substr(open + 1, close - open - 1))) return true;
+        if (close != std::string_view::npos && is_calibrated_name(query.substr(open + 1, close - open - 1)))
+            return true;
     }
     return false;
 }
@@ -29,10 +30,11 @@ resolved_value calibrated_value(const calibration& cal, std::string_view name, s
         rate = std::floor(std::min(rate, dry_rate_cap));
         double seconds = rate > 0 ? cal.body_bytes_mean / rate : INFINITY;
         if (rate < 100 || seconds > dry_max_seconds_per_job)
-            return {0, "calibration out of range: the worker consumes " + format_number(cal.consume_bytes_per_cpu_s / 1e6) +
-                           " MB/s at read size 1, so a pool of " + std::to_string(pool) +
-                           " would need a pacing rate of " + format_number(rate) + " B/s per connection (a " +
-                           format_number(seconds) + " s body; limit " + format_number(dry_max_seconds_per_job) + " s)"};
+            return {0, "calibration out of range: the worker consumes " +
+                           format_number(cal.consume_bytes_per_cpu_s / 1e6) + " MB/s at read size 1, so a pool of " +
+                           std::to_string(pool) + " would need a pacing rate of " + format_number(rate) +
+                           " B/s per connection (a " + format_number(seconds) + " s body; limit " +
+                           format_number(dry_max_seconds_per_job) + " s)"};
         return {rate, {}};
     }
     if (name == "wait_ms") {
@@ -40,7 +42,8 @@ resolved_value calibrated_value(const calibration& cal, std::string_view name, s
         double ms = 2 * wait_factor * cal.job_wall_us / 1000;
         if (ms > wait_max_ms)
             return {0, "calibration out of range: a whole-body job takes " + format_number(cal.job_wall_us / 1000) +
-                           " ms, so the delay would reach " + format_number(ms) + " ms (limit " + format_number(wait_max_ms) + ")"};
+                           " ms, so the delay would reach " + format_number(ms) + " ms (limit " +
+                           format_number(wait_max_ms) + ")"};
         return {std::ceil(std::max(ms, wait_min_ms)), {}};
     }
     return {0, "unknown calibrated value {" + std::string(name) + "}"};
@@ -83,10 +86,10 @@ bool with_typical_values(std::string& query) {
 std::string describe(const calibration& cal) {
     if (!cal.measured) return "not measured";
     std::string s = "1-byte lazy reads: " + format_number(cal.read_cpu_ns / 1000) + " µs of worker CPU per recv, " +
-                    format_number(cal.consume_bytes_per_cpu_s / 1e6) + " MB of body per CPU second; whole-body job: " +
-                    format_number(cal.job_wall_us) + " µs wall, " + format_number(cal.job_cpu_us) + " µs CPU; mean body " +
-                    format_number(cal.body_bytes_mean / 1000) + " kB; load " + format_number(cal.load_average) + "; took " +
-                    format_number(cal.seconds) + " s";
+                    format_number(cal.consume_bytes_per_cpu_s / 1e6) +
+                    " MB of body per CPU second; whole-body job: " + format_number(cal.job_wall_us) + " µs wall, " +
+                    format_number(cal.job_cpu_us) + " µs CPU; mean body " + format_number(cal.body_bytes_mean / 1000) +
+                    " kB; load " + format_number(cal.load_average) + "; took " + format_number(cal.seconds) + " s";
     if (!cal.error.empty()) s += "; unusable: " + cal.error;
     return s;
 }

@@ -22,11 +22,11 @@ struct calibration {
     double body_bytes_mean = 0;          // mean body size of the jobs
     double body_bytes_max = 0;           // largest body of the jobs
     // Run B: whole body, eager, pool 1: one job's round trip plus its parse.
-    double job_wall_us = 0;              // wall time per job
-    double job_cpu_us = 0;               // worker CPU per job
-    double load_average = -1;            // 1-min load average when it ran
-    double seconds = 0;                  // how long the calibration took
-    std::string error;                   // why there are no usable values ("" = fine)
+    double job_wall_us = 0;    // wall time per job
+    double job_cpu_us = 0;     // worker CPU per job
+    double load_average = -1;  // 1-min load average when it ran
+    double seconds = 0;        // how long the calibration took
+    std::string error;         // why there are no usable values ("" = fine)
 };
 
 // The rules, with the factors written next to them.

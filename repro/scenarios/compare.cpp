@@ -32,7 +32,9 @@ std::string result_word(const check_result& c) {
     return c.pass ? "pass" : "FAIL";
 }
 
-std::string pad(const std::string& s, std::size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
+std::string pad(const std::string& s, std::size_t w) {
+    return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+}
 
 }  // namespace
 
@@ -41,13 +43,14 @@ void write_checks_tsv(const std::filesystem::path& file, const run_report& r) {
     if (!out) throw std::runtime_error(file.string() + ": cannot write");
     out << checks_header << '\n';
     for (auto& o : r.scenarios) {
-        auto head = o.def.id + '\t' + (o.def.must_reproduce ? "yes" : "no") + '\t' + std::string(to_string(o.result.kind)) + '\t' +
-                    (o.result.heavy_load ? "yes" : "no") + '\t' + number_field(o.conditions.load_average) + '\t';
+        auto head = o.def.id + '\t' + (o.def.must_reproduce ? "yes" : "no") + '\t' +
+                    std::string(to_string(o.result.kind)) + '\t' + (o.result.heavy_load ? "yes" : "no") + '\t' +
+                    number_field(o.conditions.load_average) + '\t';
         if (o.result.checks.empty()) out << head << "\t\t\t" << core::tsv_field(o.result.line) << '\n';
         for (auto& c : o.result.checks) {
             std::string text = c.rule.a.to_string() + (c.rule.b ? " / " + c.rule.b->to_string() : "");
-            out << head << core::tsv_field(text) << '\t' << number_field(c.value) << '\t' << core::tsv_field(threshold_text(c.rule)) << '\t'
-                << result_word(c) << '\n';
+            out << head << core::tsv_field(text) << '\t' << number_field(c.value) << '\t'
+                << core::tsv_field(threshold_text(c.rule)) << '\t' << result_word(c) << '\n';
         }
     }
     if (!out) throw std::runtime_error(file.string() + ": write failed");
@@ -65,7 +68,9 @@ std::vector<check_row> read_checks_tsv(const std::filesystem::path& file) {
         ++n;
         if (line.empty()) continue;
         auto f = core::split_tsv(line);
-        if (f.size() != 9) throw std::runtime_error(file.string() + ":" + std::to_string(n) + ": expected 9 tab-separated fields, got " + std::to_string(f.size()));
+        if (f.size() != 9)
+            throw std::runtime_error(file.string() + ":" + std::to_string(n) +
+                                     ": expected 9 tab-separated fields, got " + std::to_string(f.size()));
         check_row r;
         r.scenario = f[0];
         r.must = f[1] == "yes";
@@ -81,9 +86,9 @@ std::vector<check_row> read_checks_tsv(const std::filesystem::path& file) {
                 std::size_t used = 0;
                 double v = std::stod(s, &used);
                 if (used == s.size()) return v;
-            } catch (const std::exception&) {
-            }
-            throw std::runtime_error(file.string() + ":" + std::to_string(n) + ": " + what + " '" + s + "' is not a number");
+            } catch (const std::exception&) {}
+            throw std::runtime_error(file.string() + ":" + std::to_string(n) + ": " + what + " '" + s +
+                                     "' is not a number");
         };
         r.load = num(f[4], "load");
         r.value = num(f[6], "value");
@@ -154,7 +159,8 @@ comparison compare_runs(const std::vector<compared_run>& runs) {
         bool thresholded = false;
         t << pad(s, 4) << c << '\n' << pad("", w0);
         for (auto& run : runs) {
-            auto it = std::find_if(run.rows.begin(), run.rows.end(), [&](auto& r) { return r.scenario == s && r.check == c; });
+            auto it = std::find_if(run.rows.begin(), run.rows.end(),
+                                   [&](auto& r) { return r.scenario == s && r.check == c; });
             if (it == run.rows.end()) {
                 values.push_back(no_value);
                 t << pad("-", wc);

@@ -24,7 +24,7 @@ struct check_row {
 std::vector<check_row> read_checks_tsv(const std::filesystem::path& file);
 
 struct compared_run {
-    std::string label;              // the run folder's name
+    std::string label;  // the run folder's name
     std::vector<check_row> rows;
 };
 
@@ -34,7 +34,7 @@ double spread_pct(const std::vector<double>& values);
 inline constexpr double repeat_spread_limit_pct = 10;  // "the headline ratios of idle runs agree within 10%"
 
 struct comparison {
-    std::string text;               // the side-by-side table, verdicts first, then every check
+    std::string text;                        // the side-by-side table, verdicts first, then every check
     std::vector<std::string> must_failures;  // a must scenario neither REPRODUCED nor excused NO DATA, per run
     std::vector<std::string> wide_spreads;   // a thresholded check whose spread exceeds the limit
 };

@@ -46,9 +46,12 @@ bool non_empty(const std::filesystem::path& f) {
 std::string gnuplot_quote(const std::string& s) {
     std::string o = "'";
     for (char c : s) {
-        if (c == '\'') o += "''";
-        else if (c == '\n') o += ' ';
-        else o += c;
+        if (c == '\'')
+            o += "''";
+        else if (c == '\n')
+            o += ' ';
+        else
+            o += c;
     }
     return o + "'";
 }

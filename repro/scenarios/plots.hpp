@@ -10,10 +10,10 @@
 namespace feedbench::scenarios {
 
 struct plot_env {
-    std::filesystem::path scripts_dir;   // where <kind>.gp live (the repo's results/)
+    std::filesystem::path scripts_dir;  // where <kind>.gp live (the repo's results/)
     std::string gnuplot = "gnuplot";
-    bool available = false;              // gnuplot ran
-    std::string png_terminal;            // "pngcairo", "png" or "" (no PNG terminal)
+    bool available = false;    // gnuplot ran
+    std::string png_terminal;  // "pngcairo", "png" or "" (no PNG terminal)
     bool svg = false;
 };
 
@@ -21,9 +21,9 @@ struct plot_env {
 plot_env detect_gnuplot(const std::filesystem::path& scripts_dir, const std::string& gnuplot = "gnuplot");
 
 struct plot_outcome {
-    std::filesystem::path png, svg;      // empty when not made
-    bool ok = false;                     // both made and non-empty
-    std::string error;                   // gnuplot's stderr or why not
+    std::filesystem::path png, svg;  // empty when not made
+    bool ok = false;                 // both made and non-empty
+    std::string error;               // gnuplot's stderr or why not
 };
 
 // Renders <scripts_dir>/<kind>.gp to <out_stem>.png and <out_stem>.svg. vars are passed as strings.

@@ -42,7 +42,8 @@ prediction_table load_predictions_tsv(const std::filesystem::path& file) {
         double v = 0;
         auto& s = f[jps];
         auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (ec != std::errc{} || p != s.data() + s.size()) throw std::runtime_error(where + "predicted_jobs_per_s '" + s + "' is not a number");
+        if (ec != std::errc{} || p != s.data() + s.size())
+            throw std::runtime_error(where + "predicted_jobs_per_s '" + s + "' is not a number");
         std::size_t bytes = 0;
         try {
             bytes = read_size_bytes(f[rs]);

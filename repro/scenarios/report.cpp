@@ -31,10 +31,16 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 
 // "jobs_per_s" -> "jobs/s", "parse_wall_p50_us" -> "parse wall p50 µs".
 std::string metric_title(const std::string& m) {
-    static const std::map<std::string, std::string> names{
-        {"jobs_per_s", "jobs/s"},           {"cpu_pct", "worker CPU %"},     {"latency_p50_ms", "latency p50 ms"},
-        {"latency_p90_ms", "latency p90 ms"}, {"latency_p99_ms", "latency p99 ms"}, {"latency_max_ms", "latency max ms"},
-        {"predicted_jobs_per_s", "predicted jobs/s"}, {"failed", "failed"}, {"ok", "ok"}, {"jobs", "jobs"}};
+    static const std::map<std::string, std::string> names{{"jobs_per_s", "jobs/s"},
+                                                          {"cpu_pct", "worker CPU %"},
+                                                          {"latency_p50_ms", "latency p50 ms"},
+                                                          {"latency_p90_ms", "latency p90 ms"},
+                                                          {"latency_p99_ms", "latency p99 ms"},
+                                                          {"latency_max_ms", "latency max ms"},
+                                                          {"predicted_jobs_per_s", "predicted jobs/s"},
+                                                          {"failed", "failed"},
+                                                          {"ok", "ok"},
+                                                          {"jobs", "jobs"}};
     if (auto it = names.find(m); it != names.end()) return it->second;
     auto t = replace_all(m, "_per_job", " per job");
     t = replace_all(t, "_pct", " %");
@@ -49,11 +55,20 @@ std::string html_escape(const std::string& s) {
     std::string o;
     for (char c : s) {
         switch (c) {
-        case '&': o += "&amp;"; break;
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '"': o += "&quot;"; break;
-        default: o += c;
+            case '&':
+                o += "&amp;";
+                break;
+            case '<':
+                o += "&lt;";
+                break;
+            case '>':
+                o += "&gt;";
+                break;
+            case '"':
+                o += "&quot;";
+                break;
+            default:
+                o += c;
         }
     }
     return o;
@@ -102,7 +117,8 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
         std::vector<std::string> series;
         for (auto* c : rows) {
             subset.push_back(*c);
-            if (std::find(series.begin(), series.end(), c->config.series) == series.end()) series.push_back(c->config.series);
+            if (std::find(series.begin(), series.end(), c->config.series) == series.end())
+                series.push_back(c->config.series);
         }
         // Lines need their points in read-size order.
         std::stable_sort(subset.begin(), subset.end(), [&](auto& a, auto& b) {
@@ -119,14 +135,16 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
         for (auto* c : rows) {
             // Stages under 10 us of wall (intake, request, ack: bookkeeping) are left out to keep the bars readable.
             std::string values;
-            for (auto& term : split(c->config.label, ';')) values += (values.empty() ? "" : " ") + term.substr(term.find('=') + 1);
+            for (auto& term : split(c->config.label, ';'))
+                values += (values.empty() ? "" : " ") + term.substr(term.find('=') + 1);
             for (auto st : core::stage_names) {
                 std::string base(st);
                 double wall = c->median(base + "_wall_p50_us");
                 if (std::isnan(wall) || wall < 10) continue;
                 auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
                 csv << core::csv_field(std::string(st) + " (" + values + ")") << ',' << st << ',' << num(wall) << ','
-                    << num(c->median(base + "_cpu_p50_us")) << ',' << num(c->median(base + "_suspended_p50_us")) << '\n';
+                    << num(c->median(base + "_cpu_p50_us")) << ',' << num(c->median(base + "_suspended_p50_us"))
+                    << '\n';
             }
         }
         write_text(data_path, csv.str());
@@ -138,8 +156,10 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
                 subset.push_back(l);
                 series.push_back(l.series);
             }
-        if (p.kind == "latency_cdf") write_cdf_csv(data_path, subset);
-        else write_requests_csv(data_path, subset);
+        if (p.kind == "latency_cdf")
+            write_cdf_csv(data_path, subset);
+        else
+            write_requests_csv(data_path, subset);
         vars.emplace_back("series", series_words(series));
         if (p.kind == "request_latency")
             for (auto& c : o.def.checks)
@@ -152,7 +172,8 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
             auto it = c->metrics.find(p.metric);
             spread s = it == c->metrics.end() ? spread{} : it->second;
             auto num = [&](double v) { return std::isnan(v) ? std::string() : format_number(v); };
-            csv << core::csv_field(label_text(c->config.label)) << ',' << num(s.median) << ',' << num(s.min) << ',' << num(s.max) << '\n';
+            csv << core::csv_field(label_text(c->config.label)) << ',' << num(s.median) << ',' << num(s.min) << ','
+                << num(s.max) << '\n';
         }
         write_text(data_path, csv.str());
         vars.emplace_back("ylabel_text", metric_title(p.metric) + " (median; bars: min-max)");
@@ -282,12 +303,20 @@ std::string verdict_word(const scenario_outcome& o) { return std::string(to_stri
 
 std::vector<std::pair<std::string, std::string>> meta_rows(const run_report& r) {
     auto& m = r.meta;
-    std::vector<std::pair<std::string, std::string>> rows{
-        {"run id", r.run_id},          {"commit", m.commit},     {"date (UTC)", m.date_utc},
-        {"compiler", m.compiler},      {"flags", m.flags},       {"CPU", m.cpu_model},
-        {"cores", std::to_string(m.cores)}, {"kernel", m.kernel}, {"OS", m.os},
-        {"matrix", r.full ? "full" : "quick"}, {"repetitions", std::to_string(r.repeat)},
-        {"server", r.server},          {"pinning", r.pinning},   {"run time", format_number(r.seconds) + " s"}};
+    std::vector<std::pair<std::string, std::string>> rows{{"run id", r.run_id},
+                                                          {"commit", m.commit},
+                                                          {"date (UTC)", m.date_utc},
+                                                          {"compiler", m.compiler},
+                                                          {"flags", m.flags},
+                                                          {"CPU", m.cpu_model},
+                                                          {"cores", std::to_string(m.cores)},
+                                                          {"kernel", m.kernel},
+                                                          {"OS", m.os},
+                                                          {"matrix", r.full ? "full" : "quick"},
+                                                          {"repetitions", std::to_string(r.repeat)},
+                                                          {"server", r.server},
+                                                          {"pinning", r.pinning},
+                                                          {"run time", format_number(r.seconds) + " s"}};
     for (auto& [name, version] : m.libraries) rows.emplace_back(name, version);
     return rows;
 }
@@ -327,7 +356,8 @@ std::string verdict_table(const run_report& r) {
     for (auto& o : r.scenarios) w = std::max(w, o.def.id.size());
     for (auto& o : r.scenarios) {
         std::string word = verdict_word(o);
-        out << o.def.id << std::string(w - o.def.id.size() + 2, ' ') << word << std::string(word.size() < 16 ? 16 - word.size() : 1, ' ')
+        out << o.def.id << std::string(w - o.def.id.size() + 2, ' ') << word
+            << std::string(word.size() < 16 ? 16 - word.size() : 1, ' ')
             << (o.def.must_reproduce ? "[must] " : "       ") << o.def.title << '\n';
         if (o.ran)
             for (auto& c : o.result.checks) out << std::string(w + 2, ' ') << "  " << c.detail << '\n';
@@ -341,17 +371,18 @@ std::string report_markdown(const run_report& r) {
     std::ostringstream md;
     md << "# feedbench reproduction: " << r.run_id << "\n\n";
     md << r.machine << " · commit `" << r.meta.commit << "` · " << r.meta.date_utc << " · "
-       << (r.full ? "full" : "quick") << " matrix · " << r.repeat << " repetitions per configuration (median, min–max) · "
-       << format_number(r.seconds) << " s\n\n";
+       << (r.full ? "full" : "quick") << " matrix · " << r.repeat
+       << " repetitions per configuration (median, min–max) · " << format_number(r.seconds) << " s\n\n";
     md << "Server: " << r.server << ". " << r.pinning << "\n\n";
     if (!r.command.empty()) md << "Command: `" << r.command << "`\n\n";
     for (auto& n : r.notes) md << "> " << n << "\n\n";
 
-    md << "## Verdicts\n\n| scenario | title | verdict | measured | threshold | must reproduce |\n|---|---|---|---|---|---|\n";
+    md << "## Verdicts\n\n| scenario | title | verdict | measured | threshold | must reproduce "
+          "|\n|---|---|---|---|---|---|\n";
     for (auto& o : r.scenarios)
-        md << "| [" << o.def.id << "](#" << o.def.id << ") | " << md_escape(o.def.title) << " | **" << verdict_word(o) << "** | "
-           << (o.ran ? measured_text(o.def, o.result) : "-") << " | " << md_escape(threshold_summary(o.def)) << " | "
-           << (o.def.must_reproduce ? "yes" : "no") << " |\n";
+        md << "| [" << o.def.id << "](#" << o.def.id << ") | " << md_escape(o.def.title) << " | **" << verdict_word(o)
+           << "** | " << (o.ran ? measured_text(o.def, o.result) : "-") << " | " << md_escape(threshold_summary(o.def))
+           << " | " << (o.def.must_reproduce ? "yes" : "no") << " |\n";
     md << "\nREPRODUCED: every check of the rule passes; NOT REPRODUCED: a check fails (a legitimate outcome: the "
           "numbers are reported as measured); NO DATA: a configuration or value the rule needs is missing; "
           "MEASURED: the rule has no threshold; SKIPPED: the scenario did not run.\n\n";
@@ -359,7 +390,8 @@ std::string report_markdown(const run_report& r) {
     for (auto& o : r.scenarios) {
         md << "<a id=\"" << o.def.id << "\"></a>\n\n## " << o.def.id << ": " << o.def.title << "\n\n";
         md << "**Verdict: " << verdict_word(o) << "**";
-        if (!o.ran) md << ": " << o.skip_reason << "\n\n";
+        if (!o.ran)
+            md << ": " << o.skip_reason << "\n\n";
         else {
             md << "\n\n";
             for (auto& c : o.result.checks) md << "- " << md_escape(c.detail) << "\n";
@@ -382,7 +414,8 @@ std::string report_markdown(const run_report& r) {
             md << "\n";
         }
         md << "\n";
-        if (auto f = failures_text(o); !f.empty()) md << "Failed jobs by error class, all repetitions: " << f << ".\n\n";
+        if (auto f = failures_text(o); !f.empty())
+            md << "Failed jobs by error class, all repetitions: " << f << ".\n\n";
         if (!o.diagnoses.empty()) {
             md << "feeddiag (bytes per socket receive call, CPU vs wall; histograms below):\n\n";
             for (auto& d : o.diagnoses) md << "- " << md_escape(d) << "\n";
@@ -409,11 +442,14 @@ std::string report_markdown(const run_report& r) {
 std::string report_html(const run_report& r) {
     std::ostringstream h;
     auto e = html_escape;
-    h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>feedbench reproduction " << e(r.run_id)
+    h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>feedbench reproduction "
+      << e(r.run_id)
       << "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}td,th{border:1px solid #ccc;padding:3px 8px;"
-         "text-align:left}th{background:#f3f3f3}.REPRODUCED{color:#070;font-weight:bold}.NOT{color:#b00;font-weight:bold}"
-         ".NO{color:#a60;font-weight:bold}img{max-width:100%;border:1px solid #ddd;margin:0.5em 0}code{background:#f3f3f3}"
+         "text-align:left}th{background:#f3f3f3}.REPRODUCED{color:#070;font-weight:bold}.NOT{color:#b00;font-weight:"
+         "bold}"
+         ".NO{color:#a60;font-weight:bold}img{max-width:100%;border:1px solid #ddd;margin:0.5em "
+         "0}code{background:#f3f3f3}"
          "</style></head><body>\n";
     h << "<h1>feedbench reproduction: " << e(r.run_id) << "</h1>\n<p>" << e(r.machine) << " · commit <code>"
       << e(r.meta.commit) << "</code> · " << e(r.meta.date_utc) << " · " << (r.full ? "full" : "quick") << " matrix · "
@@ -422,21 +458,22 @@ std::string report_html(const run_report& r) {
     if (!r.command.empty()) h << "<p>Command: <code>" << e(r.command) << "</code></p>\n";
     for (auto& n : r.notes) h << "<blockquote>" << e(n) << "</blockquote>\n";
     auto cls = [](const std::string& w) { return w.substr(0, w.find(' ')); };
-    h << "<h2>Verdicts</h2>\n<table><tr><th>scenario</th><th>title</th><th>verdict</th><th>measured</th><th>threshold</th>"
+    h << "<h2>Verdicts</h2>\n<table><tr><th>scenario</th><th>title</th><th>verdict</th><th>measured</th><th>threshold</"
+         "th>"
          "<th>must reproduce</th></tr>\n";
     for (auto& o : r.scenarios) {
         auto w = verdict_word(o);
         h << "<tr><td><a href=\"#" << e(o.def.id) << "\">" << e(o.def.id) << "</a></td><td>" << e(o.def.title)
-          << "</td><td class=\"" << cls(w) << "\">" << e(w) << "</td><td>" << e(o.ran ? measured_text(o.def, o.result) : "-")
-          << "</td><td>" << e(threshold_summary(o.def)) << "</td><td>" << (o.def.must_reproduce ? "yes" : "no")
-          << "</td></tr>\n";
+          << "</td><td class=\"" << cls(w) << "\">" << e(w) << "</td><td>"
+          << e(o.ran ? measured_text(o.def, o.result) : "-") << "</td><td>" << e(threshold_summary(o.def))
+          << "</td><td>" << (o.def.must_reproduce ? "yes" : "no") << "</td></tr>\n";
     }
     h << "</table>\n";
     for (auto& o : r.scenarios) {
         auto w = verdict_word(o);
         h << "<h2 id=\"" << e(o.def.id) << "\">" << e(o.def.id) << ": " << e(o.def.title) << "</h2>\n";
-        h << "<p>Verdict: <span class=\"" << cls(w) << "\">" << e(w) << "</span>" << (o.ran ? "" : ": " + e(o.skip_reason))
-          << "</p>\n";
+        h << "<p>Verdict: <span class=\"" << cls(w) << "\">" << e(w) << "</span>"
+          << (o.ran ? "" : ": " + e(o.skip_reason)) << "</p>\n";
         if (o.ran) {
             h << "<ul>";
             for (auto& c : o.result.checks) h << "<li>" << e(c.detail) << "</li>";
@@ -457,7 +494,8 @@ std::string report_html(const run_report& r) {
             h << "</tr>\n";
         }
         h << "</table>\n";
-        if (auto f = failures_text(o); !f.empty()) h << "<p>Failed jobs by error class, all repetitions: " << e(f) << ".</p>\n";
+        if (auto f = failures_text(o); !f.empty())
+            h << "<p>Failed jobs by error class, all repetitions: " << e(f) << ".</p>\n";
         if (!o.diagnoses.empty()) {
             h << "<p>feeddiag (bytes per socket receive call, CPU vs wall; histograms below):</p><ul>";
             for (auto& d : o.diagnoses) h << "<li>" << e(d) << "</li>";
@@ -489,9 +527,10 @@ void write_report(const run_report& r, const fs::path& dir) {
     csv << "scenario,verdict,must_reproduce,measured,threshold,plots_missing,heavy_load,load\n";
     for (auto& o : r.scenarios) {
         auto missing = std::count_if(o.plots.begin(), o.plots.end(), [](auto& p) { return !p.ok; });
-        csv << core::csv_field(o.def.id) << ',' << verdict_word(o) << ',' << (o.def.must_reproduce ? "yes" : "no") << ','
-            << core::csv_field(o.ran ? measured_text(o.def, o.result) : "-") << ',' << core::csv_field(threshold_summary(o.def)) << ',' << missing
-            << ',' << (o.result.heavy_load ? "yes" : "no") << ',' << format_number(o.conditions.load_average) << '\n';
+        csv << core::csv_field(o.def.id) << ',' << verdict_word(o) << ',' << (o.def.must_reproduce ? "yes" : "no")
+            << ',' << core::csv_field(o.ran ? measured_text(o.def, o.result) : "-") << ','
+            << core::csv_field(threshold_summary(o.def)) << ',' << missing << ','
+            << (o.result.heavy_load ? "yes" : "no") << ',' << format_number(o.conditions.load_average) << '\n';
     }
     write_text(dir / "verdicts.csv", csv.str());
     write_checks_tsv(dir / "checks.tsv", r);

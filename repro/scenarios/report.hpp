@@ -18,7 +18,7 @@ namespace feedbench::scenarios {
 struct plot_result {
     plot_spec spec;
     std::string title;
-    std::filesystem::path data, png, svg;   // relative to the run folder
+    std::filesystem::path data, png, svg;  // relative to the run folder
     bool ok = false;
     std::string error;
 };
@@ -26,16 +26,16 @@ struct plot_result {
 struct scenario_outcome {
     scenario def;
     bool ran = false;
-    std::string skip_reason;                 // why it did not run
+    std::string skip_reason;  // why it did not run
     std::vector<rep_result> reps;
     std::vector<config_summary> summary;
-    std::vector<latency_series> latencies;   // per configuration label, every repetition's jobs
+    std::vector<latency_series> latencies;  // per configuration label, every repetition's jobs
     verdict result;
-    run_conditions conditions;               // load while it ran (heavy load turns failures into NO DATA)
-    calibration cal;                         // measured before it ran, when its queries name calibrated values
+    run_conditions conditions;  // load while it ran (heavy load turns failures into NO DATA)
+    calibration cal;            // measured before it ran, when its queries name calibrated values
     std::vector<plot_result> plots;
-    std::vector<plot_result> extra_plots;    // made while running (feeddiag's receive-size histograms): joined to plots
-    std::vector<std::string> diagnoses;      // feeddiag's verdict line per diagnosed configuration, or why not
+    std::vector<plot_result> extra_plots;  // made while running (feeddiag's receive-size histograms): joined to plots
+    std::vector<std::string> diagnoses;    // feeddiag's verdict line per diagnosed configuration, or why not
     std::vector<std::filesystem::path> files;  // CSVs written, relative to the run folder
     double seconds = 0;
 };
@@ -43,12 +43,12 @@ struct scenario_outcome {
 struct run_report {
     std::string run_id;
     meta::run_meta meta;
-    std::string machine;        // short_machine(meta) for titles
+    std::string machine;  // short_machine(meta) for titles
     bool full = false;
     int repeat = 3;
-    std::string server;         // "embedded (pinned to cpu 0)" or the URL
-    std::string pinning;        // how server and worker were placed
-    std::string command;        // the command line that made this run
+    std::string server;   // "embedded (pinned to cpu 0)" or the URL
+    std::string pinning;  // how server and worker were placed
+    std::string command;  // the command line that made this run
     double seconds = 0;
     std::vector<scenario_outcome> scenarios;
     std::vector<std::string> notes;

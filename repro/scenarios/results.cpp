@@ -40,7 +40,9 @@ spread median_min_max(std::vector<double> values) {
     return s;
 }
 
-double percentile_sorted(const std::vector<double>& sorted, double p) { return core::nearest_rank(sorted, p, no_value); }
+double percentile_sorted(const std::vector<double>& sorted, double p) {
+    return core::nearest_rank(sorted, p, no_value);
+}
 
 std::vector<config_summary> summarize(const std::vector<rep_result>& reps) {
     std::vector<config_summary> out;
@@ -62,7 +64,8 @@ std::vector<config_summary> summarize(const std::vector<rep_result>& reps) {
     return out;
 }
 
-void write_rep_csv(const std::filesystem::path& file, const std::string& scenario_id, const std::vector<rep_result>& reps) {
+void write_rep_csv(const std::filesystem::path& file, const std::string& scenario_id,
+                   const std::vector<rep_result>& reps) {
     auto out = open_out(file);
     out << "scenario,config,label,series,rep,status";
     for (auto a : axis_names) out << ',' << a;
@@ -72,8 +75,8 @@ void write_rep_csv(const std::filesystem::path& file, const std::string& scenari
     std::map<std::string, std::size_t> config_index;
     for (auto& r : reps) {
         auto [it, fresh] = config_index.emplace(r.config.key(), config_index.size() + 1);
-        out << core::csv_field(scenario_id) << ',' << it->second << ',' << core::csv_field(r.config.label) << ',' << core::csv_field(r.config.series)
-            << ',' << r.rep << ',' << core::csv_field(r.status);
+        out << core::csv_field(scenario_id) << ',' << it->second << ',' << core::csv_field(r.config.label) << ','
+            << core::csv_field(r.config.series) << ',' << r.rep << ',' << core::csv_field(r.status);
         for (auto& v : r.config.values) out << ',' << core::csv_field(v);
         out << ',' << number(read_size_plot_x(r.config.get(axis::read_size)));
         for (auto& m : metric_names()) out << ',' << number(r.get(m));
@@ -117,8 +120,8 @@ std::vector<rep_result> read_rep_csv(const std::filesystem::path& file) {
             if (!s.empty()) {
                 auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
                 if (ec != std::errc{} || p != s.data() + s.size())
-                    throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": column " + m + ": '" + s +
-                                             "' is not a number");
+                    throw std::runtime_error(file.string() + ":" + std::to_string(line_no) + ": column " + m + ": '" +
+                                             s + "' is not a number");
             }
             r.metrics[m] = v;
         }
@@ -136,7 +139,8 @@ void write_summary_csv(const std::filesystem::path& file, const std::vector<conf
     out << '\n';
     std::size_t i = 0;
     for (auto& c : configs) {
-        out << ++i << ',' << core::csv_field(c.config.label) << ',' << core::csv_field(c.config.series) << ',' << c.reps << ',' << core::csv_field(c.status);
+        out << ++i << ',' << core::csv_field(c.config.label) << ',' << core::csv_field(c.config.series) << ',' << c.reps
+            << ',' << core::csv_field(c.status);
         for (auto& v : c.config.values) out << ',' << core::csv_field(v);
         out << ',' << number(read_size_plot_x(c.config.get(axis::read_size)));
         for (auto& m : metric_names()) {
@@ -156,7 +160,8 @@ void write_cdf_csv(const std::filesystem::path& file, const std::vector<latency_
         v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
         std::sort(v.begin(), v.end());
         for (std::size_t i = 0; i < v.size(); ++i)
-            out << core::csv_field(s.series) << ',' << number(v[i]) << ',' << number(double(i + 1) / double(v.size())) << '\n';
+            out << core::csv_field(s.series) << ',' << number(v[i]) << ',' << number(double(i + 1) / double(v.size()))
+                << '\n';
     }
 }
 

@@ -22,7 +22,7 @@ struct rep_result {
     std::string status;                     // "" when the run happened, else why not ("n/a: ...", "error: ...")
     std::map<std::string, double> metrics;  // metric -> value; absent or NaN = no value
     std::map<core::error_class, std::size_t> errors;  // failed jobs by error class (not in the CSV)
-    std::vector<std::string> failed_feeds;          // a few feeds that failed, for the report
+    std::vector<std::string> failed_feeds;            // a few feeds that failed, for the report
     double get(const std::string& m) const {
         auto it = metrics.find(m);
         return it == metrics.end() ? no_value : it->second;
@@ -37,7 +37,7 @@ struct spread {
 struct config_summary {
     configuration config;
     std::size_t reps = 0;
-    std::string status;                     // first non-empty status of its repetitions
+    std::string status;  // first non-empty status of its repetitions
     std::map<std::string, spread> metrics;
     double median(const std::string& m) const {
         auto it = metrics.find(m);
@@ -54,7 +54,8 @@ double percentile_sorted(const std::vector<double>& sorted, double p);
 std::vector<config_summary> summarize(const std::vector<rep_result>& reps);
 
 // <id>.csv: scenario,config,label,series,rep,status,<axes...>,read_x,<metrics...>
-void write_rep_csv(const std::filesystem::path& file, const std::string& scenario_id, const std::vector<rep_result>& reps);
+void write_rep_csv(const std::filesystem::path& file, const std::string& scenario_id,
+                   const std::vector<rep_result>& reps);
 // Reads a rep CSV back (verdicts on stored or fixture data). Unknown metric columns are ignored;
 // missing ones read as no value. Throws std::runtime_error naming the file and line when malformed.
 std::vector<rep_result> read_rep_csv(const std::filesystem::path& file);
@@ -63,7 +64,7 @@ void write_summary_csv(const std::filesystem::path& file, const std::vector<conf
 
 // Per-job latency samples (ms) of each configuration, and the CSVs the latency plots read.
 struct latency_series {
-    std::string series;           // the configuration label
+    std::string series;              // the configuration label
     std::vector<double> latency_ms;  // in completion order
 };
 // <id>_cdf.csv: series,latency_ms,fraction (fraction of jobs at or under that latency).

@@ -40,9 +40,7 @@ namespace fs = std::filesystem;
 namespace net = boost::asio;
 using clock_type = std::chrono::steady_clock;
 
-double seconds_since(clock_type::time_point t) {
-    return std::chrono::duration<double>(clock_type::now() - t).count();
-}
+double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
 
 double thread_cpu_s() { return static_cast<double>(sched::thread_cpu_now_ns()) * 1e-9; }
 
@@ -64,8 +62,7 @@ double cost_guess(const scenario& s, const configuration& c) {
     double pool = 1;
     try {
         pool = static_cast<double>(core::pool_spec::parse(c.get(axis::pool)).size);
-    } catch (const std::invalid_argument&) {
-    }
+    } catch (const std::invalid_argument&) {}
     auto rb = read_size_bytes(c.get(axis::read_size));
     double body = 50'000;
     double reads = rb == 0 ? 2 : std::max(2.0, body / double(rb));
@@ -113,7 +110,8 @@ void fill_job_metrics(rep_result& r, const worker::run_summary& s, const std::ve
         r.metrics[name + "_suspended_p50_us"] = per_job(st.suspended_us.p50);
         // Share of the stage's wall time its jobs spent suspended in the scheduler (summed over jobs). OS
         // preemption of a running job counts as running, so a loaded machine cannot fake this share.
-        r.metrics[name + "_suspended_pct"] = st.wall_total_us > 0 ? 100.0 * st.suspended_total_us / st.wall_total_us : no_value;
+        r.metrics[name + "_suspended_pct"] =
+            st.wall_total_us > 0 ? 100.0 * st.suspended_total_us / st.wall_total_us : no_value;
         r.metrics[name + "_reads_per_job"] = per_job(static_cast<double>(st.reads) / n);
         r.metrics[name + "_yields_per_job"] = per_job(static_cast<double>(st.yields) / n);
         r.metrics[name + "_share_pct"] = total_wall > 0 ? 100.0 * st.wall_total_us / total_wall : no_value;
@@ -122,7 +120,8 @@ void fill_job_metrics(rep_result& r, const worker::run_summary& s, const std::ve
 }
 
 // Throws std::invalid_argument ("n/a") when the query names a calibrated value this machine cannot give.
-worker::worker_config worker_config_for(const configuration& c, const std::string& url, int cpu, const calibration& cal) {
+worker::worker_config worker_config_for(const configuration& c, const std::string& url, int cpu,
+                                        const calibration& cal) {
     worker::worker_config cfg;
     cfg.server_url = url;
     cfg.formats = c.get(axis::formats);
@@ -159,7 +158,10 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
     }
     auto pool = core::pool_spec::parse(c.get(axis::pool));
     std::size_t jobs = std::stoul(c.get(axis::jobs));
-    struct job_times { double wall_us = 0, cpu_us = 0; bool ok = false; };
+    struct job_times {
+        double wall_us = 0, cpu_us = 0;
+        bool ok = false;
+    };
     std::vector<job_times> times(jobs);
     double wall_s = 0, cpu_s = 0;
     std::thread t([&] {
@@ -199,20 +201,20 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
     std::sort(cpu.begin(), cpu.end());
     std::sort(latency.begin(), latency.end());
     r.metrics.insert({{"jobs", double(jobs)},
-                 {"ok", ok},
-                 {"failed", double(jobs) - ok},
-                 {"wall_s", wall_s},
-                 {"cpu_s", cpu_s},
-                 {"jobs_per_s", wall_s > 0 ? double(jobs) / wall_s : no_value},
-                 {"cpu_pct", wall_s > 0 ? 100 * cpu_s / wall_s : no_value},
-                 {"parse_wall_p50_us", percentile_sorted(wall, 0.5)},
-                 {"parse_wall_p99_us", percentile_sorted(wall, 0.99)},
-                 {"parse_cpu_p50_us", percentile_sorted(cpu, 0.5)},
-                 {"parse_share_pct", wall_s > 0 ? 100 * total_wall / (wall_s * 1e6) : no_value},
-                 {"latency_p50_ms", percentile_sorted(latency, 0.5)},
-                 {"latency_p90_ms", percentile_sorted(latency, 0.9)},
-                 {"latency_p99_ms", percentile_sorted(latency, 0.99)},
-                 {"latency_max_ms", latency.empty() ? no_value : latency.back()}});
+                      {"ok", ok},
+                      {"failed", double(jobs) - ok},
+                      {"wall_s", wall_s},
+                      {"cpu_s", cpu_s},
+                      {"jobs_per_s", wall_s > 0 ? double(jobs) / wall_s : no_value},
+                      {"cpu_pct", wall_s > 0 ? 100 * cpu_s / wall_s : no_value},
+                      {"parse_wall_p50_us", percentile_sorted(wall, 0.5)},
+                      {"parse_wall_p99_us", percentile_sorted(wall, 0.99)},
+                      {"parse_cpu_p50_us", percentile_sorted(cpu, 0.5)},
+                      {"parse_share_pct", wall_s > 0 ? 100 * total_wall / (wall_s * 1e6) : no_value},
+                      {"latency_p50_ms", percentile_sorted(latency, 0.5)},
+                      {"latency_p90_ms", percentile_sorted(latency, 0.9)},
+                      {"latency_p99_ms", percentile_sorted(latency, 0.99)},
+                      {"latency_max_ms", latency.empty() ? no_value : latency.back()}});
 }
 
 // The live progress line (a terminal only) and the ETA, calibrated by what has been measured so far.
@@ -331,16 +333,17 @@ struct planned {
 
 struct run_plan {
     std::vector<planned> scenarios;
-    fs::path shared;   // the shared corpus folder
+    fs::path shared;  // the shared corpus folder
     int repeat = 1;
-    double cost = 0;   // seconds, cost_guess summed over every run
+    double cost = 0;  // seconds, cost_guess summed over every run
 };
 
 run_plan make_plan(const runner_options& opt) {
     auto all = opt.scenarios.empty() ? load_scenario_dir(opt.scenario_dir) : opt.scenarios;
     std::vector<scenario> chosen;
     if (opt.only.empty())
-        std::copy_if(all.begin(), all.end(), std::back_inserter(chosen), [&](auto& s) { return opt.full || s.in_quick; });
+        std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
+                     [&](auto& s) { return opt.full || s.in_quick; });
     for (auto& id : opt.only) {
         auto it = std::find_if(all.begin(), all.end(), [&](auto& s) { return s.id == id; });
         if (it == all.end()) {
@@ -387,10 +390,14 @@ public:
     const data::corpus* corpus(const std::string& name) {
         auto& slot = corpora_[name];
         if (!slot) {
-            if (name == "synthetic") slot = std::make_unique<data::corpus>(data::generate_synthetic());
-            else if (auto so = synthetic_variant(name)) slot = std::make_unique<data::corpus>(data::generate_synthetic(*so));
-            else if (fs::is_directory(shared_ / name)) slot = std::make_unique<data::corpus>(data::load_directory(shared_ / name));
-            else return nullptr;
+            if (name == "synthetic")
+                slot = std::make_unique<data::corpus>(data::generate_synthetic());
+            else if (auto so = synthetic_variant(name))
+                slot = std::make_unique<data::corpus>(data::generate_synthetic(*so));
+            else if (fs::is_directory(shared_ / name))
+                slot = std::make_unique<data::corpus>(data::load_directory(shared_ / name));
+            else
+                return nullptr;
         }
         return slot.get();
     }
@@ -405,7 +412,9 @@ public:
         }
         return slot->base_url();
     }
-    std::string absent(const std::string& name) const { return "n/a: corpus folder " + (shared_ / name).string() + " absent"; }
+    std::string absent(const std::string& name) const {
+        return "n/a: corpus folder " + (shared_ / name).string() + " absent";
+    }
     void stop_servers() { servers_.clear(); }
 
 private:
@@ -421,11 +430,11 @@ struct run_context {
     const runner_options& opt;
     corpus_cache& corpora;
     progress_meter& meter;
-    fs::path dir;       // the run folder
-    int worker_cpu;     // -1 = not pinned
+    fs::path dir;    // the run folder
+    int worker_cpu;  // -1 = not pinned
     plot_env plots;
-    std::string subtitle;   // of every plot: machine and commit
-    private_broker& broker; // started by the first configuration with intake=amqp
+    std::string subtitle;    // of every plot: machine and commit
+    private_broker& broker;  // started by the first configuration with intake=amqp
 };
 
 void write_text(const fs::path& file, const std::string& text) {
@@ -444,8 +453,8 @@ std::vector<std::string> external_command(const external_worker& w) {
     return argv;
 }
 
-external::external_config external_config_for(const scenario& def, const configuration& c, const std::string& url, int cpu,
-                                              const fs::path& out_dir) {
+external::external_config external_config_for(const scenario& def, const configuration& c, const std::string& url,
+                                              int cpu, const fs::path& out_dir) {
     auto* w = def.find_external(external_name(c.get(axis::client)));
     if (!w) throw std::invalid_argument("no external worker " + c.get(axis::client));
     external::external_config ec;
@@ -462,20 +471,24 @@ external::external_config external_config_for(const scenario& def, const configu
 }
 
 // An external worker's repetition: jobs/s over the span of its jobs (or its life), CPU from its rusage.
-void run_external_worker(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index, int rep,
-                         const std::string& url, rep_result& r, latency_series& lat) {
+void run_external_worker(run_context& ctx, const scenario& def, const configuration& c, std::size_t config_index,
+                         int rep, const std::string& url, rep_result& r, latency_series& lat) {
     auto dir = ctx.dir / "external" / (def.id + "-" + std::to_string(config_index + 1) + "-" + std::to_string(rep));
     auto ec = external_config_for(def, c, url, ctx.worker_cpu, dir);
     external::external_result x;
     try {
         x = external::run_external(ec);
     } catch (const std::runtime_error& e) {
-        throw std::invalid_argument(ec.command.front() + ": " + e.what());   // no data, with the worker's reason
+        throw std::invalid_argument(ec.command.front() + ": " + e.what());  // no data, with the worker's reason
     }
     double span = x.jobs_span_s > 0 ? x.jobs_span_s : x.wall_s;
     auto jobs = static_cast<double>(x.jobs);
-    r.metrics.insert({{"jobs", jobs}, {"ok", double(x.ok)}, {"failed", double(x.failed)}, {"wall_s", x.wall_s},
-                      {"cpu_s", x.cpu_s()}, {"jobs_per_s", span > 0 ? jobs / span : no_value},
+    r.metrics.insert({{"jobs", jobs},
+                      {"ok", double(x.ok)},
+                      {"failed", double(x.failed)},
+                      {"wall_s", x.wall_s},
+                      {"cpu_s", x.cpu_s()},
+                      {"jobs_per_s", span > 0 ? jobs / span : no_value},
                       {"cpu_pct", x.wall_s > 0 ? 100 * x.cpu_s() / x.wall_s : no_value}});
     std::vector<double> latency = x.job_wall_ms;
     lat.latency_ms.insert(lat.latency_ms.end(), latency.begin(), latency.end());
@@ -485,9 +498,12 @@ void run_external_worker(run_context& ctx, const scenario& def, const configurat
     r.metrics["latency_p99_ms"] = percentile_sorted(latency, 0.99);
     r.metrics["latency_max_ms"] = latency.empty() ? no_value : latency.back();
     for (auto& [cls, n] : x.errors) r.errors[cls] = n;
-    if (x.timed_out) r.status = "error: the worker ran past " + format_number(ec.timeout_s) + " s and was stopped";
-    else if (x.exit_status != 0) r.status = "error: the worker exited with status " + std::to_string(x.exit_status);
-    else if (x.ok == 0) r.status = "error: no job succeeded";
+    if (x.timed_out)
+        r.status = "error: the worker ran past " + format_number(ec.timeout_s) + " s and was stopped";
+    else if (x.exit_status != 0)
+        r.status = "error: the worker exited with status " + std::to_string(x.exit_status);
+    else if (x.ok == 0)
+        r.status = "error: no job succeeded";
 }
 
 // intake=amqp: the private broker, the publisher and the worker (in this process, or a fleet of processes).
@@ -500,7 +516,7 @@ void run_amqp_worker(run_context& ctx, const scenario& def, const configuration&
     for (auto& f : corpus->feeds)
         if (formats.contains(f.format)) a.ids.push_back(f.id);
     if (a.ids.empty()) throw std::invalid_argument("no feed of formats " + c.get(axis::formats) + " in the corpus");
-    a.worker.formats = "all";   // the jobs are the published ids
+    a.worker.formats = "all";  // the jobs are the published ids
     a.jobs = a.worker.jobs;
     a.processes = static_cast<unsigned>(std::stoul(c.get(axis::processes)));
     a.publish_rate = std::atof(c.get(axis::publish).c_str());
@@ -513,12 +529,17 @@ void run_amqp_worker(run_context& ctx, const scenario& def, const configuration&
     r.metrics.insert(res.metrics.begin(), res.metrics.end());
     if (res.in_process) {
         auto& s = res.in_process->summary;
-        r.metrics.insert({{"jobs", double(s.jobs)}, {"ok", double(s.ok)}, {"failed", double(s.failed)}, {"wall_s", s.wall_s},
-                          {"cpu_s", s.cpu_s}, {"cpu_pct", 100 * s.cpu_util}});
+        r.metrics.insert({{"jobs", double(s.jobs)},
+                          {"ok", double(s.ok)},
+                          {"failed", double(s.failed)},
+                          {"wall_s", s.wall_s},
+                          {"cpu_s", s.cpu_s},
+                          {"cpu_pct", 100 * s.cpu_util}});
         fill_job_metrics(r, s, res.in_process->records, lat);
         if (rep == 1)
-            worker::write_jobs_csv((ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(),
-                                   a.worker, res.in_process->records);
+            worker::write_jobs_csv(
+                (ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(), a.worker,
+                res.in_process->records);
     }
     r.errors = res.errors;
     r.status = res.status;
@@ -540,8 +561,12 @@ void diagnose_external(run_context& ctx, const scenario& def, const configuratio
     // The contract's variables through env(1), stdout to a file through sh: each execs the next, so the traced
     // process is the worker itself.
     diag::trace_options t;
-    t.command = {"/bin/sh", "-c", "e=$1; shift; exec \"$@\" > \"$0\" 2> \"$e\"", (ec.out_dir / "worker.stdout").string(),
-                 (ec.out_dir / "worker.stderr").string(), "env"};
+    t.command = {"/bin/sh",
+                 "-c",
+                 "e=$1; shift; exec \"$@\" > \"$0\" 2> \"$e\"",
+                 (ec.out_dir / "worker.stdout").string(),
+                 (ec.out_dir / "worker.stderr").string(),
+                 "env"};
     for (auto& [k, v] : external::worker_environment(ec)) t.command.push_back(k + "=" + v);
     for (auto& a : ec.command) t.command.push_back(a);
     std::string what = replace_char(c.label, ';', ' ');
@@ -589,8 +614,10 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
     try {
         if (def.runner == runner_kind::parse_memory) {
             auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
-            if (!corpus) r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
-            else run_parse_memory(c, *corpus, ctx.worker_cpu, r, lat);
+            if (!corpus)
+                r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
+            else
+                run_parse_memory(c, *corpus, ctx.worker_cpu, r, lat);
             return r;
         }
         auto url = ctx.corpora.url(c.get(axis::corpus));
@@ -609,13 +636,19 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
         auto cfg = worker_config_for(c, url, ctx.worker_cpu, cal);
         auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { ctx.meter.jobs(d, t); });
         auto& s = result.summary;
-        r.metrics.insert({{"jobs", double(s.jobs)},     {"ok", double(s.ok)},   {"failed", double(s.failed)},
-                          {"wall_s", s.wall_s},         {"cpu_s", s.cpu_s},     {"jobs_per_s", s.jobs_per_s},
+        r.metrics.insert({{"jobs", double(s.jobs)},
+                          {"ok", double(s.ok)},
+                          {"failed", double(s.failed)},
+                          {"wall_s", s.wall_s},
+                          {"cpu_s", s.cpu_s},
+                          {"jobs_per_s", s.jobs_per_s},
                           {"cpu_pct", 100 * s.cpu_util}});
         auto pool = cfg.pool.size;
         auto& q = c.get(axis::query);
-        if (q.find("{dry_rate}") != std::string::npos) r.metrics["calibrated_rate"] = calibrated_value(cal, "dry_rate", pool).value;
-        if (q.find("{wait_ms}") != std::string::npos) r.metrics["calibrated_wait_ms"] = calibrated_value(cal, "wait_ms", pool).value;
+        if (q.find("{dry_rate}") != std::string::npos)
+            r.metrics["calibrated_rate"] = calibrated_value(cal, "dry_rate", pool).value;
+        if (q.find("{wait_ms}") != std::string::npos)
+            r.metrics["calibrated_wait_ms"] = calibrated_value(cal, "wait_ms", pool).value;
         fill_job_metrics(r, s, result.records, lat);
         r.errors = s.errors;
         for (auto& j : result.records)
@@ -624,8 +657,9 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
                 r.failed_feeds.push_back(j.feed);
         if (s.ok == 0) r.status = "error: no job succeeded";
         if (rep == 1)
-            worker::write_jobs_csv((ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(), cfg,
-                                   result.records);
+            worker::write_jobs_csv(
+                (ctx.dir / "jobs" / (def.id + "-" + std::to_string(config_index + 1) + ".csv")).string(), cfg,
+                result.records);
     } catch (const std::invalid_argument& e) {
         r.status = std::string("n/a: ") + e.what();
     } catch (const std::exception& e) {
@@ -636,7 +670,8 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
 
 // A scenario whose queries name calibrated values measures the machine first, on its own corpus.
 calibration calibrate_if_needed(run_context& ctx, const planned& p) {
-    auto needing = std::find_if(p.configs.begin(), p.configs.end(), [](auto& c) { return needs_calibration(c.get(axis::query)); });
+    auto needing =
+        std::find_if(p.configs.begin(), p.configs.end(), [](auto& c) { return needs_calibration(c.get(axis::query)); });
     if (needing == p.configs.end()) return {};
     calibration cal;
     auto url = ctx.corpora.url(needing->get(axis::corpus));
@@ -681,7 +716,8 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
     o.ran = true;
     if (ctx.opt.log_lines) {
         ctx.meter.clear();
-        std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x " << repeat << "\n";
+        std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
+                  << repeat << "\n";
     }
     o.cal = calibrate_if_needed(ctx, p);
     for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
@@ -691,10 +727,11 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
             if (not_applicable[ci]) continue;  // no point repeating
             auto& c = p.configs[ci];
             double load = note_load();
-            ctx.meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(index + 1) + "/" + std::to_string(count) +
-                                                          "] config " + std::to_string(ci + 1) + "/" + std::to_string(p.configs.size()) +
-                                                          " " + replace_char(c.label, ';', ' ') + " rep " + std::to_string(k) + "/" +
-                                                          std::to_string(repeat));
+            ctx.meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(index + 1) + "/" +
+                                                          std::to_string(count) + "] config " + std::to_string(ci + 1) +
+                                                          "/" + std::to_string(p.configs.size()) + " " +
+                                                          replace_char(c.label, ';', ' ') + " rep " +
+                                                          std::to_string(k) + "/" + std::to_string(repeat));
             auto r = run_one(ctx, p.def, c, ci, k, o.cal, o.latencies[ci]);
             r.metrics["load_average"] = load;
             if (k == 1 && r.status.empty() && is_diagnosed(p.def, c)) {
@@ -717,17 +754,21 @@ void finalize(run_result& out, const runner_options& opt, const run_plan& plan, 
     auto& rep = out.report;
     if (!opt.server_url.empty()) rep.notes.push_back("Measured against an external server: " + opt.server_url);
     double load_end = load_average();
-    rep.notes.push_back("Load average (1 min) " + format_number(load_start) + " at the start, " + format_number(load_end) +
-                        " at the end, on " + std::to_string(cores) + " cores" +
-                        (std::max(load_start, load_end) > double(cores) * 0.75
-                             ? ": other processes competed for the cores, so expect noisier numbers (see the min–max ranges)."
-                             : "."));
+    rep.notes.push_back(
+        "Load average (1 min) " + format_number(load_start) + " at the start, " + format_number(load_end) +
+        " at the end, on " + std::to_string(cores) + " cores" +
+        (std::max(load_start, load_end) > double(cores) * 0.75
+             ? ": other processes competed for the cores, so expect noisier numbers (see the min–max ranges)."
+             : "."));
 
-    std::vector<std::pair<std::string, std::string>> config{
-        {"matrix", opt.full ? "full" : "quick"}, {"repeat", std::to_string(plan.repeat)},
-        {"server", rep.server}, {"pinning", rep.pinning}, {"shared_corpus", plan.shared.string()},
-        {"run_seconds", format_number(rep.seconds)}, {"load_average_start", format_number(load_start)},
-        {"load_average_end", format_number(load_end)}};
+    std::vector<std::pair<std::string, std::string>> config{{"matrix", opt.full ? "full" : "quick"},
+                                                            {"repeat", std::to_string(plan.repeat)},
+                                                            {"server", rep.server},
+                                                            {"pinning", rep.pinning},
+                                                            {"shared_corpus", plan.shared.string()},
+                                                            {"run_seconds", format_number(rep.seconds)},
+                                                            {"load_average_start", format_number(load_start)},
+                                                            {"load_average_end", format_number(load_end)}};
     std::string ids;
     for (auto& o : rep.scenarios) ids += (ids.empty() ? "" : ",") + o.def.id;
     config.emplace_back("scenarios", ids);
@@ -762,18 +803,24 @@ run_result run_reproduction(const runner_options& opt) {
 
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     bool pin = cores >= 2;
-    if (!pin) rep.pinning = "One core: server and worker share it (no pinning).";
-    else if (opt.server_url.empty()) rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
-    else rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) + " cores); the external server is not pinned by feedrepro.";
-    rep.server = opt.server_url.empty() ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
-                                        : opt.server_url + " (external; the corpus axis is ignored)";
+    if (!pin)
+        rep.pinning = "One core: server and worker share it (no pinning).";
+    else if (opt.server_url.empty())
+        rep.pinning = "Feed server pinned to core 0, worker to core 1 (" + std::to_string(cores) + " cores).";
+    else
+        rep.pinning = "Worker pinned to core 1 (" + std::to_string(cores) +
+                      " cores); the external server is not pinned by feedrepro.";
+    rep.server = opt.server_url.empty()
+                     ? "in-process feed server per corpus (synthetic: 50 feeds x rss/atom/jsonfeed, seed 2012)"
+                     : opt.server_url + " (external; the corpus axis is ignored)";
 
     double load_start = load_average();
     auto plots = detect_gnuplot(opt.scripts_dir);
     progress_meter meter(opt.progress, plan.cost);
     corpus_cache corpora(plan.shared, opt.server_url, pin ? 0 : -1);
     private_broker broker(opt.broker_script, opt.broker_port ? opt.broker_port : default_broker_port());
-    run_context ctx{opt, corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit, broker};
+    run_context ctx{opt,   corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit,
+                    broker};
     auto run_start = clock_type::now();
     for (std::size_t si = 0; si < plan.scenarios.size(); ++si) {
         auto o = run_scenario(ctx, plan.scenarios[si], si, plan.scenarios.size(), plan.repeat, cores);

@@ -50,7 +50,8 @@ struct place {
     int line;
     std::string field;
     [[noreturn]] void fail(const std::string& what) const {
-        throw scenario_error(origin + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + field + ": " + what);
+        throw scenario_error(origin + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + field + ": " +
+                             what);
     }
 };
 
@@ -70,57 +71,65 @@ void validate_value(axis a, const std::string& v, const place& at) {
     };
     if (v.empty()) bad("a value");
     switch (a) {
-    case axis::corpus:
-        if (v.find_first_of(" \t,;") != std::string::npos) bad("'synthetic' or a folder name");
-        return;
-    case axis::formats: return parses(data::format_set::parse, data::format_set::usage);
-    case axis::client:
-        if (v.rfind(external_client_prefix, 0) == 0) {
-            if (v.size() == external_client_prefix.size() || v.find_first_of(" \t,;{}") != std::string::npos)
-                bad("external:NAME, NAME given by an 'external' line");
+        case axis::corpus:
+            if (v.find_first_of(" \t,;") != std::string::npos) bad("'synthetic' or a folder name");
+            return;
+        case axis::formats:
+            return parses(data::format_set::parse, data::format_set::usage);
+        case axis::client:
+            if (v.rfind(external_client_prefix, 0) == 0) {
+                if (v.size() == external_client_prefix.size() || v.find_first_of(" \t,;{}") != std::string::npos)
+                    bad("external:NAME, NAME given by an 'external' line");
+                return;
+            }
+            return parses(core::parse_client, std::string(core::client_words.usage()) + ", or external:NAME");
+        case axis::read_size:
+            return parses(core::read_size::parse, core::read_size::usage);
+        case axis::consume:
+            return parses(core::parse_consume, core::consume_words.usage());
+        case axis::yield:
+            return parses(core::parse_yield, core::yield_words.usage());
+        case axis::pool:
+            return parses(core::pool_spec::parse, core::pool_spec::usage);
+        case axis::charset:
+            return parses(core::parse_charset, core::charset_words.usage());
+        case axis::query: {
+            if (v == "none") return;
+            // A calibrated value: {dry_rate} or {wait_ms}, measured on the machine at hand (calibration.hpp); the
+            // feed server checks the rest with a value a fast idle machine gives in its place.
+            std::string q = v;
+            if (!with_typical_values(q)) bad("a calibrated value in braces, one of {dry_rate} {wait_ms}");
+            feedserver::response_mode mode;
+            if (auto error = feedserver::apply_query(q, mode))
+                bad("'none' or the feed server's key=value pairs joined with '&': " + *error);
             return;
         }
-        return parses(core::parse_client, std::string(core::client_words.usage()) + ", or external:NAME");
-    case axis::read_size: return parses(core::read_size::parse, core::read_size::usage);
-    case axis::consume: return parses(core::parse_consume, core::consume_words.usage());
-    case axis::yield: return parses(core::parse_yield, core::yield_words.usage());
-    case axis::pool: return parses(core::pool_spec::parse, core::pool_spec::usage);
-    case axis::charset: return parses(core::parse_charset, core::charset_words.usage());
-    case axis::query: {
-        if (v == "none") return;
-        // A calibrated value: {dry_rate} or {wait_ms}, measured on the machine at hand (calibration.hpp); the
-        // feed server checks the rest with a value a fast idle machine gives in its place.
-        std::string q = v;
-        if (!with_typical_values(q)) bad("a calibrated value in braces, one of {dry_rate} {wait_ms}");
-        feedserver::response_mode mode;
-        if (auto error = feedserver::apply_query(q, mode)) bad("'none' or the feed server's key=value pairs joined with '&': " + *error);
-        return;
-    }
-    case axis::jobs: {
-        std::size_t k = 0;
-        if (!parse_uint(v, k) || k == 0) bad("a job count >= 1");
-        return;
-    }
-    case axis::intake:
-        if (v != "amqp") parses(core::parse_intake, "embedded or amqp (the run's private broker)");
-        if (v != "embedded" && v != "amqp") bad("embedded or amqp (the run's private broker)");
-        return;
-    case axis::amqp: return parses(core::parse_amqp_mode, core::amqp_mode_words.usage());
-    case axis::prefetch:
-    case axis::processes: {
-        std::size_t k = 0;
-        if (!parse_uint(v, k) || k == 0 || k > 65535) bad("a count from 1 to 65535");
-        return;
-    }
-    case axis::publish: {
-        double r = 0;
-        if (!parse_double(v, r) || r < 0) bad("jobs/s >= 0 (0: the queue is filled before the workers start)");
-        return;
-    }
-    case axis::incident:
-        if (std::find(incident_words.begin(), incident_words.end(), v) == incident_words.end())
-            bad("none, broker-restart or worker-kill");
-        return;
+        case axis::jobs: {
+            std::size_t k = 0;
+            if (!parse_uint(v, k) || k == 0) bad("a job count >= 1");
+            return;
+        }
+        case axis::intake:
+            if (v != "amqp") parses(core::parse_intake, "embedded or amqp (the run's private broker)");
+            if (v != "embedded" && v != "amqp") bad("embedded or amqp (the run's private broker)");
+            return;
+        case axis::amqp:
+            return parses(core::parse_amqp_mode, core::amqp_mode_words.usage());
+        case axis::prefetch:
+        case axis::processes: {
+            std::size_t k = 0;
+            if (!parse_uint(v, k) || k == 0 || k > 65535) bad("a count from 1 to 65535");
+            return;
+        }
+        case axis::publish: {
+            double r = 0;
+            if (!parse_double(v, r) || r < 0) bad("jobs/s >= 0 (0: the queue is filled before the workers start)");
+            return;
+        }
+        case axis::incident:
+            if (std::find(incident_words.begin(), incident_words.end(), v) == incident_words.end())
+                bad("none, broker-restart or worker-kill");
+            return;
     }
 }
 
@@ -141,7 +150,8 @@ selector parse_selector_terms(std::string_view inside, const place& at) {
 
 // "{a=b,c=d}" -> selector.
 selector parse_braced_selector(std::string_view tok, const place& at) {
-    if (tok.size() < 2 || tok.front() != '{' || tok.back() != '}') at.fail("expected {axis=value,...}, got '" + std::string(tok) + "'");
+    if (tok.size() < 2 || tok.front() != '{' || tok.back() != '}')
+        at.fail("expected {axis=value,...}, got '" + std::string(tok) + "'");
     return parse_selector_terms(tok.substr(1, tok.size() - 2), at);
 }
 
@@ -150,7 +160,8 @@ metric_ref parse_metric_ref(std::string_view tok, const place& at) {
     metric_ref r;
     auto brace = tok.find('{');
     r.metric = std::string(tok.substr(0, brace));
-    if (!is_metric(r.metric)) at.fail("unknown metric '" + r.metric + "' (a column of the scenario CSV, e.g. jobs_per_s)");
+    if (!is_metric(r.metric))
+        at.fail("unknown metric '" + r.metric + "' (a column of the scenario CSV, e.g. jobs_per_s)");
     if (brace != std::string_view::npos) r.where = parse_braced_selector(tok.substr(brace), at);
     return r;
 }
@@ -171,10 +182,14 @@ check parse_check(std::string_view value, const place& at) {
         c.op = check_op::measure;
         return c;
     }
-    if (t[i] == ">=") c.op = check_op::at_least;
-    else if (t[i] == "<=") c.op = check_op::at_most;
-    else if (t[i] == "within") c.op = check_op::within;
-    else at.fail("unknown operator '" + t[i] + "' (expected >=, <=, within or measure)");
+    if (t[i] == ">=")
+        c.op = check_op::at_least;
+    else if (t[i] == "<=")
+        c.op = check_op::at_most;
+    else if (t[i] == "within")
+        c.op = check_op::within;
+    else
+        at.fail("unknown operator '" + t[i] + "' (expected >=, <=, within or measure)");
     if (c.op == check_op::within && !c.b) at.fail("'within' needs a ratio a / b");
     if (i + 1 >= t.size()) at.fail("operator '" + t[i] + "' needs a threshold");
     if (!parse_double(t[i + 1], c.threshold)) at.fail("threshold '" + t[i + 1] + "' is not a number");
@@ -194,7 +209,8 @@ plot_spec parse_plot(std::string_view value, const std::string& id, const place&
     }
     p.name = id + "_" + p.kind;
     for (std::size_t i = 1; i < t.size(); ++i) {
-        if (t[i].front() == '{') p.filter = parse_braced_selector(t[i], at);
+        if (t[i].front() == '{')
+            p.filter = parse_braced_selector(t[i], at);
         else if (t[i].rfind("metric=", 0) == 0) {
             p.metric = t[i].substr(7);
             if (!is_metric(p.metric)) at.fail("unknown metric '" + p.metric + "'");
@@ -281,11 +297,15 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
     if (s.checks.empty()) place{origin, 0, "check"}.fail("missing (at least one verdict rule line)");
     for (bool full : {false, true})
         for (auto& c : expand(s, full)) {
-            auto line = [&](const char* what) { place{origin, 0, full ? "full" : "quick"}.fail(c.label + ": " + what); };
+            auto line = [&](const char* what) {
+                place{origin, 0, full ? "full" : "quick"}.fail(c.label + ": " + what);
+            };
             bool amqp = c.get(axis::intake) == "amqp";
-            if (!amqp && (c.get(axis::processes) != "1" || c.get(axis::publish) != "0" || c.get(axis::incident) != "none"))
+            if (!amqp &&
+                (c.get(axis::processes) != "1" || c.get(axis::publish) != "0" || c.get(axis::incident) != "none"))
                 line("processes, publish and incident need intake=amqp");
-            if (amqp && !external_name(c.get(axis::client)).empty()) line("an external worker takes its jobs from the feed server, not a broker");
+            if (amqp && !external_name(c.get(axis::client)).empty())
+                line("an external worker takes its jobs from the feed server, not a broker");
             if (c.get(axis::incident) == "broker-restart" && c.get(axis::processes) != "1")
                 line("incident=broker-restart runs one worker process (processes=1)");
             if (c.get(axis::incident) == "worker-kill" && c.get(axis::processes) == "1")
@@ -306,8 +326,9 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
                 for (auto& v : values)
                     if (a == axis::client && !external_name(v).empty() && !s.find_external(external_name(v)))
                         place{origin, ml.line, full ? "full" : "quick"}.fail("client " + v + " names no 'external " +
-                                                                           external_name(v) + " COMMAND...' line");
-    if (!s.diagnose.empty() && s.runner != runner_kind::worker) place{origin, 0, "diagnose"}.fail("needs runner worker");
+                                                                             external_name(v) + " COMMAND...' line");
+    if (!s.diagnose.empty() && s.runner != runner_kind::worker)
+        place{origin, 0, "diagnose"}.fail("needs runner worker");
     for (bool full : {false, true}) {
         auto configs = expand(s, full);
         const char* matrix = full ? "full" : "quick";
@@ -317,16 +338,16 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
                 if (!r) continue;
                 auto n = std::count_if(configs.begin(), configs.end(), [&](auto& cf) { return r->where.matches(cf); });
                 if (n != 1)
-                    place{origin, check_lines[k], "check"}.fail(
-                        r->to_string() + " matches " + std::to_string(n) + " configurations of the " + matrix +
-                        " matrix; a check must name exactly one");
+                    place{origin, check_lines[k], "check"}.fail(r->to_string() + " matches " + std::to_string(n) +
+                                                                " configurations of the " + matrix +
+                                                                " matrix; a check must name exactly one");
             }
         }
         for (std::size_t k = 0; k < s.plots.size(); ++k) {
             auto& p = s.plots[k];
             if (std::none_of(configs.begin(), configs.end(), [&](auto& cf) { return p.filter.matches(cf); }))
-                place{origin, plot_lines[k], "plot"}.fail("filter " + p.filter.to_string() + " matches no configuration of the " +
-                                                          matrix + " matrix");
+                place{origin, plot_lines[k], "plot"}.fail("filter " + p.filter.to_string() +
+                                                          " matches no configuration of the " + matrix + " matrix");
         }
     }
 }
@@ -393,21 +414,20 @@ std::string metric_ref::to_string() const { return metric + (where.terms.empty()
 
 const std::vector<std::string>& metric_names() {
     static const std::vector<std::string> names = [] {
-        std::vector<std::string> n{"jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct",
-                                   "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_max_ms",
-                                   "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms", "load_average",
-                                   // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
-                                   // median bytes per socket receive call; receive calls per job
-                                   "diag_tiny_reads", "diag_waiting_in_reads", "diag_healthy", "recv_p50_bytes",
-                                   "recv_calls_per_job",
-                                   // AMQP intake: the broker's view of the run and what the workers recorded
-                                   "published", "intake_gets", "intake_empty_gets", "intake_gets_per_job",
-                                   "intake_deliveries", "intake_redeliveries", "left_on_queue", "jobs_lost",
-                                   "journal_rows", "acked_by_killed", "acked_without_row", "broker_cpu_us_per_job",
-                                   "worker_cpu_us_per_job", "process_jobs_per_s_min", "process_jobs_per_s_max"};
+        std::vector<std::string> n{
+            "jobs", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct", "latency_p50_ms", "latency_p90_ms",
+            "latency_p99_ms", "latency_max_ms", "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms",
+            "load_average",
+            // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
+            // median bytes per socket receive call; receive calls per job
+            "diag_tiny_reads", "diag_waiting_in_reads", "diag_healthy", "recv_p50_bytes", "recv_calls_per_job",
+            // AMQP intake: the broker's view of the run and what the workers recorded
+            "published", "intake_gets", "intake_empty_gets", "intake_gets_per_job", "intake_deliveries",
+            "intake_redeliveries", "left_on_queue", "jobs_lost", "journal_rows", "acked_by_killed", "acked_without_row",
+            "broker_cpu_us_per_job", "worker_cpu_us_per_job", "process_jobs_per_s_min", "process_jobs_per_s_max"};
         for (auto st : core::stage_names)
-            for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "suspended_pct", "reads_per_job",
-                           "yields_per_job", "share_pct", "cpu_share_pct"})
+            for (auto m : {"wall_p50_us", "wall_p99_us", "cpu_p50_us", "suspended_p50_us", "suspended_pct",
+                           "reads_per_job", "yields_per_job", "share_pct", "cpu_share_pct"})
                 n.push_back(std::string(st) + "_" + m);
         return n;
     }();
@@ -442,42 +462,63 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
         };
         if (field == "id") {
             once();
-            if (value.empty() || value.find_first_of(" \t/\\,;") != std::string::npos) at.fail("bad id '" + value + "'");
+            if (value.empty() || value.find_first_of(" \t/\\,;") != std::string::npos)
+                at.fail("bad id '" + value + "'");
             s.id = value;
-        } else if (field == "title") { once(); append(s.title); }
-        else if (field == "finding") append(s.finding);
-        else if (field == "why") append(s.why);
-        else if (field == "note") append(s.note);
+        } else if (field == "title") {
+            once();
+            append(s.title);
+        } else if (field == "finding")
+            append(s.finding);
+        else if (field == "why")
+            append(s.why);
+        else if (field == "note")
+            append(s.note);
         else if (field == "must") {
             once();
-            if (value == "yes") s.must_reproduce = true;
-            else if (value == "no") s.must_reproduce = false;
-            else at.fail("expected yes or no, got '" + value + "'");
+            if (value == "yes")
+                s.must_reproduce = true;
+            else if (value == "no")
+                s.must_reproduce = false;
+            else
+                at.fail("expected yes or no, got '" + value + "'");
         } else if (field == "runner") {
             once();
-            if (value == "worker") s.runner = runner_kind::worker;
-            else if (value == "parse-memory") s.runner = runner_kind::parse_memory;
-            else at.fail("expected worker or parse-memory, got '" + value + "'");
+            if (value == "worker")
+                s.runner = runner_kind::worker;
+            else if (value == "parse-memory")
+                s.runner = runner_kind::parse_memory;
+            else
+                at.fail("expected worker or parse-memory, got '" + value + "'");
         } else if (field == "needs") {
             once();
-            if (value.empty() || value.find_first_of(" \t/") != std::string::npos) at.fail("expected a folder name of the shared corpus");
+            if (value.empty() || value.find_first_of(" \t/") != std::string::npos)
+                at.fail("expected a folder name of the shared corpus");
             s.needs_corpus = value;
         } else if (field == "in-quick") {
             once();
-            if (value == "yes") s.in_quick = true;
-            else if (value == "no") s.in_quick = false;
-            else at.fail("expected yes or no, got '" + value + "'");
-        } else if (field == "quick") s.quick.push_back(parse_matrix_line(value, at));
-        else if (field == "full") s.full.push_back(parse_matrix_line(value, at));
-        else if (field == "check") { s.checks.push_back(parse_check(value, at)); check_lines.push_back(line_no); }
-        else if (field == "plot") {
+            if (value == "yes")
+                s.in_quick = true;
+            else if (value == "no")
+                s.in_quick = false;
+            else
+                at.fail("expected yes or no, got '" + value + "'");
+        } else if (field == "quick")
+            s.quick.push_back(parse_matrix_line(value, at));
+        else if (field == "full")
+            s.full.push_back(parse_matrix_line(value, at));
+        else if (field == "check") {
+            s.checks.push_back(parse_check(value, at));
+            check_lines.push_back(line_no);
+        } else if (field == "plot") {
             if (s.id.empty()) at.fail("'id' must come before 'plot'");
             s.plots.push_back(parse_plot(value, s.id, at));
             plot_lines.push_back(line_no);
         } else if (field == "table") {
             once();
             for (auto& m : words(value)) {
-                if (!is_metric(m)) at.fail("unknown metric '" + m + "' (a column of the scenario CSV, e.g. jobs_per_s)");
+                if (!is_metric(m))
+                    at.fail("unknown metric '" + m + "' (a column of the scenario CSV, e.g. jobs_per_s)");
                 s.table.push_back(m);
             }
             if (s.table.empty()) at.fail("empty value");
@@ -494,7 +535,9 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
                 at.fail("the selector must name an external client (client=external:NAME): feeddiag traces a process");
             s.diagnose.push_back(std::move(sel));
         } else {
-            at.fail("unknown field (known: id title finding why note must runner needs in-quick quick full check plot table external diagnose)");
+            at.fail(
+                "unknown field (known: id title finding why note must runner needs in-quick quick full check plot "
+                "table external diagnose)");
         }
     }
     if (s.table.empty()) s.table = {"jobs_per_s", "cpu_pct", "latency_p50_ms", "failed"};
@@ -522,13 +565,13 @@ std::vector<scenario> load_scenario_dir(const std::filesystem::path& dir) {
     for (auto& f : files) {
         out.push_back(load_scenario_file(f));
         auto [it, fresh] = ids.emplace(out.back().id, f.filename().string());
-        if (!fresh) throw scenario_error(f.filename().string() + ": id: '" + out.back().id + "' already used by " + it->second);
+        if (!fresh)
+            throw scenario_error(f.filename().string() + ": id: '" + out.back().id + "' already used by " + it->second);
     }
     if (out.empty()) throw scenario_error(dir.string() + ": no *.scn files");
     // Natural order: S2 before S10.
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) {
-        return a.id.size() != b.id.size() ? a.id.size() < b.id.size() : a.id < b.id;
-    });
+    std::sort(out.begin(), out.end(),
+              [](auto& a, auto& b) { return a.id.size() != b.id.size() ? a.id.size() < b.id.size() : a.id < b.id; });
     return out;
 }
 

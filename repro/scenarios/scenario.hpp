@@ -25,15 +25,31 @@ public:
 // processes: worker processes on the queue (1: the worker runs in feedrepro; more: feedworker processes);
 // publish: jobs/s a producer trickles onto the queue while the workers run (0: the queue is filled first);
 // incident: none | broker-restart (the broker restarts mid-run) | worker-kill (one of the processes gets SIGKILL).
-enum class axis { corpus, formats, client, read_size, consume, yield, pool, charset, query, intake, amqp, prefetch,
-                  processes, publish, incident, jobs };
+enum class axis {
+    corpus,
+    formats,
+    client,
+    read_size,
+    consume,
+    yield,
+    pool,
+    charset,
+    query,
+    intake,
+    amqp,
+    prefetch,
+    processes,
+    publish,
+    incident,
+    jobs
+};
 inline constexpr std::size_t axis_count = 16;
 inline constexpr std::array<std::string_view, axis_count> axis_names{
-    "corpus", "formats", "client", "read_size", "consume", "yield", "pool", "charset", "query", "intake", "amqp",
-    "prefetch", "processes", "publish", "incident", "jobs"};
+    "corpus", "formats", "client", "read_size", "consume",   "yield",   "pool",     "charset",
+    "query",  "intake",  "amqp",   "prefetch",  "processes", "publish", "incident", "jobs"};
 inline constexpr std::array<std::string_view, axis_count> axis_defaults{
-    "synthetic", "rss+atom+jsonfeed", "beast", "whole", "eager", "would-block", "1", "content", "none", "embedded",
-    "consume", "10", "1", "0", "none", "100"};
+    "synthetic", "rss+atom+jsonfeed", "beast",   "whole", "eager", "would-block", "1",    "content",
+    "none",      "embedded",          "consume", "10",    "1",     "0",           "none", "100"};
 inline constexpr std::array<std::string_view, 3> incident_words{"none", "broker-restart", "worker-kill"};
 
 std::optional<axis> parse_axis(std::string_view name);
@@ -41,8 +57,8 @@ std::optional<axis> parse_axis(std::string_view name);
 // One point of the matrix: every axis has a value (defaults fill the ones a matrix line omits).
 struct configuration {
     std::array<std::string, axis_count> values{};
-    std::string label;    // the axes that vary in the scenario (jobs excepted), "read_size=1;pool=20"
-    std::string series;   // the same without read_size: one line of a plot against read size
+    std::string label;   // the axes that vary in the scenario (jobs excepted), "read_size=1;pool=20"
+    std::string series;  // the same without read_size: one line of a plot against read size
     const std::string& get(axis a) const { return values[static_cast<std::size_t>(a)]; }
     std::string& get(axis a) { return values[static_cast<std::size_t>(a)]; }
     std::string key() const;  // every axis but jobs: identifies the configuration
@@ -96,8 +112,8 @@ enum class runner_kind { worker, parse_memory };
 // repository's examples/ folder.
 inline constexpr std::string_view external_client_prefix = "external:";
 struct external_worker {
-    std::string name;                    // "original-stack"
-    std::vector<std::string> command;    // argv
+    std::string name;                  // "original-stack"
+    std::vector<std::string> command;  // argv
 };
 // "external:original-stack" -> "original-stack"; "" for beast, curl.
 std::string external_name(std::string_view client);
@@ -108,11 +124,11 @@ struct matrix_line {
 };
 
 struct scenario {
-    std::string id;            // "S3"
+    std::string id;  // "S3"
     std::string title;
-    std::string finding;       // what the 2012 case found
-    std::string why;           // why the threshold is what it is
-    std::string note;          // anything else the report should say
+    std::string finding;  // what the 2012 case found
+    std::string why;      // why the threshold is what it is
+    std::string note;     // anything else the report should say
     bool must_reproduce = false;
     runner_kind runner = runner_kind::worker;
     std::string needs_corpus;  // a folder of the shared corpus this scenario needs ("" = none)
@@ -120,9 +136,10 @@ struct scenario {
     std::vector<matrix_line> quick, full;
     std::vector<check> checks;
     std::vector<plot_spec> plots;
-    std::vector<std::string> table;   // metric columns of the report table (default: jobs_per_s cpu_pct latency_p50_ms failed)
-    std::vector<external_worker> externals;   // the external workers the client axis may name
-    std::vector<selector> diagnose;           // external configurations traced with feeddiag (one extra run each)
+    std::vector<std::string>
+        table;  // metric columns of the report table (default: jobs_per_s cpu_pct latency_p50_ms failed)
+    std::vector<external_worker> externals;  // the external workers the client axis may name
+    std::vector<selector> diagnose;          // external configurations traced with feeddiag (one extra run each)
     const external_worker* find_external(std::string_view name) const;
     std::filesystem::path source;
 };

@@ -32,21 +32,30 @@ lookup find_value(const metric_ref& r, const std::vector<config_summary>& data) 
 
 std::string_view to_string(verdict_kind k) {
     switch (k) {
-    case verdict_kind::reproduced: return "REPRODUCED";
-    case verdict_kind::not_reproduced: return "NOT REPRODUCED";
-    case verdict_kind::no_data: return "NO DATA";
-    case verdict_kind::measured: return "MEASURED";
-    case verdict_kind::skipped: return "SKIPPED";
+        case verdict_kind::reproduced:
+            return "REPRODUCED";
+        case verdict_kind::not_reproduced:
+            return "NOT REPRODUCED";
+        case verdict_kind::no_data:
+            return "NO DATA";
+        case verdict_kind::measured:
+            return "MEASURED";
+        case verdict_kind::skipped:
+            return "SKIPPED";
     }
     return "?";
 }
 
 std::string threshold_text(const check& c) {
     switch (c.op) {
-    case check_op::at_least: return "threshold >= " + format_number(c.threshold);
-    case check_op::at_most: return "threshold <= " + format_number(c.threshold);
-    case check_op::within: return "threshold within " + format_number(c.threshold * 100) + "% of 1";
-    case check_op::measure: return "no threshold";
+        case check_op::at_least:
+            return "threshold >= " + format_number(c.threshold);
+        case check_op::at_most:
+            return "threshold <= " + format_number(c.threshold);
+        case check_op::within:
+            return "threshold within " + format_number(c.threshold * 100) + "% of 1";
+        case check_op::measure:
+            return "no threshold";
     }
     return {};
 }
@@ -77,10 +86,18 @@ verdict evaluate(const scenario& s, const std::vector<config_summary>& data, con
             r.has_data = true;
             r.value = a.value / b.value;
             switch (rule.op) {
-            case check_op::at_least: r.pass = r.value >= rule.threshold; break;
-            case check_op::at_most: r.pass = r.value <= rule.threshold; break;
-            case check_op::within: r.pass = std::fabs(r.value - 1.0) <= rule.threshold; break;
-            case check_op::measure: r.pass = true; break;
+                case check_op::at_least:
+                    r.pass = r.value >= rule.threshold;
+                    break;
+                case check_op::at_most:
+                    r.pass = r.value <= rule.threshold;
+                    break;
+                case check_op::within:
+                    r.pass = std::fabs(r.value - 1.0) <= rule.threshold;
+                    break;
+                case check_op::measure:
+                    r.pass = true;
+                    break;
             }
             r.detail = expr + " = " + format_number(r.value) + " (" + threshold_text(rule) + ")";
             if (rule.op != check_op::measure) r.detail += r.pass ? ": pass" : ": FAIL";
@@ -95,10 +112,14 @@ verdict evaluate(const scenario& s, const std::vector<config_summary>& data, con
         }
         v.checks.push_back(std::move(r));
     }
-    if (any_fail) v.kind = verdict_kind::not_reproduced;
-    else if (any_missing) v.kind = verdict_kind::no_data;
-    else if (!any_threshold) v.kind = verdict_kind::measured;
-    else v.kind = verdict_kind::reproduced;
+    if (any_fail)
+        v.kind = verdict_kind::not_reproduced;
+    else if (any_missing)
+        v.kind = verdict_kind::no_data;
+    else if (!any_threshold)
+        v.kind = verdict_kind::measured;
+    else
+        v.kind = verdict_kind::reproduced;
     v.line = std::string(to_string(v.kind)) + ":";
     for (std::size_t i = 0; i < v.checks.size(); ++i) v.line += (i ? "; " : " ") + v.checks[i].detail;
     return v;

@@ -19,18 +19,18 @@ std::string_view to_string(verdict_kind k);  // "REPRODUCED", "NOT REPRODUCED", 
 
 struct check_result {
     check rule;
-    double value = no_value;   // the ratio (or the single metric); NaN when no data
+    double value = no_value;  // the ratio (or the single metric); NaN when no data
     bool has_data = false;
     bool pass = false;
-    bool excused = false;      // failed under heavy load: counted as no data, not as a failure
-    std::string detail;        // "jobs_per_s{...} / jobs_per_s{...} = 37.2 (threshold >= 10): pass"
+    bool excused = false;  // failed under heavy load: counted as no data, not as a failure
+    std::string detail;    // "jobs_per_s{...} / jobs_per_s{...} = 37.2 (threshold >= 10): pass"
 };
 
 struct verdict {
     verdict_kind kind = verdict_kind::no_data;
-    bool heavy_load = false;   // the scenario ran under heavy load (run_conditions::heavy)
+    bool heavy_load = false;  // the scenario ran under heavy load (run_conditions::heavy)
     std::vector<check_result> checks;
-    std::string line;          // "REPRODUCED: ... = 37.2 (threshold >= 10)"
+    std::string line;  // "REPRODUCED: ... = 37.2 (threshold >= 10)"
 };
 
 // The machine while a scenario ran. A check that fails under heavy load cannot be told from the load:
@@ -41,7 +41,7 @@ struct run_conditions {
     double load_average = no_value;  // the highest 1-min load average seen while the scenario ran
     unsigned cores = 0;
     bool heavy() const { return cores > 0 && load_average > heavy_load_per_core * cores; }
-    std::string text() const;        // "load 4.6 on 2 cores"
+    std::string text() const;  // "load 4.6 on 2 cores"
 };
 
 verdict evaluate(const scenario& s, const std::vector<config_summary>& data, const run_conditions& cond = {});

@@ -54,7 +54,7 @@ void watchdog::deadline(clock::time_point at) {
     state_->deadline = at;
     if (state_->fired == state::cause::deadline) state_->fired = state::cause::none;
     if (!state_->active) return;
-    ++state_->generation;   // re-arm for the earlier of the two moments
+    ++state_->generation;  // re-arm for the earlier of the two moments
     state_->timer.cancel();
     arm(state_, state_->generation);
 }
@@ -63,9 +63,12 @@ bool watchdog::fired() const { return state_->fired != state::cause::none; }
 
 error_code watchdog::error() const {
     switch (state_->fired) {
-    case state::cause::none: return {};
-    case state::cause::idle: return timed_out_error();
-    case state::cause::deadline: return deadline_error();
+        case state::cause::none:
+            return {};
+        case state::cause::idle:
+            return timed_out_error();
+        case state::cause::deadline:
+            return deadline_error();
     }
     return {};
 }
@@ -82,7 +85,7 @@ void watchdog::arm(const std::shared_ptr<state>& st, std::uint64_t generation) {
         if (ec || !st->active || generation != st->generation) return;
         const auto now = clock::now();
         if (now >= st->deadline) {
-            st->fired = state::cause::deadline;   // waiting or not: the job's next wait is refused
+            st->fired = state::cause::deadline;  // waiting or not: the job's next wait is refused
         } else if (st->waiting && now - st->wait_start >= st->timeout) {
             st->fired = state::cause::idle;
         } else {
@@ -97,7 +100,8 @@ void watchdog::arm(const std::shared_ptr<state>& st, std::uint64_t generation) {
 namespace {
 
 // Suspends until the socket is ready for `what`; the metered executor counts the yield.
-void wait_ready(tcp::socket& socket, tcp::socket::wait_type what, net::yield_context& yield, watchdog& dog, error_code& ec) {
+void wait_ready(tcp::socket& socket, tcp::socket::wait_type what, net::yield_context& yield, watchdog& dog,
+                error_code& ec) {
     if (dog.fired()) {
         ec = dog.error();
         return;
@@ -114,7 +118,7 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, core::yie
                       net::yield_context yield, job_meter& meter, watchdog& dog, error_code& ec,
                       std::uint64_t* eagains) {
     ec = {};
-    if (dog.fired()) {   // a deadline passed while the job was busy elsewhere (one load per read)
+    if (dog.fired()) {  // a deadline passed while the job was busy elsewhere (one load per read)
         ec = dog.error();
         return 0;
     }
@@ -157,8 +161,8 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, core::yie
     }
 }
 
-void write_all(tcp::socket& socket, std::string_view data, core::yield_policy policy,
-               net::yield_context yield, watchdog& dog, error_code& ec) {
+void write_all(tcp::socket& socket, std::string_view data, core::yield_policy policy, net::yield_context yield,
+               watchdog& dog, error_code& ec) {
     ec = {};
     if (dog.fired()) {
         ec = dog.error();
@@ -190,7 +194,8 @@ void write_all(tcp::socket& socket, std::string_view data, core::yield_policy po
     }
 }
 
-void connect(tcp::socket& socket, const tcp::endpoint& endpoint, net::yield_context yield, watchdog& dog, error_code& ec) {
+void connect(tcp::socket& socket, const tcp::endpoint& endpoint, net::yield_context yield, watchdog& dog,
+             error_code& ec) {
     ec = {};
     socket.open(endpoint.protocol(), ec);
     if (ec) return;

@@ -36,14 +36,14 @@ public:
     watchdog(const watchdog&) = delete;
     watchdog& operator=(const watchdog&) = delete;
 
-    void watch(tcp::socket& socket);   // start watching (again); clears fired()
+    void watch(tcp::socket& socket);  // start watching (again); clears fired()
     void stop();
-    void progress();                   // a byte moved
-    void waiting(bool w);              // a wait on the socket begins (true) or ends (false)
+    void progress();       // a byte moved
+    void waiting(bool w);  // a wait on the socket begins (true) or ends (false)
     // The job's deadline (clock::time_point::max() = none); clears a fired deadline of an earlier job.
     void deadline(clock::time_point at);
-    bool fired() const;                // idle timeout or deadline: the socket's waits were cut short
-    error_code error() const;          // timed_out_error() or deadline_error(); {} when not fired
+    bool fired() const;        // idle timeout or deadline: the socket's waits were cut short
+    error_code error() const;  // timed_out_error() or deadline_error(); {} when not fired
     std::chrono::milliseconds idle_timeout() const { return idle_timeout_; }
 
 private:
@@ -66,10 +66,11 @@ std::size_t read_some(tcp::socket& socket, char* dst, std::size_t ask, core::yie
                       std::uint64_t* eagains = nullptr);
 
 // Sends all of data under the yield policy.
-void write_all(tcp::socket& socket, std::string_view data, core::yield_policy policy,
-               net::yield_context yield, watchdog& dog, error_code& ec);
+void write_all(tcp::socket& socket, std::string_view data, core::yield_policy policy, net::yield_context yield,
+               watchdog& dog, error_code& ec);
 
 // Connects (suspends until the connection is established or refused).
-void connect(tcp::socket& socket, const tcp::endpoint& endpoint, net::yield_context yield, watchdog& dog, error_code& ec);
+void connect(tcp::socket& socket, const tcp::endpoint& endpoint, net::yield_context yield, watchdog& dog,
+             error_code& ec);
 
 }  // namespace feedbench::sched

@@ -10,7 +10,7 @@
 namespace feedbench::sched {
 
 std::int64_t steady_now_ns();
-std::int64_t thread_cpu_now_ns();   // CLOCK_THREAD_CPUTIME_ID
+std::int64_t thread_cpu_now_ns();  // CLOCK_THREAD_CPUTIME_ID
 
 // One per coroutine (it runs one job at a time). metered_executor calls resume()/suspend() around every
 // run segment of the coroutine, so every suspension point (socket waits, timers, intake waits, any
@@ -34,7 +34,7 @@ public:
     // (curl: write-callback chunks); eagains counts recv calls that found the socket dry.
     void count_read(std::size_t asked, std::size_t got);
     void count_eagain(std::size_t asked);
-    void note_request(std::size_t asked);   // the largest byte count any recv asked for
+    void note_request(std::size_t asked);  // the largest byte count any recv asked for
 
     // Run-segment hooks (metered_executor). resume() counts one yield for the stage the job is in.
     void resume();
@@ -50,10 +50,10 @@ private:
     std::int64_t origin_ns_;
     core::job_record* rec_ = nullptr;
     core::stage stage_ = core::stage::intake;
-    std::int64_t stage_start_wall_ = 0;   // when this visit of the stage began
-    std::int64_t visit_running_ns_ = 0;   // time this job ran during this visit
+    std::int64_t stage_start_wall_ = 0;        // when this visit of the stage began
+    std::int64_t visit_running_ns_ = 0;        // time this job ran during this visit
     std::int64_t seg_wall_ = 0, seg_cpu_ = 0;  // when the current run segment began
-    bool running_ = true;                 // the owner coroutine is executing right now
+    bool running_ = true;                      // the owner coroutine is executing right now
 };
 
 // The meter of the coroutine running on this thread right now (nullptr between segments).
@@ -66,6 +66,7 @@ public:
     ~run_segment();
     run_segment(const run_segment&) = delete;
     run_segment& operator=(const run_segment&) = delete;
+
 private:
     job_meter* meter_;
     job_meter* previous_;

@@ -24,8 +24,7 @@ public:
     job_meter* meter() const noexcept { return meter_; }
 
     template <class Property>
-    auto query(const Property& p) const
-        noexcept(noexcept(boost::asio::query(std::declval<const Inner&>(), p)))
+    auto query(const Property& p) const noexcept(noexcept(boost::asio::query(std::declval<const Inner&>(), p)))
         -> decltype(boost::asio::query(std::declval<const Inner&>(), p)) {
         return boost::asio::query(inner_, p);
     }

@@ -31,15 +31,19 @@ struct failure_slot {
 }  // namespace
 
 struct thread_context::impl {
-    std::deque<job_meter> meters;   // stable addresses: executors point at them
+    std::deque<job_meter> meters;  // stable addresses: executors point at them
     std::vector<std::function<void()>> at_exit;
     failure_slot* failures = nullptr;
 };
 
 thread_context::thread_context(net::io_context& io, std::size_t thread_index, std::size_t coroutines,
                                std::int64_t origin_ns, std::size_t stack_bytes)
-    : io_(io), thread_index_(thread_index), coroutines_(coroutines), origin_ns_(origin_ns),
-      stack_bytes_(stack_bytes), impl_(new impl) {}
+    : io_(io),
+      thread_index_(thread_index),
+      coroutines_(coroutines),
+      origin_ns_(origin_ns),
+      stack_bytes_(stack_bytes),
+      impl_(new impl) {}
 
 thread_context::~thread_context() { delete impl_; }
 
@@ -58,7 +62,7 @@ void thread_context::spawn(coroutine_body body) {
                 body(yield, meter);
             } catch (const boost::coroutines::detail::forced_unwind&) {
                 meter.abandon_job();
-                throw;   // the coroutine is being destroyed: let Boost.Coroutine unwind it
+                throw;  // the coroutine is being destroyed: let Boost.Coroutine unwind it
             } catch (...) {
                 meter.abandon_job();
                 if (failures) failures->set(std::current_exception());

@@ -34,7 +34,7 @@ public:
     ~thread_context();
     net::io_context& io() { return io_; }
     std::size_t thread_index() const { return thread_index_; }
-    std::size_t coroutines() const { return coroutines_; }     // how many to spawn on this thread
+    std::size_t coroutines() const { return coroutines_; }  // how many to spawn on this thread
     // Spawns one coroutine with its own job_meter; every resume goes through a metered_executor.
     void spawn(coroutine_body body);
     // Runs fn on this thread after its io_context ran out of work, before the io_context is destroyed
@@ -42,7 +42,8 @@ public:
     void at_exit(std::function<void()> fn);
 
 private:
-    friend pool_run run_pool(const core::pool_spec&, int, std::int64_t, const std::function<void(thread_context&)>&, std::size_t);
+    friend pool_run run_pool(const core::pool_spec&, int, std::int64_t, const std::function<void(thread_context&)>&,
+                             std::size_t);
     struct impl;
     net::io_context& io_;
     std::size_t thread_index_, coroutines_;
@@ -53,8 +54,8 @@ private:
 
 struct pool_run {
     std::size_t threads = 0;
-    double cpu_s = 0;    // CPU time of the pool's thread(s), CLOCK_THREAD_CPUTIME_ID
-    double wall_s = 0;   // from the first thread start to the last thread end
+    double cpu_s = 0;   // CPU time of the pool's thread(s), CLOCK_THREAD_CPUTIME_ID
+    double wall_s = 0;  // from the first thread start to the last thread end
 };
 
 // Runs the pool: on_thread(ctx) runs first on each pool thread (spawn the coroutines there), then

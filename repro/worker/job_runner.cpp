@@ -67,7 +67,8 @@ client::fetch_status pull_all(parse::body_source& src, std::string& out) {
     char buf[64 * 1024];
     if (parse::read_to_end(src, out, buf, sizeof buf)) return {};
     const core::error_class cls = src.error_class();
-    return client::fetch_status::failure(cls == core::error_class::none ? core::error_class::read : cls, "body read failed");
+    return client::fetch_status::failure(cls == core::error_class::none ? core::error_class::read : cls,
+                                         "body read failed");
 }
 
 void run_stages(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
@@ -108,7 +109,10 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
         auto decoded = decode::to_utf8(body, ct);
         rec.charset = decoded.charset;
         if (!decoded.ok) {
-            fail(rec, client::fetch_status::failure(decoded.error_class == core::error_class::none ? core::error_class::decode : decoded.error_class, decoded.message));
+            fail(rec,
+                 client::fetch_status::failure(
+                     decoded.error_class == core::error_class::none ? core::error_class::decode : decoded.error_class,
+                     decoded.message));
             return;
         }
         enter(core::stage::parse);
@@ -138,8 +142,7 @@ void rethrow_if_unwinding() {
         throw;
     } catch (const boost::coroutines::detail::forced_unwind&) {
         throw;
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 void fail_with(core::job_record& rec, const std::exception_ptr& e) {

@@ -16,21 +16,23 @@
 
 namespace feedbench::worker {
 
-struct percentiles { double p50 = 0, p90 = 0, p99 = 0, max = 0; };
+struct percentiles {
+    double p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
 
 struct stage_summary {
     percentiles wall_us, cpu_us, suspended_us;
     std::uint64_t yields = 0, reads = 0;
-    std::uint64_t bytes = 0, eagains = 0;                       // totals over the run
+    std::uint64_t bytes = 0, eagains = 0;  // totals over the run
     double wall_total_us = 0, cpu_total_us = 0, suspended_total_us = 0;
 };
 
 struct run_summary {
     worker_config config;
     std::size_t jobs = 0, ok = 0, failed = 0;
-    double wall_s = 0, cpu_s = 0;      // worker process/thread CPU over the run
+    double wall_s = 0, cpu_s = 0;  // worker process/thread CPU over the run
     double jobs_per_s = 0;
-    double cpu_util = 0;               // cpu_s / wall_s (1.0 = one core busy)
+    double cpu_util = 0;                              // cpu_s / wall_s (1.0 = one core busy)
     std::map<core::error_class, std::size_t> errors;  // failed jobs by class
     std::array<stage_summary, core::stage_count> stages{};
     std::uint64_t intake_gets = 0, intake_empty_gets = 0, intake_deliveries = 0, intake_redeliveries = 0;
@@ -38,7 +40,8 @@ struct run_summary {
     std::uint64_t body_bytes = 0;        // decoded body bytes over every job
 };
 
-run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s, double cpu_s);
+run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s,
+                      double cpu_s);
 
 // Tidy CSV writers (header row + rows) and the profiler view.
 void write_jobs_csv(const std::string& path, const worker_config& cfg, const std::vector<core::job_record>& records);
@@ -50,7 +53,7 @@ std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r);
 class job_journal {
 public:
     job_journal(const std::string& path, const worker_config& cfg);
-    void append(const core::job_record& r);   // thread-safe
+    void append(const core::job_record& r);  // thread-safe
 private:
     worker_config cfg_;
     std::string path_;

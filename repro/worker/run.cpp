@@ -30,8 +30,8 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io, const client::client_options& opt,
-                                                 sched::job_meter& meter) {
+std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io,
+                                                 const client::client_options& opt, sched::job_meter& meter) {
     if (cfg.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
     return client::make_beast_client(io, opt, meter);
 }
@@ -77,8 +77,9 @@ intake::intake_options intake_options_of(const worker_config& cfg) {
 void check_config(const worker_config& cfg) {
     if (cfg.client == core::client_kind::curl) {
         if (!cfg.reads.is_whole() && cfg.reads.bytes < 1024)
-            throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
-                                        " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
+            throw std::invalid_argument(
+                "--read-size " + cfg.reads.to_string() +
+                " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
     }
     if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
 }
@@ -128,7 +129,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     const std::size_t progress_every = std::max<std::size_t>(1, total / 100);
 
     const std::int64_t origin = sched::steady_now_ns();
-    std::exception_ptr pool_failure;   // intake or client setup failed: the records so far are still written
+    std::exception_ptr pool_failure;  // intake or client setup failed: the records so far are still written
     sched::pool_run pool;
     try {
         pool = sched::run_pool(cfg.pool, cfg.cpu, origin, [&](sched::thread_context& ctx) {
@@ -149,7 +150,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                         try {
                             j = source->next(yield);
                         } catch (...) {
-                            meter.abandon_job();   // rec dies with this frame: the meter must not keep it
+                            meter.abandon_job();  // rec dies with this frame: the meter must not keep it
                             throw;
                         }
                         if (!j) {
@@ -166,23 +167,24 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                         }
                         try {
                             if (hook) hook(core::stage::intake);
-                            run_job(cfg, *http, client::append_query(path, query_for_job(cfg.query, rec.job)), meter, yield, rec, hook);
+                            run_job(cfg, *http, client::append_query(path, query_for_job(cfg.query, rec.job)), meter,
+                                    yield, rec, hook);
                         } catch (...) {
                             rethrow_if_unwinding();
                             fail_with(rec, std::current_exception());
                             http->finish(false);
                         }
                         try {
-                            if (journal) journal->append(rec);   // recorded, then acked
+                            if (journal) journal->append(rec);  // recorded, then acked
                             meter.enter(core::stage::ack);
                             if (hook) hook(core::stage::ack);
                             source->ack(*j, yield);
                         } catch (...) {
                             rethrow_if_unwinding();
-                            fail_with(rec, std::current_exception());   // not acked: a broker redelivers it
+                            fail_with(rec, std::current_exception());  // not acked: a broker redelivers it
                         }
                         meter.end_job();
-                        std::lock_guard lock(mutex);   // progress is called under it too: never concurrently
+                        std::lock_guard lock(mutex);  // progress is called under it too: never concurrently
                         records.push_back(std::move(rec));
                         const std::size_t done = records.size();
                         if (progress && (done % progress_every == 0 || done == total)) progress(done, total);
@@ -195,7 +197,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         pool.wall_s = double(sched::steady_now_ns() - origin) / 1e9;
     }
 
-    std::sort(records.begin(), records.end(), [](const core::job_record& a, const core::job_record& b) { return a.job < b.job; });
+    std::sort(records.begin(), records.end(),
+              [](const core::job_record& a, const core::job_record& b) { return a.job < b.job; });
 
     run_output out;
     out.summary = summarize(cfg, records, pool.wall_s, pool.cpu_s);
@@ -211,7 +214,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
         std::filesystem::create_directories(cfg.out_dir);
         write_jobs_csv((cfg.out_dir / "jobs.csv").string(), cfg, out.records);
         write_summary_csv((cfg.out_dir / "summary.csv").string(), {out.summary});
-        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(), config_entries(cfg, cfg.server_url, cfg.server_corpus));
+        meta::write_json((cfg.out_dir / "meta.json").string(), meta::collect(),
+                         config_entries(cfg, cfg.server_url, cfg.server_corpus));
     }
     if (pool_failure) std::rethrow_exception(pool_failure);
     return out;

@@ -13,7 +13,7 @@ namespace feedbench::worker {
 
 struct run_output {
     run_summary summary;
-    std::vector<core::job_record> records;   // ok + failed == summary.jobs, always
+    std::vector<core::job_record> records;  // ok + failed == summary.jobs, always
 };
 
 // Throws std::invalid_argument for a configuration the worker cannot run (e.g. --client curl below 1k reads).

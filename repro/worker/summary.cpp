@@ -19,7 +19,8 @@ namespace {
 // Nearest-rank percentiles (0 when there are no values).
 percentiles of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    return {core::nearest_rank(v, 0.50, 0), core::nearest_rank(v, 0.90, 0), core::nearest_rank(v, 0.99, 0), v.empty() ? 0 : v.back()};
+    return {core::nearest_rank(v, 0.50, 0), core::nearest_rank(v, 0.90, 0), core::nearest_rank(v, 0.99, 0),
+            v.empty() ? 0 : v.back()};
 }
 
 std::string us(std::int64_t ns) { return fmt::format("{:.3f}", double(ns) / 1000.0); }
@@ -65,7 +66,8 @@ std::string pad(std::string s, std::size_t width, bool right = true) {
 
 }  // namespace
 
-run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s, double cpu_s) {
+run_summary summarize(const worker_config& cfg, const std::vector<core::job_record>& records, double wall_s,
+                      double cpu_s) {
     run_summary s;
     s.config = cfg;
     s.jobs = records.size();
@@ -74,8 +76,10 @@ run_summary summarize(const worker_config& cfg, const std::vector<core::job_reco
     s.jobs_per_s = wall_s > 0 ? double(s.jobs) / wall_s : 0;
     s.cpu_util = wall_s > 0 ? cpu_s / wall_s : 0;
     for (const auto& r : records) {
-        if (r.ok) ++s.ok;
-        else ++s.errors[r.error];
+        if (r.ok)
+            ++s.ok;
+        else
+            ++s.errors[r.error];
         s.max_read_request = std::max(s.max_read_request, r.max_read_request);
         s.body_bytes += r.bytes;
     }
@@ -110,7 +114,8 @@ std::string jobs_csv_header() {
     std::ostringstream f;
     f << "job,feed,client,read_size,consume,yield,pool,charset,ok,error,bytes,items";
     for (auto name : core::stage_names)
-        f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name << "_reads";
+        f << ',' << name << "_wall_us," << name << "_cpu_us," << name << "_suspended_us," << name << "_yields," << name
+          << "_reads";
     f << ",max_read_request,redelivered,charset_used,start_us,end_us,items_digest";
     for (auto name : core::stage_names) f << ',' << name << "_bytes," << name << "_eagains";
     f << ",message\n";
@@ -120,12 +125,14 @@ std::string jobs_csv_header() {
 std::string jobs_csv_row(const worker_config& cfg, const core::job_record& r) {
     std::ostringstream f;
     f << r.job << ',' << core::csv_field(r.feed) << ',' << to_string(cfg.client) << ',' << cfg.reads.to_string() << ','
-      << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ',' << to_string(cfg.charset)
-      << ',' << (r.ok ? 1 : 0) << ',' << core::csv_field(core::to_string(r.error)) << ',' << r.bytes << ',' << r.items;
+      << to_string(cfg.consume) << ',' << to_string(cfg.yield) << ',' << cfg.pool.to_string() << ','
+      << to_string(cfg.charset) << ',' << (r.ok ? 1 : 0) << ',' << core::csv_field(core::to_string(r.error)) << ','
+      << r.bytes << ',' << r.items;
     for (const auto& m : r.stages)
-        f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ',' << m.reads;
-    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << core::csv_field(r.charset) << ',' << us(r.start_ns)
-      << ',' << us(r.end_ns) << ',' << core::hex64(r.items_digest);
+        f << ',' << us(m.wall_ns) << ',' << us(m.cpu_ns) << ',' << us(m.suspended_ns) << ',' << m.yields << ','
+          << m.reads;
+    f << ',' << r.max_read_request << ',' << (r.redelivered ? 1 : 0) << ',' << core::csv_field(r.charset) << ','
+      << us(r.start_ns) << ',' << us(r.end_ns) << ',' << core::hex64(r.items_digest);
     for (const auto& m : r.stages) f << ',' << m.bytes << ',' << m.eagains;
     f << ',' << core::csv_field(r.message) << '\n';
     return f.str();
@@ -146,7 +153,7 @@ job_journal::job_journal(const std::string& path, const worker_config& cfg) : cf
 
 void job_journal::append(const core::job_record& r) {
     std::lock_guard lock(mutex_);
-    out_ << jobs_csv_row(cfg_, r) << std::flush;   // in the kernel before the ack: survives a SIGKILL of this process
+    out_ << jobs_csv_row(cfg_, r) << std::flush;  // in the kernel before the ack: survives a SIGKILL of this process
     if (!out_) throw std::runtime_error("cannot write " + path_);
 }
 
@@ -162,18 +169,20 @@ void write_summary_csv(const std::string& path, const std::vector<run_summary>& 
     for (const auto& s : runs) {
         const auto& c = s.config;
         std::string errors;
-        for (const auto& [cls, n] : s.errors) errors += (errors.empty() ? "" : ";") + std::string(core::to_string(cls)) + ":" + std::to_string(n);
-        f << to_string(c.client) << ',' << c.reads.to_string() << ',' << to_string(c.consume) << ',' << to_string(c.yield) << ','
-          << c.pool.to_string() << ',' << to_string(c.charset) << ',' << core::csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ','
-          << s.failed << ',' << num(s.jobs_per_s) << ',' << num(s.cpu_util, 4) << ',' << num(s.wall_s, 6) << ',' << num(s.cpu_s, 6)
-          << ',' << core::csv_field(errors);
+        for (const auto& [cls, n] : s.errors)
+            errors += (errors.empty() ? "" : ";") + std::string(core::to_string(cls)) + ":" + std::to_string(n);
+        f << to_string(c.client) << ',' << c.reads.to_string() << ',' << to_string(c.consume) << ','
+          << to_string(c.yield) << ',' << c.pool.to_string() << ',' << to_string(c.charset) << ','
+          << core::csv_field(c.intake) << ',' << s.jobs << ',' << s.ok << ',' << s.failed << ',' << num(s.jobs_per_s)
+          << ',' << num(s.cpu_util, 4) << ',' << num(s.wall_s, 6) << ',' << num(s.cpu_s, 6) << ','
+          << core::csv_field(errors);
         for (const auto& st : s.stages) {
             for (const percentiles* p : {&st.wall_us, &st.cpu_us, &st.suspended_us})
                 f << ',' << num(p->p50) << ',' << num(p->p90) << ',' << num(p->p99) << ',' << num(p->max);
             f << ',' << st.yields << ',' << st.reads << ',' << st.bytes << ',' << st.eagains;
         }
-        f << ',' << s.max_read_request << ',' << s.body_bytes << ',' << s.intake_gets << ',' << s.intake_empty_gets << ','
-          << s.intake_deliveries << ',' << s.intake_redeliveries << '\n';
+        f << ',' << s.max_read_request << ',' << s.body_bytes << ',' << s.intake_gets << ',' << s.intake_empty_gets
+          << ',' << s.intake_deliveries << ',' << s.intake_redeliveries << '\n';
     }
     if (!f) throw std::runtime_error("cannot write " + path);
 }
@@ -181,16 +190,18 @@ void write_summary_csv(const std::string& path, const std::vector<run_summary>& 
 std::string summary_table(const run_summary& s) {
     const auto& c = s.config;
     std::ostringstream o;
-    o << "client " << to_string(c.client) << ", read size " << c.reads.to_string() << ", consume " << to_string(c.consume)
-      << ", yield " << to_string(c.yield) << ", pool " << c.pool.to_string() << ", charset " << to_string(c.charset) << '\n';
+    o << "client " << to_string(c.client) << ", read size " << c.reads.to_string() << ", consume "
+      << to_string(c.consume) << ", yield " << to_string(c.yield) << ", pool " << c.pool.to_string() << ", charset "
+      << to_string(c.charset) << '\n';
     o << "  jobs " << s.jobs << "  ok " << s.ok << "  failed " << s.failed;
     for (const auto& [cls, n] : s.errors) o << "  " << core::to_string(cls) << ' ' << n;
     o << '\n';
-    o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3) << " s   cpu "
-      << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
+    o << "  " << num(s.jobs_per_s, 1) << " jobs/s   cpu_util " << num(s.cpu_util, 2) << "   wall " << num(s.wall_s, 3)
+      << " s   cpu " << num(s.cpu_s, 3) << " s   largest recv asked " << bytes_text(s.max_read_request) << '\n';
     if (!c.intake.empty() && c.intake != "embedded")
-        o << "  intake " << c.intake << " (" << to_string(c.amqp_mode) << "): gets " << s.intake_gets << " (empty " << s.intake_empty_gets
-          << "), deliveries " << s.intake_deliveries << ", redeliveries " << s.intake_redeliveries << '\n';
+        o << "  intake " << c.intake << " (" << to_string(c.amqp_mode) << "): gets " << s.intake_gets << " (empty "
+          << s.intake_empty_gets << "), deliveries " << s.intake_deliveries << ", redeliveries "
+          << s.intake_redeliveries << '\n';
     return o.str();
 }
 
@@ -209,27 +220,32 @@ std::string profiler_view(const run_summary& s) {
     std::ostringstream o;
     const double jobs = std::max<double>(1, double(s.jobs));
     o << "profiler view: per stage, wall beside cpu (p50 per job, and totals over " << s.jobs << " jobs)\n";
-    o << pad("stage", 8, false) << pad("wall p50", 12) << pad("cpu p50", 12) << pad("susp p50", 12) << "  |" << pad("wall total", 12)
-      << pad("cpu total", 12) << pad("suspended", 11) << pad("yields/job", 12) << pad("reads/job", 11) << pad("bytes/read", 12) << '\n';
+    o << pad("stage", 8, false) << pad("wall p50", 12) << pad("cpu p50", 12) << pad("susp p50", 12) << "  |"
+      << pad("wall total", 12) << pad("cpu total", 12) << pad("suspended", 11) << pad("yields/job", 12)
+      << pad("reads/job", 11) << pad("bytes/read", 12) << '\n';
     double all_wall = 0;
     for (const auto& st : s.stages) all_wall += st.wall_total_us;
     for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
         const double susp_share = st.wall_total_us > 0 ? st.suspended_total_us / st.wall_total_us : 0;
-        o << pad(std::string(core::stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12) << pad(duration(st.cpu_us.p50), 12)
-          << pad(duration(st.suspended_us.p50), 12) << "  |" << pad(duration(st.wall_total_us), 12) << pad(duration(st.cpu_total_us), 12)
-          << pad(num(100 * susp_share, 0) + "%", 11) << pad(num(double(st.yields) / jobs, 1), 12) << pad(num(double(st.reads) / jobs, 1), 11)
+        o << pad(std::string(core::stage_names[i]), 8, false) << pad(duration(st.wall_us.p50), 12)
+          << pad(duration(st.cpu_us.p50), 12) << pad(duration(st.suspended_us.p50), 12) << "  |"
+          << pad(duration(st.wall_total_us), 12) << pad(duration(st.cpu_total_us), 12)
+          << pad(num(100 * susp_share, 0) + "%", 11) << pad(num(double(st.yields) / jobs, 1), 12)
+          << pad(num(double(st.reads) / jobs, 1), 11)
           << pad(st.reads ? num(double(st.bytes) / double(st.reads), 1) : std::string("-"), 12) << '\n';
     }
 
     double jobs_cpu_us = 0;
     for (const auto& st : s.stages) jobs_cpu_us += st.cpu_total_us;
     if (s.cpu_s > 0)
-        o << "worker thread CPU " << duration(s.cpu_s * 1e6) << ": in jobs' stages " << duration(jobs_cpu_us) << ", outside any job "
-          << duration(std::max(0.0, s.cpu_s * 1e6 - jobs_cpu_us)) << " (event loop, scheduler, setup)\n";
+        o << "worker thread CPU " << duration(s.cpu_s * 1e6) << ": in jobs' stages " << duration(jobs_cpu_us)
+          << ", outside any job " << duration(std::max(0.0, s.cpu_s * 1e6 - jobs_cpu_us))
+          << " (event loop, scheduler, setup)\n";
 
     std::vector<std::string> diagnosis;
-    const std::string read_cap = s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
+    const std::string read_cap =
+        s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
     for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
         if (all_wall <= 0 || st.wall_total_us / all_wall < stage_share_threshold) continue;
@@ -239,9 +255,13 @@ std::string profiler_view(const run_summary& s) {
             std::string line = name + ": " + num(100 * susp_share, 0) + "% of wall suspended";
             if (st.reads > 0) {
                 line += " across " + grouped(st.reads) + " " + read_cap;
-                if (name == "parse") line += ": the body is being pulled through the scheduler while parsing";
-                else if (name == "decode") line += ": the body is being pulled through the scheduler while decoding";
-                else line += " (" + grouped(st.yields) + " yields): waiting for bytes, or for other jobs' CPU while the socket was ready";
+                if (name == "parse")
+                    line += ": the body is being pulled through the scheduler while parsing";
+                else if (name == "decode")
+                    line += ": the body is being pulled through the scheduler while decoding";
+                else
+                    line += " (" + grouped(st.yields) +
+                            " yields): waiting for bytes, or for other jobs' CPU while the socket was ready";
             } else if (name == "intake") {
                 line += ": jobs wait for the intake (" + grouped(st.yields) + " yields)";
             } else if (name == "connect") {
@@ -250,15 +270,19 @@ std::string profiler_view(const run_summary& s) {
                 line += " (" + grouped(st.yields) + " yields): waiting on the loop, not working";
             }
             diagnosis.push_back(line);
-        } else if (st.cpu_total_us / std::max(1e-9, st.wall_total_us) >= cpu_bound_threshold && st.wall_total_us / all_wall >= 0.3) {
-            diagnosis.push_back(name + ": cpu is " + num(100 * st.cpu_total_us / st.wall_total_us, 0) + "% of wall: CPU-bound work (" +
-                                num(100 * st.wall_total_us / all_wall, 0) + "% of the jobs' wall)");
+        } else if (st.cpu_total_us / std::max(1e-9, st.wall_total_us) >= cpu_bound_threshold &&
+                   st.wall_total_us / all_wall >= 0.3) {
+            diagnosis.push_back(name + ": cpu is " + num(100 * st.cpu_total_us / st.wall_total_us, 0) +
+                                "% of wall: CPU-bound work (" + num(100 * st.wall_total_us / all_wall, 0) +
+                                "% of the jobs' wall)");
         }
-        const double unaccounted = (st.wall_total_us - st.suspended_total_us - st.cpu_total_us) / std::max(1e-9, st.wall_total_us);
+        const double unaccounted =
+            (st.wall_total_us - st.suspended_total_us - st.cpu_total_us) / std::max(1e-9, st.wall_total_us);
         if (unaccounted >= unaccounted_threshold)
-            diagnosis.push_back(name + ": " + num(100 * unaccounted, 0) +
-                                "% of wall was neither this job's CPU nor suspended: the thread was preempted or waited in the "
-                                "kernel (other processes on the core, softirq work charged elsewhere)");
+            diagnosis.push_back(
+                name + ": " + num(100 * unaccounted, 0) +
+                "% of wall was neither this job's CPU nor suspended: the thread was preempted or waited in the "
+                "kernel (other processes on the core, softirq work charged elsewhere)");
     }
     const std::uint64_t total_reads = [&] {
         std::uint64_t n = 0;
@@ -268,17 +292,19 @@ std::string profiler_view(const run_summary& s) {
     std::uint64_t total_bytes = 0;
     for (const auto& st : s.stages) total_bytes += st.bytes;
     if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64) {
-        std::size_t busiest = 0;   // the stage doing most of the reads
+        std::size_t busiest = 0;  // the stage doing most of the reads
         for (std::size_t i = 1; i < core::stage_count; ++i)
             if (s.stages[i].reads > s.stages[busiest].reads) busiest = i;
         const auto& b = s.stages[busiest];
         diagnosis.push_back(grouped(std::uint64_t(double(total_reads) / jobs)) + " recv calls per job averaging " +
-                            num(double(total_bytes) / double(total_reads), 1) + " B: per-read cost grows with the body size (" +
-                            std::string(core::stage_names[busiest]) + ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
+                            num(double(total_bytes) / double(total_reads), 1) +
+                            " B: per-read cost grows with the body size (" + std::string(core::stage_names[busiest]) +
+                            ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
                             " ns of CPU per read, the stage's own work included)");
     }
     const double threads = s.config.pool.threads ? double(s.config.pool.size) : 1.0;
-    if (s.wall_s > 0 && s.cpu_util / threads >= saturated_thread_threshold && !s.config.pool.threads && s.config.pool.size > 1)
+    if (s.wall_s > 0 && s.cpu_util / threads >= saturated_thread_threshold && !s.config.pool.threads &&
+        s.config.pool.size > 1)
         diagnosis.push_back("the worker thread ran " + num(100 * s.cpu_util / threads, 0) +
                             "% of the run: a job's suspended time is other jobs' CPU (the pool is CPU-bound)");
     if (s.failed > 0) {
@@ -286,8 +312,8 @@ std::string profiler_view(const run_summary& s) {
         for (const auto& [cls, n] : s.errors) line += " " + std::string(core::to_string(cls)) + " " + grouped(n);
         diagnosis.push_back(line);
     }
-    o << "diagnosis (stage >= " << num(100 * stage_share_threshold, 0) << "% of job wall, suspended >= "
-      << num(100 * suspended_share_threshold, 0) << "% of its wall):\n";
+    o << "diagnosis (stage >= " << num(100 * stage_share_threshold, 0)
+      << "% of job wall, suspended >= " << num(100 * suspended_share_threshold, 0) << "% of its wall):\n";
     if (diagnosis.empty()) o << "  wall and cpu agree in every stage that matters\n";
     for (const auto& d : diagnosis) o << "  " << d << '\n';
     return o.str();

@@ -15,8 +15,7 @@ namespace bt = feedbench::bench_tools;
 namespace {
 
 // A Google Benchmark JSON document with `reps` repetitions of two benchmarks (times in ms).
-std::string gbench_json(const std::vector<double>& dom_ms, const std::vector<double>& sax_ms)
-{
+std::string gbench_json(const std::vector<double>& dom_ms, const std::vector<double>& sax_ms) {
     std::ostringstream j;
     j.precision(17);
     j << R"({"context": {"date": "2026-11-26", "library_build_type": "release"}, "benchmarks": [)";
@@ -32,8 +31,9 @@ std::string gbench_json(const std::vector<double>& dom_ms, const std::vector<dou
         double sum = 0;
         for (double m : ms) sum += m;
         j << R"(,{"name": ")" << name << R"(/repeats:5_median", "run_name": ")" << name
-          << R"(/repeats:5", "run_type": "aggregate", "aggregate_name": "median", "iterations": 5, "real_time": )" << ms[ms.size() / 2]
-          << R"(, "cpu_time": 1, "time_unit": "ms", "bytes_per_second": )" << 2.5e6 / (ms[ms.size() / 2] / 1e3) << "}";
+          << R"(/repeats:5", "run_type": "aggregate", "aggregate_name": "median", "iterations": 5, "real_time": )"
+          << ms[ms.size() / 2] << R"(, "cpu_time": 1, "time_unit": "ms", "bytes_per_second": )"
+          << 2.5e6 / (ms[ms.size() / 2] / 1e3) << "}";
     };
     emit("parse/dom/synthetic-rss", dom_ms);
     emit("parse/sax/synthetic-rss", sax_ms);
@@ -43,8 +43,7 @@ std::string gbench_json(const std::vector<double>& dom_ms, const std::vector<dou
 
 }  // namespace
 
-TEST(bench_json, reads_runs_counters_and_name_parts)
-{
+TEST(bench_json, reads_runs_counters_and_name_parts) {
     auto const f = bt::parse_bench_json(gbench_json({10, 11, 12, 13, 14}, {5, 5, 6, 6, 7}));
     EXPECT_EQ(f.context.at("library_build_type"), "release");
     ASSERT_EQ(f.runs.size(), 12u);
@@ -61,26 +60,26 @@ TEST(bench_json, reads_runs_counters_and_name_parts)
     EXPECT_THROW(bt::parse_bench_json("{\"x\": 1}"), std::runtime_error);
     EXPECT_THROW(bt::parse_bench_json("not json"), std::runtime_error);
     // Google Benchmark writes bare NaN (cv of an all-zero counter): read as "no value".
-    auto const nan = bt::parse_bench_json(R"({"benchmarks": [{"name": "a/nan", "run_type": "aggregate", "real_time": 1, "x": NaN, "y": -nan, "z": 2}]})");
+    auto const nan = bt::parse_bench_json(
+        R"({"benchmarks": [{"name": "a/nan", "run_type": "aggregate", "real_time": 1, "x": NaN, "y": -nan, "z": 2}]})");
     ASSERT_EQ(nan.runs.size(), 1u);
     EXPECT_EQ(nan.runs[0].name, "a/nan");
     EXPECT_EQ(nan.runs[0].counters.count("x"), 0u);
     EXPECT_DOUBLE_EQ(nan.runs[0].counters.at("z"), 2);
 }
 
-TEST(tsv, long_and_pivot)
-{
+TEST(tsv, long_and_pivot) {
     auto const f = bt::parse_bench_json(gbench_json({10, 11, 12, 13, 14}, {5, 5, 6, 6, 7}));
     std::string const tsv = bt::long_tsv(f);
     EXPECT_EQ(tsv.substr(0, tsv.find('\n')),
-        "name\tsuite\tvariant\tinput\trun_type\taggregate\trepetition\titerations\treal_ns\tcpu_ns\tmb_per_s\tbytes_per_second\tdocs");
+              "name\tsuite\tvariant\tinput\trun_type\taggregate\trepetition\titerations\treal_ns\tcpu_ns\tmb_per_"
+              "s\tbytes_per_second\tdocs");
     EXPECT_EQ(std::count(tsv.begin(), tsv.end(), '\n'), 13);
     std::string const pivot = bt::pivot_tsv(f, {"parse", 2, 1, "mb_per_s"});
     EXPECT_EQ(pivot, "input\tdom\tsax\nsynthetic-rss\t208.3333333\t416.6666667\n");  // medians: 12 ms, 6 ms
 }
 
-TEST(mann_whitney, exact_p_for_separated_samples)
-{
+TEST(mann_whitney, exact_p_for_separated_samples) {
     auto const r = bt::mann_whitney({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10});
     EXPECT_TRUE(r.exact);
     EXPECT_DOUBLE_EQ(r.u, 0);
@@ -92,8 +91,7 @@ TEST(mann_whitney, exact_p_for_separated_samples)
     EXPECT_DOUBLE_EQ(bt::mann_whitney({}, {1}).p, 1);
 }
 
-TEST(mann_whitney, normal_approximation_with_ties)
-{
+TEST(mann_whitney, normal_approximation_with_ties) {
     auto const r = bt::mann_whitney({1, 1, 2, 2, 3, 3}, {4, 4, 5, 5, 6, 6});
     EXPECT_FALSE(r.exact);
     EXPECT_LT(r.p, 0.01);
@@ -101,8 +99,7 @@ TEST(mann_whitney, normal_approximation_with_ties)
     EXPECT_DOUBLE_EQ(all_tied.p, 1);
 }
 
-TEST(compare, flags_a_significant_slowdown_beyond_the_threshold_only)
-{
+TEST(compare, flags_a_significant_slowdown_beyond_the_threshold_only) {
     auto const base = bt::parse_bench_json(gbench_json({10, 10.1, 10.2, 10.3, 10.4}, {5, 5.1, 5.2, 5.3, 5.4}));
     // dom 20% slower (significant), sax 3% slower (significant but under the 10% threshold).
     auto const next = bt::parse_bench_json(gbench_json({12, 12.1, 12.2, 12.3, 12.4}, {5.15, 5.25, 5.35, 5.45, 5.55}));
@@ -125,8 +122,7 @@ TEST(compare, flags_a_significant_slowdown_beyond_the_threshold_only)
     EXPECT_EQ(bt::compare(base, next, opt).slowdowns, 0u);
 }
 
-TEST(compare, too_few_repetitions_never_fail)
-{
+TEST(compare, too_few_repetitions_never_fail) {
     auto const base = bt::parse_bench_json(gbench_json({10, 10, 10}, {5, 5, 5}));
     auto const next = bt::parse_bench_json(gbench_json({20, 20, 20}, {9, 9, 9}));
     auto const c = bt::compare(base, next, {});

@@ -23,7 +23,8 @@ TEST(Sniff, Formats) {
     EXPECT_EQ(sniff_format("<rdf:RDF xmlns:rdf=\"x\"></rdf:RDF>"), feed_format::rdf);
     EXPECT_EQ(sniff_format("<!DOCTYPE html>\n<html><body></body></html>"), feed_format::html);
     EXPECT_EQ(sniff_format("<HTML><body>"), feed_format::html);
-    EXPECT_EQ(sniff_format("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"), feed_format::jsonfeed);
+    EXPECT_EQ(sniff_format("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}"),
+              feed_format::jsonfeed);
     EXPECT_EQ(sniff_format(" [1, 2]"), feed_format::json);
     EXPECT_EQ(sniff_format("<hash><error>rate limited</error></hash>"), feed_format::unknown);
     EXPECT_EQ(sniff_format(std::string("<\0r\0s\0s\0>\0", 10)), feed_format::rss);  // UTF-16LE, no BOM
@@ -50,8 +51,10 @@ TEST(Sniff, ItemCount) {
 TEST(Loader, TemporaryFolder) {
     auto dir = std::filesystem::temp_directory_path() / ("feedbench-loader-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "a.xml") << "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel><item/></channel></rss>";
-    std::ofstream(dir / "b.xml") << "<?xml version=\"1.0\"?>\n<!--\nHeader:      Content-type: text/xml; charset='koi8-r'\n-->\n<rss/>";
+    std::ofstream(dir / "a.xml")
+        << "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel><item/></channel></rss>";
+    std::ofstream(dir / "b.xml")
+        << "<?xml version=\"1.0\"?>\n<!--\nHeader:      Content-type: text/xml; charset='koi8-r'\n-->\n<rss/>";
     std::ofstream(dir / "LICENSE.txt") << "not served";
     std::ofstream(dir / "c d.json") << "{}";
     auto c = load_directory(dir);

@@ -141,7 +141,8 @@ TEST(Synthetic, TwinsCarryTheSameItems) {
 TEST(Synthetic, TextIsMixedAsciiAndNonAscii) {
     auto c = generate_synthetic({.feeds = 4});
     const auto& body = c.feeds[0].body;
-    auto non_ascii = std::count_if(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+    auto non_ascii =
+        std::count_if(body.begin(), body.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
     EXPECT_GT(non_ascii, 100);
     EXPECT_LT(non_ascii, static_cast<long>(body.size() / 4));
 }

@@ -75,10 +75,19 @@ TEST(BadInput, MethodsOtherThanGetAndHeadAre405) {
 
 TEST(BadInput, UnknownPathsAndTraversalAre404AndKeepAlive) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 1}));
-    const char* paths[] = {"/nope", "/feeds/feed-999-rss.xml", "/feeds/../manifest", "/../etc/passwd",
-                           "/feeds/%2e%2e/manifest", "/%2E%2E/%2e%2e/etc/passwd", "/feeds/..%2fmanifest",
-                           "/feeds/%2e%2e%2fmanifest", "/feeds/%zz", "/feeds\\..\\manifest", "/./manifest",
-                           "*", "http://evil/../manifest"};
+    const char* paths[] = {"/nope",
+                           "/feeds/feed-999-rss.xml",
+                           "/feeds/../manifest",
+                           "/../etc/passwd",
+                           "/feeds/%2e%2e/manifest",
+                           "/%2E%2E/%2e%2e/etc/passwd",
+                           "/feeds/..%2fmanifest",
+                           "/feeds/%2e%2e%2fmanifest",
+                           "/feeds/%zz",
+                           "/feeds\\..\\manifest",
+                           "/./manifest",
+                           "*",
+                           "http://evil/../manifest"};
     std::uint64_t count = 0;
     for (const char* path : paths) {
         test::raw_connection raw(server.port());
@@ -102,8 +111,8 @@ TEST(BadInput, UnknownPathsAndTraversalAre404AndKeepAlive) {
 TEST(BadInput, OutOfRangeQueryIs400AndKeepAlive) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 1}));
     const auto& f = server.corpus().feeds[0];
-    const char* queries[] = {"chunk=99999999", "rate=1", "delay=70000", "delay=9-3", "nodelay=7", "fault=boom",
-                             "unknown=1", "segment=-4"};
+    const char* queries[] = {"chunk=99999999", "rate=1",     "delay=70000", "delay=9-3",
+                             "nodelay=7",      "fault=boom", "unknown=1",   "segment=-4"};
     for (const char* q : queries) {
         test::raw_connection raw(server.port());
         raw.send("GET " + f.path + "?" + q + " HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -133,10 +142,11 @@ TEST(BadInput, UnknownOrStackedTransferCodingIs400ThenClose) {
                              "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"};
     for (const char* te : codings) {
         bool closed = false;
-        auto wire = exchange(server.port(), std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n") + te + "\r\n" + healthz, &closed);
+        auto wire = exchange(server.port(), std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n") + te + "\r\n" + healthz,
+                             &closed);
         EXPECT_EQ(test::status_line(wire), "HTTP/1.1 400 Bad Request") << te;
         EXPECT_NE(wire.find("Connection: close"), std::string::npos) << te;
-        EXPECT_EQ(wire.find("200 OK"), std::string::npos) << te;   // the pipelined request after it is not served
+        EXPECT_EQ(wire.find("200 OK"), std::string::npos) << te;  // the pipelined request after it is not served
         EXPECT_TRUE(closed) << te;
     }
     EXPECT_EQ(server.stats().bad_request, std::size(codings));

@@ -54,7 +54,8 @@ TEST(BodyFile, HeadThenBodyOverASocket) {
         auto status = send_head_and_body(fds[0], file.fd(), p, error);
         ASSERT_NE(status, send_status::failed) << error.message();
         char buf[65536];
-        for (ssize_t n; (n = ::recv(fds[1], buf, sizeof buf, MSG_DONTWAIT)) > 0;) received.append(buf, static_cast<std::size_t>(n));
+        for (ssize_t n; (n = ::recv(fds[1], buf, sizeof buf, MSG_DONTWAIT)) > 0;)
+            received.append(buf, static_cast<std::size_t>(n));
         if (status == send_status::done) break;
     }
     EXPECT_TRUE(p.done());

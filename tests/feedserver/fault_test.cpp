@@ -133,7 +133,7 @@ TEST_F(fault_fixture, EndlessSendsTheBodyAgainAndAgainWithoutALength) {
     raw.send("GET " + feed.path + "?fault=endless HTTP/1.1\r\nHost: x\r\n\r\n");
     std::string w;
     char buf[65536];
-    while (w.size() < 4 * feed.bytes() + 4096) {   // more than the body, several times over
+    while (w.size() < 4 * feed.bytes() + 4096) {  // more than the body, several times over
         pollfd p{raw.fd(), POLLIN, 0};
         ASSERT_GT(::poll(&p, 1, 3000), 0);
         auto n = ::recv(raw.fd(), buf, sizeof buf, 0);

@@ -27,7 +27,8 @@ TEST(Request, PercentDecode) {
 }
 
 TEST(Request, Traversal) {
-    for (const char* bad : {"/..", "/../etc/passwd", "/feeds/../manifest", "/feeds/..", "/./x", "/a/./b", "/a\\b", ".."})
+    for (const char* bad :
+         {"/..", "/../etc/passwd", "/feeds/../manifest", "/feeds/..", "/./x", "/a/./b", "/a\\b", ".."})
         EXPECT_TRUE(is_traversal(bad)) << bad;
     for (const char* ok : {"/", "/feeds/feed-001-rss.xml", "/feeds/a..b", "/...", "/feeds/.hidden", "/manifest"})
         EXPECT_FALSE(is_traversal(ok)) << ok;

@@ -34,20 +34,24 @@ std::string body_of(const std::string& w) { return w.substr(w.find("\r\n\r\n") +
 
 TEST(Response, PrebuiltHeads) {
     auto r = make_resource("application/rss+xml", body);
-    EXPECT_EQ(r.head_keep_alive, "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: application/rss+xml\r\n"
-                                 "Content-Length: 307\r\n\r\n");
-    EXPECT_EQ(r.head_close, "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: application/rss+xml\r\n"
-                            "Content-Length: 307\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(r.head_keep_alive,
+              "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: application/rss+xml\r\n"
+              "Content-Length: 307\r\n\r\n");
+    EXPECT_EQ(r.head_close,
+              "HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: application/rss+xml\r\n"
+              "Content-Length: 307\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(r.body.data(), body.data());  // a view, never a copy
     EXPECT_EQ(r.file_offset, -1);
 }
 
 TEST(Response, CannedResponses) {
     canned_responses c;
-    EXPECT_EQ(c.not_found.keep_alive, "HTTP/1.1 404 Not Found\r\nServer: feedserver\r\nContent-Type: text/plain; "
-                                      "charset=utf-8\r\nContent-Length: 14\r\n\r\n404 Not Found\n");
+    EXPECT_EQ(c.not_found.keep_alive,
+              "HTTP/1.1 404 Not Found\r\nServer: feedserver\r\nContent-Type: text/plain; "
+              "charset=utf-8\r\nContent-Length: 14\r\n\r\n404 Not Found\n");
     EXPECT_NE(c.method_not_allowed.close.find("Allow: GET, HEAD\r\nConnection: close\r\n\r\n405 "), std::string::npos);
-    EXPECT_EQ(head_of(c.bad_request.close), c.bad_request.close.substr(0, c.bad_request.close.find("400 Bad Request\n")));
+    EXPECT_EQ(head_of(c.bad_request.close),
+              c.bad_request.close.substr(0, c.bad_request.close.find("400 Bad Request\n")));
     EXPECT_EQ(head_of("no blank line"), "no blank line");
 }
 

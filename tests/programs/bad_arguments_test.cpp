@@ -84,7 +84,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 struct bad_case {
     std::vector<std::string> args;
-    std::string names;   // the first stderr line names this (the flag, or the positional argument)
+    std::string names;  // the first stderr line names this (the flag, or the positional argument)
 };
 
 // Files and folders that exist, for the positional arguments of the bench tools.
@@ -215,7 +215,8 @@ TEST(BadArguments, EveryRowExitsTwoWithOneLineNamingTheFlag) {
             EXPECT_EQ(r.status, 2) << shown << "\n" << r.err;
             EXPECT_TRUE(line.starts_with(name + ": ")) << shown << ": " << line;
             EXPECT_NE(line.find(c.names), std::string::npos) << shown << ": " << line;
-            EXPECT_EQ(line.find("query"), std::string::npos) << shown << ": a flag's error talks about a query: " << line;
+            EXPECT_EQ(line.find("query"), std::string::npos)
+                << shown << ": a flag's error talks about a query: " << line;
             ++rows;
         }
     }

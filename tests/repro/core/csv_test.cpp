@@ -38,7 +38,7 @@ TEST(Csv, TheReaderReadsBackWhatTheWriterWrote) {
     std::vector<std::string> fields;
     std::vector<std::size_t> lines;
     while (reader.next(fields)) lines.push_back(reader.line());
-    EXPECT_EQ(lines, (std::vector<std::size_t>{1, 2, 3, 5, 7, 8}));   // records 2 and 3 span two lines
+    EXPECT_EQ(lines, (std::vector<std::size_t>{1, 2, 3, 5, 7, 8}));  // records 2 and 3 span two lines
 }
 
 TEST(Csv, CrlfEndsARecordAndBlankLinesAreSkipped) {

@@ -19,7 +19,8 @@ TEST(ReadSize, ParsesTheVocabulary) {
     EXPECT_EQ(read_size::parse("500k").to_string(), "500k");
     EXPECT_EQ(read_size::parse("1000").to_string(), "1000");
     EXPECT_EQ(read_size::parse("whole").to_string(), "whole");
-    for (const char* bad : {"abc", "", "0", "-1", "10q", "k", "1.5k"}) EXPECT_THROW(read_size::parse(bad), std::invalid_argument) << bad;
+    for (const char* bad : {"abc", "", "0", "-1", "10q", "k", "1.5k"})
+        EXPECT_THROW(read_size::parse(bad), std::invalid_argument) << bad;
     try {
         read_size::parse("abc");
     } catch (const std::invalid_argument& e) {
@@ -34,7 +35,8 @@ TEST(PoolSpec, ParsesPoolsAndThreads) {
     EXPECT_EQ(pool_spec::parse("threads:2").size, 2u);
     EXPECT_EQ(pool_spec::parse("threads:2").to_string(), "threads:2");
     EXPECT_EQ(pool_spec::parse("1").to_string(), "1");
-    for (const char* bad : {"0", "threads:", "threads:0", "x", "-3"}) EXPECT_THROW(pool_spec::parse(bad), std::invalid_argument) << bad;
+    for (const char* bad : {"0", "threads:", "threads:0", "x", "-3"})
+        EXPECT_THROW(pool_spec::parse(bad), std::invalid_argument) << bad;
 }
 
 TEST(Enums, RoundTrip) {

@@ -104,7 +104,8 @@ protected:
     fsrv::server_thread server_{feedbench::data::generate_synthetic({.feeds = 4, .median_bytes = 12'000})};
 
     // Traces command; returns diag.json after checking the report, the exit status and the byte totals.
-    nlohmann::json diagnose(const std::string& name, const std::string& backend, const std::vector<std::string>& command) {
+    nlohmann::json diagnose(const std::string& name, const std::string& backend,
+                            const std::vector<std::string>& command) {
         auto out = out_dir(name);
         std::vector<std::string> argv = {FEEDDIAG_PROGRAM, "--backend", backend, "--out", out.string(), "--"};
         argv.insert(argv.end(), command.begin(), command.end());
@@ -126,12 +127,14 @@ protected:
     }
 
     std::vector<std::string> feedworker(const std::string& read_size, const std::string& consume, int jobs) {
-        return {FEEDWORKER_PROGRAM, "--server", server_.base_url(), "--pool", "20", "--consume", consume, "--read-size", read_size,
-                "--jobs", std::to_string(jobs), "--quiet"};
+        return {FEEDWORKER_PROGRAM,   "--server", server_.base_url(), "--pool",  "20",
+                "--consume",          consume,    "--read-size",      read_size, "--jobs",
+                std::to_string(jobs), "--quiet"};
     }
     std::vector<std::string> python(const std::string& read_size, int jobs) {
-        return {"/usr/bin/python3", python_worker, "--server", server_.base_url(), "--pool", "20", "--read-size", read_size,
-                "--jobs", std::to_string(jobs), "--out", out_dir("py-jobs").string()};
+        return {
+            "/usr/bin/python3", python_worker, "--server", server_.base_url(),   "--pool", "20",
+            "--read-size",      read_size,     "--jobs",   std::to_string(jobs), "--out",  out_dir("py-jobs").string()};
     }
 };
 
@@ -179,7 +182,7 @@ TEST_F(FeeddiagTest, CurlDownloadIsHealthy) {
 TEST_F(FeeddiagTest, BothBackendsCountTheSameCalls) {
     if (auto why = bpftrace_skip_reason(); !why.empty()) GTEST_SKIP() << why;
     if (auto why = strace_skip_reason(); !why.empty()) GTEST_SKIP() << why;
-    // Read size 1 makes the calls that return data deterministic; EAGAIN returns depend on timing.
+        // Read size 1 makes the calls that return data deterministic; EAGAIN returns depend on timing.
 #if defined(__SANITIZE_ADDRESS__)
     // LeakSanitizer cannot run under ptrace: the traced ASan-built worker would fail its exit-time leak check.
     ::setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
@@ -194,7 +197,7 @@ TEST_F(FeeddiagTest, BothBackendsCountTheSameCalls) {
 TEST(FeeddiagBadInput, MissingPidExitsTwo) {
     pid_t gone = ::fork();
     if (gone == 0) ::_exit(0);
-    ::waitpid(gone, nullptr, 0);   // reaped: the pid names no process
+    ::waitpid(gone, nullptr, 0);  // reaped: the pid names no process
     auto r = run({FEEDDIAG_PROGRAM, "--pid", std::to_string(gone)});
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("no process with pid " + std::to_string(gone)), std::string::npos) << r.err;
@@ -239,7 +242,8 @@ TEST(FeeddiagLifecycle, InterruptStopsTracerAndCommand) {
     diag::child_process feeddiag({FEEDDIAG_PROGRAM, "--out", out.string(), "--", "/bin/sleep", "60"}, o);
     // Wait for the event: feeddiag has two children (the tracer and the command) and the command is sleep.
     std::vector<int> children;
-    auto children_file = "/proc/" + std::to_string(feeddiag.pid()) + "/task/" + std::to_string(feeddiag.pid()) + "/children";
+    auto children_file =
+        "/proc/" + std::to_string(feeddiag.pid()) + "/task/" + std::to_string(feeddiag.pid()) + "/children";
     for (bool started = false; !started;) {
         ASSERT_FALSE(feeddiag.poll_exit()) << "feeddiag ended early";
         std::ifstream in(children_file);
@@ -257,7 +261,7 @@ TEST(FeeddiagLifecycle, InterruptStopsTracerAndCommand) {
         open = diag::drain_fd(feeddiag.stdout_fd(), text);
     }
     diag::drain_fd(feeddiag.stderr_fd(), err);
-    EXPECT_EQ(feeddiag.wait(), 128 + SIGTERM) << text << err;   // the command's status: ended by SIGTERM
+    EXPECT_EQ(feeddiag.wait(), 128 + SIGTERM) << text << err;  // the command's status: ended by SIGTERM
     EXPECT_NE(text.find("ended: interrupted"), std::string::npos) << text << err;
     for (int pid : children) EXPECT_FALSE(diag::process_exists(pid)) << "child " << pid << " left behind";
 }

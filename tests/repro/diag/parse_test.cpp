@@ -37,7 +37,7 @@ TEST(BpftraceOutput, ProgramFiltersThePidAndAnnouncesReadiness) {
     auto p = diag::bpftrace_program(4242);
     EXPECT_NE(p.find("/pid == 4242/"), std::string::npos);
     EXPECT_NE(p.find("sock:sock_recv_length"), std::string::npos);
-    EXPECT_EQ(p.find("syscalls:"), std::string::npos);   // no syscall tracepoint: every syscall would pay for it
+    EXPECT_EQ(p.find("syscalls:"), std::string::npos);  // no syscall tracepoint: every syscall would pay for it
     EXPECT_NE(p.find(diag::bpftrace_ready_line), std::string::npos);
 }
 
@@ -55,7 +55,8 @@ TEST(StraceOutput, LinesBecomeCounts) {
     const char* text =
         "strace: Process 9779 attached\n"
         "read(4</usr/lib/python3.11/re/_parser.pyc>, \"\"..., 49873) = 49872 <0.000074>\n"
-        "[pid  9779] pselect6(5, [4<TCP:[127.0.0.1:52508->127.0.0.1:57381]>], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL) = 1 "
+        "[pid  9779] pselect6(5, [4<TCP:[127.0.0.1:52508->127.0.0.1:57381]>], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL) "
+        "= 1 "
         "(in [4], left {tv_sec=0, tv_nsec=948548109}) <0.051463>\n"
         "[pid  9779] recvfrom(4<TCP:[127.0.0.1:52508->127.0.0.1:57381]>, \"\"..., 1, 0, NULL, NULL) = 1 <0.000012>\n"
         "[pid  9780] +++ exited with 0 +++\n"
@@ -67,7 +68,8 @@ TEST(StraceOutput, LinesBecomeCounts) {
         "[pid  9779] epoll_wait(3<anon_inode:[eventpoll]>, [], 64, 10) = 0 <0.010000>\n"
         "[pid  9781] <... read resumed>\"\"..., 65536) = 4096 <0.000200>\n"
         "9782  readv(11<UNIX-STREAM:[1->2]>, [{iov_base=\"\"..., iov_len=8}], 1) = 8 <0.000005>\n"
-        "[pid  9781] read(9<TCP:[127.0.0.1:1->127.0.0.1:2]>, \"\"..., 10) = -1 ECONNRESET (Connection reset by peer) <0.000005>\n"
+        "[pid  9781] read(9<TCP:[127.0.0.1:1->127.0.0.1:2]>, \"\"..., 10) = -1 ECONNRESET (Connection reset by peer) "
+        "<0.000005>\n"
         "[pid  9781] read(9<TCP:[127.0.0.1:1->127.0.0.1:2]>, \"\"..., 10) = 0 <0.000005>\n"
         "+++ exited with 0 +++\n";
     diag::trace_counts c;
@@ -76,7 +78,7 @@ TEST(StraceOutput, LinesBecomeCounts) {
     auto s = diag::summarize(c);
     EXPECT_EQ(p.calls_seen(), 7u);
     EXPECT_EQ(s.calls, 7u);
-    EXPECT_EQ(s.data_calls, 5u);   // 1, 1, 4096, 8, 0
+    EXPECT_EQ(s.data_calls, 5u);  // 1, 1, 4096, 8, 0
     EXPECT_EQ(s.bytes, 1u + 1 + 4096 + 8);
     EXPECT_EQ(s.eagain, 1u);
     EXPECT_EQ(s.errors, 1u);
@@ -87,7 +89,7 @@ TEST(StraceOutput, LinesBecomeCounts) {
     EXPECT_EQ(c.threads.at(9782).sizes.at(8), 1u);
     EXPECT_EQ(c.fds.at(4).calls, 3u);
     EXPECT_EQ(c.fds.at(9).calls, 3u);
-    EXPECT_FALSE(c.fds.contains(6));   // the file read is not a receive
+    EXPECT_FALSE(c.fds.contains(6));  // the file read is not a receive
 }
 
 TEST(StraceOutput, ArgumentsAttachToEveryThreadOfThePid) {

@@ -23,11 +23,11 @@ TEST(TraceCounts, Log2BucketsHoldPowersOfTwoRanges) {
 
 TEST(TraceCounts, SummaryCountsCallsBytesAndPercentiles) {
     diag::trace_counts c;
-    c.add_recv(10, 5, 1, 98);       // 98 one-byte reads
-    c.add_recv(10, 5, 1000, 2);     // 2 of 1000 bytes
+    c.add_recv(10, 5, 1, 98);    // 98 one-byte reads
+    c.add_recv(10, 5, 1000, 2);  // 2 of 1000 bytes
     c.add_recv(10, 5, -EAGAIN, 7);
     c.add_recv(11, 6, -ECONNRESET);
-    c.add_recv(11, 6, 0);           // EOF
+    c.add_recv(11, 6, 0);  // EOF
     c.add_wait(10, 3, 3000);
     auto s = diag::summarize(c);
     EXPECT_EQ(s.calls, 98u + 2 + 7 + 1 + 1);
@@ -40,7 +40,7 @@ TEST(TraceCounts, SummaryCountsCallsBytesAndPercentiles) {
     EXPECT_EQ(s.max, 1000);
     EXPECT_EQ(s.waits, 3u);
     EXPECT_EQ(s.wait_ns, 3000u);
-    ASSERT_EQ(s.log2_calls.size(), 11u);   // 1000 is in [512, 1024): bucket 10
+    ASSERT_EQ(s.log2_calls.size(), 11u);  // 1000 is in [512, 1024): bucket 10
     EXPECT_EQ(s.log2_calls[0], 1u);
     EXPECT_EQ(s.log2_calls[1], 98u);
     EXPECT_EQ(s.log2_calls[10], 2u);

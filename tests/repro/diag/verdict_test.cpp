@@ -16,7 +16,7 @@ diag::trace_counts tiny_counts() {
     c.add_recv(1, 5, 1, 100'000);
     c.add_recv(1, 5, 200, 10);
     c.add_recv(1, 5, -EAGAIN, 50);
-    c.add_wait(1, 50, 10'000'000);   // 10 ms
+    c.add_wait(1, 50, 10'000'000);  // 10 ms
     return c;
 }
 
@@ -36,7 +36,7 @@ TEST(Verdict, RunnableTimeCountsAsBusy) {
 }
 
 TEST(Verdict, TinyButIdleIsNotTinyReads) {
-    auto v = diag::decide(diag::make_inputs(tiny_counts(), 10.0, 3.0, 1.0));   // busy 40%, waits 0.1%
+    auto v = diag::decide(diag::make_inputs(tiny_counts(), 10.0, 3.0, 1.0));  // busy 40%, waits 0.1%
     EXPECT_EQ(v.kind, diag::verdict_kind::healthy);
 }
 
@@ -58,7 +58,7 @@ TEST(Verdict, TooFewCallsIsNotTinyReads) {
 TEST(Verdict, WaitingInReads) {
     diag::trace_counts c;
     c.add_recv(1, 5, 4096, 500);
-    c.add_wait(1, 500, 8'000'000'000);   // 8 s of 10 s wall
+    c.add_wait(1, 500, 8'000'000'000);  // 8 s of 10 s wall
     auto v = diag::decide(diag::make_inputs(c, 10.0, 1.0, 0.0));
     EXPECT_EQ(v.kind, diag::verdict_kind::waiting_in_reads);
     // An idle thread that never received does not make the process "waiting in reads".
@@ -77,15 +77,15 @@ TEST(Verdict, NoReceivesIsHealthy) {
 
 TEST(Prediction, CallsTimesCostAndCallsAt64k) {
     diag::trace_counts c;
-    c.add_recv(1, 5, 1, 131'072);   // 128 KiB in 1-byte reads on one fd
-    c.add_recv(1, 6, 1, 65'536);    // 64 KiB on another
+    c.add_recv(1, 5, 1, 131'072);  // 128 KiB in 1-byte reads on one fd
+    c.add_recv(1, 6, 1, 65'536);   // 64 KiB on another
     diag::recv_cost cost;
     cost.ns_per_call_1b = 200;
-    cost.ns_per_call_64k = 200 + 65535 * 0.1;   // 0.1 ns per byte
+    cost.ns_per_call_64k = 200 + 65535 * 0.1;  // 0.1 ns per byte
     cost.bytes_per_call_64k = 65536;
     auto p = diag::predict(c, 1.0, cost);
     EXPECT_NEAR(p.recv_cpu_s, 196'608 * 200e-9, 1e-9);
-    EXPECT_EQ(p.calls_at_size, (2u + 1) + (1u + 1));   // per fd: ceil(bytes / 64 KiB) + one that sees EOF
+    EXPECT_EQ(p.calls_at_size, (2u + 1) + (1u + 1));  // per fd: ceil(bytes / 64 KiB) + one that sees EOF
     EXPECT_GT(p.speedup, 1.0);
     EXPECT_NEAR(p.speedup, 1.0 / (1.0 - (p.recv_cpu_s - p.recv_cpu_at_size_s)), 1e-9);
 }

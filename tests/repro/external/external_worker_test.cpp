@@ -41,8 +41,9 @@ ext::external_config python_config(const feedbench::feedserver::server_thread& s
 
 TEST(ExternalWorker, PythonOriginalStackWhole) {
     if (auto why = python_skip_reason(); !why.empty()) GTEST_SKIP() << why;
-    feedbench::feedserver::server_thread server(feedbench::data::generate_synthetic({.feeds = 3, .median_bytes = 10'000}));
-    auto cfg = python_config(server, "whole", 0, "whole");   // 0: one job per manifest entry of the formats
+    feedbench::feedserver::server_thread server(
+        feedbench::data::generate_synthetic({.feeds = 3, .median_bytes = 10'000}));
+    auto cfg = python_config(server, "whole", 0, "whole");  // 0: one job per manifest entry of the formats
     std::uint64_t jobs = 0, bytes = 0, items = 0;
     for (auto& f : server.corpus().feeds) {
         using ff = feedbench::data::feed_format;
@@ -64,7 +65,8 @@ TEST(ExternalWorker, PythonOriginalStackWhole) {
 
 TEST(ExternalWorker, PythonOriginalStackOneByteReads) {
     if (auto why = python_skip_reason(); !why.empty()) GTEST_SKIP() << why;
-    feedbench::feedserver::server_thread server(feedbench::data::generate_synthetic({.feeds = 1, .median_bytes = 4'000}));
+    feedbench::feedserver::server_thread server(
+        feedbench::data::generate_synthetic({.feeds = 1, .median_bytes = 4'000}));
     auto r = ext::run_external(python_config(server, "1", 3, "one"));
     EXPECT_EQ(r.exit_status, 0);
     EXPECT_EQ(r.ok, 3u);

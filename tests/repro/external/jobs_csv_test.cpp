@@ -23,11 +23,12 @@ fs::path write(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST(JobsCsv, CountsJobsBytesItemsAndErrorClasses) {
-    auto p = write("jobs", "job,feed,ok,error,bytes,items,parse_ms\n"
-                           "0,feed-000-rss,1,,33228,27,1.5\n"
-                           "1,\"feed,odd\",0,parse,100,0,0.1\n"
-                           "2,feed-001-atom,0,connect,0,0,0\n"
-                           "3,feed-001-atom,1,,1000.0,3,0\n");
+    auto p = write("jobs",
+                   "job,feed,ok,error,bytes,items,parse_ms\n"
+                   "0,feed-000-rss,1,,33228,27,1.5\n"
+                   "1,\"feed,odd\",0,parse,100,0,0.1\n"
+                   "2,feed-001-atom,0,connect,0,0,0\n"
+                   "3,feed-001-atom,1,,1000.0,3,0\n");
     ext::external_result r;
     ext::read_jobs_csv(p, r);
     EXPECT_EQ(r.jobs, 4u);

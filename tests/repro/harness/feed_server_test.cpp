@@ -16,7 +16,7 @@ TEST(FeedServer, StartsTheEmbeddedServerWhenNoUrlIsGiven) {
     ASSERT_NE(server.embedded(), nullptr);
     EXPECT_EQ(server.url(), server.embedded()->base_url());
     EXPECT_EQ(server.corpus_name(), "synthetic(seed=2012,feeds=2)");
-    EXPECT_EQ(server.embedded()->corpus().feeds.size(), 6u);   // rss, atom and jsonfeed of each feed
+    EXPECT_EQ(server.embedded()->corpus().feeds.size(), 6u);  // rss, atom and jsonfeed of each feed
 }
 
 TEST(FeedServer, UsesTheGivenUrlAndStartsNothing) {
@@ -42,8 +42,8 @@ TEST(RunWorker, RunsEveryJobAgainstTheEmbeddedServer) {
 TEST(RunWorker, ABadConfigurationStartsNoServer) {
     worker::worker_config cfg;
     cfg.client = core::client_kind::curl;
-    cfg.reads = core::read_size::parse("1");   // below libcurl's minimum buffer
-    cfg.corpus = "/nonexistent/folder";          // would throw a different error if a server were started
+    cfg.reads = core::read_size::parse("1");  // below libcurl's minimum buffer
+    cfg.corpus = "/nonexistent/folder";       // would throw a different error if a server were started
     EXPECT_THROW(harness::run_worker(cfg), std::invalid_argument);
 }
 

@@ -174,7 +174,8 @@ TEST_F(amqp_consume_quota, max_jobs_stops_after_that_many_deliveries) {
     total = 0;
     for (auto& [id, n] : got) total += n;
     EXPECT_EQ(total, 7u);
-    EXPECT_EQ(getter.counters().gets, 7u) << "empty gets " << getter.counters().empty_gets << ", deliveries " << getter.counters().deliveries;
+    EXPECT_EQ(getter.counters().gets, 7u)
+        << "empty gets " << getter.counters().empty_gets << ", deliveries " << getter.counters().deliveries;
 }
 
 TEST_F(amqp_get, polling_counts_every_get_and_every_empty_answer) {
@@ -189,8 +190,8 @@ TEST_F(amqp_get, polling_counts_every_get_and_every_empty_answer) {
     EXPECT_EQ(c.deliveries, 50u);
     EXPECT_EQ(c.acks, 50u);
     EXPECT_GE(c.gets, c.deliveries);
-    EXPECT_GE(c.empty_gets, 1u);                      // the drained queue answered get-empty until the idle timeout
-    EXPECT_EQ(c.gets, c.deliveries + c.empty_gets);   // every get answered exactly once
+    EXPECT_GE(c.empty_gets, 1u);                     // the drained queue answered get-empty until the idle timeout
+    EXPECT_EQ(c.gets, c.deliveries + c.empty_gets);  // every get answered exactly once
 }
 
 TEST_F(amqp_redelivery, unacked_jobs_come_back_redelivered_when_the_source_goes_away) {
@@ -241,14 +242,14 @@ TEST_F(amqp_restart, broker_restart_mid_run_reconnects_and_every_job_is_recorded
     for (const auto& id : ids) EXPECT_EQ(seen[id], 1) << id;
     auto x = source.extra_counters();
     EXPECT_GE(x.reconnects, 1u);
-    EXPECT_GE(source.counters().redeliveries, 1u);   // what was in flight or prefetched came back
+    EXPECT_GE(source.counters().redeliveries, 1u);  // what was in flight or prefetched came back
     EXPECT_EQ(feedbench::publish::queue_depth(target_), 0u);
-    std::printf("restart: deliveries %llu redeliveries %llu acks %llu reconnects %llu duplicates %llu stale acks %llu\n",
-                static_cast<unsigned long long>(source.counters().deliveries),
-                static_cast<unsigned long long>(source.counters().redeliveries),
-                static_cast<unsigned long long>(source.counters().acks),
-                static_cast<unsigned long long>(x.reconnects), static_cast<unsigned long long>(x.duplicates),
-                static_cast<unsigned long long>(x.stale_acks));
+    std::printf(
+        "restart: deliveries %llu redeliveries %llu acks %llu reconnects %llu duplicates %llu stale acks %llu\n",
+        static_cast<unsigned long long>(source.counters().deliveries),
+        static_cast<unsigned long long>(source.counters().redeliveries),
+        static_cast<unsigned long long>(source.counters().acks), static_cast<unsigned long long>(x.reconnects),
+        static_cast<unsigned long long>(x.duplicates), static_cast<unsigned long long>(x.stale_acks));
 }
 
 TEST(amqp_unreachable, broker_not_listening_is_a_clear_error_at_once) {

@@ -33,7 +33,9 @@ unsigned short test_port(unsigned short base) {
     return static_cast<unsigned short>(base + (offset ? std::atoi(offset) : 0));
 }
 
-int broker(const std::string& args) { return std::system(fmt::format("{} {} >/dev/null", broker_script(), args).c_str()); }
+int broker(const std::string& args) {
+    return std::system(fmt::format("{} {} >/dev/null", broker_script(), args).c_str());
+}
 
 class amqp_worker : public ::testing::Test {
 protected:
@@ -117,8 +119,10 @@ TEST_F(amqp_worker_modes, get_and_consume_record_every_published_job_once) {
         EXPECT_EQ(per_feed(out), published);
         EXPECT_EQ(out.summary.intake_deliveries, n);
         EXPECT_EQ(out.summary.intake_redeliveries, 0u);
-        if (mode == "get") EXPECT_EQ(out.summary.intake_gets, n);  // a full queue: one get per job
-        else EXPECT_EQ(out.summary.intake_gets, 0u);
+        if (mode == "get")
+            EXPECT_EQ(out.summary.intake_gets, n);  // a full queue: one get per job
+        else
+            EXPECT_EQ(out.summary.intake_gets, 0u);
         EXPECT_EQ(publish::queue_depth(target_), 0u);
     }
 }
@@ -149,15 +153,15 @@ TEST_F(amqp_worker_restart, broker_restart_mid_run_loses_nothing_and_records_not
     });
     {
         std::lock_guard lock(m);
-        running = true;   // the run is over: the restarter must not wait on
+        running = true;  // the run is over: the restarter must not wait on
         cv.notify_one();
     }
     restarter.join();
     EXPECT_EQ(out.summary.jobs, n);
     EXPECT_EQ(out.summary.ok + out.summary.failed, n);
     EXPECT_EQ(out.records.size(), n);
-    EXPECT_EQ(per_feed(out), published);              // none lost, none recorded twice
-    EXPECT_GE(out.summary.intake_redeliveries, 1u);   // the jobs in flight at the restart came back
+    EXPECT_EQ(per_feed(out), published);             // none lost, none recorded twice
+    EXPECT_GE(out.summary.intake_redeliveries, 1u);  // the jobs in flight at the restart came back
     EXPECT_EQ(publish::queue_depth(target_), 0u);
     std::printf("worker restart: %zu jobs, ok %zu, failed %zu, deliveries %llu, redeliveries %llu, wall %.1f s\n",
                 out.summary.jobs, out.summary.ok, out.summary.failed,

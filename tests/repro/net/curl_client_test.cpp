@@ -54,7 +54,8 @@ TEST(CurlReadSize, UnderLibcurlsMinimumIsRefusedWithTheReason) {
             (void)client::make_curl_client(io, opt, meter);
             ADD_FAILURE() << "read size " << rs << " was accepted";
         } catch (const std::invalid_argument& e) {
-            EXPECT_NE(std::string(e.what()).find("libcurl's minimum CURLOPT_BUFFERSIZE is 1024 bytes"), std::string::npos)
+            EXPECT_NE(std::string(e.what()).find("libcurl's minimum CURLOPT_BUFFERSIZE is 1024 bytes"),
+                      std::string::npos)
                 << e.what();
         }
     }
@@ -72,7 +73,7 @@ TEST(CurlReadSize, UnderLibcurlsMinimumIsRefusedWithTheReason) {
 struct corpus_case {
     const char* reads;
     bool lazy;
-    const char* query;   // "" = Content-Length, "chunk=4096" = chunked
+    const char* query;  // "" = Content-Length, "chunk=4096" = chunked
 };
 
 std::string case_name(const ::testing::TestParamInfo<corpus_case>& info) {
@@ -143,7 +144,8 @@ INSTANTIATE_TEST_SUITE_P(ReadSizes, CurlCorpus,
                          ::testing::Values(corpus_case{"1k", false, ""}, corpus_case{"1k", true, ""},
                                            corpus_case{"10k", false, ""}, corpus_case{"10k", true, ""},
                                            corpus_case{"whole", false, ""}, corpus_case{"whole", true, ""},
-                                           corpus_case{"10k", false, "chunk=4096"}, corpus_case{"10k", true, "chunk=4096"},
+                                           corpus_case{"10k", false, "chunk=4096"},
+                                           corpus_case{"10k", true, "chunk=4096"},
                                            corpus_case{"whole", true, "chunk=4096"}),
                          case_name);
 
@@ -243,15 +245,18 @@ TEST_P(ClientFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
             plan.timeout = std::chrono::milliseconds(300);
             const std::string faulty = client::append_query(feed.path, std::string("fault=") + GetParam().fault);
             client_totals totals;
-            const auto out = fetch(endpoint_of(server), {feed.path, faulty, feed.path, faulty, feed.path}, plan, &totals);
+            const auto out =
+                fetch(endpoint_of(server), {feed.path, faulty, feed.path, faulty, feed.path}, plan, &totals);
             ASSERT_EQ(out.size(), 5u);
             // a failed job never leaves its connection for the next one: 1 + one per fault
             EXPECT_EQ(totals.connections, 3u);
             for (std::size_t i : {0u, 2u, 4u}) {
-                EXPECT_TRUE(out[i].status.ok()) << i << ": " << out[i].status.error_class << ": " << out[i].status.message;
+                EXPECT_TRUE(out[i].status.ok())
+                    << i << ": " << out[i].status.error_class << ": " << out[i].status.message;
                 EXPECT_TRUE(out[i].body == feed.body) << i;
             }
-            for (std::size_t i : {1u, 3u}) EXPECT_EQ(out[i].status.error_class, GetParam().error_class) << out[i].status.message;
+            for (std::size_t i : {1u, 3u})
+                EXPECT_EQ(out[i].status.error_class, GetParam().error_class) << out[i].status.message;
         }
     }
 }
@@ -259,8 +264,10 @@ TEST_P(ClientFaults, EndAsTheirErrorClassAndTheClientCarriesOn) {
 std::vector<fault_case> fault_cases() {
     std::vector<fault_case> out;
     for (auto client : {core::client_kind::beast, core::client_kind::curl})
-        for (auto [fault, cls] : {std::pair{"close-mid-body", core::error_class::truncated}, {"length-long", core::error_class::truncated},
-                                  {"bad-chunk", core::error_class::truncated}, {"status-500", core::error_class::status},
+        for (auto [fault, cls] : {std::pair{"close-mid-body", core::error_class::truncated},
+                                  {"length-long", core::error_class::truncated},
+                                  {"bad-chunk", core::error_class::truncated},
+                                  {"status-500", core::error_class::status},
                                   {"stall", core::error_class::timeout}})
             out.push_back({client, fault, cls});
     return out;
@@ -276,7 +283,7 @@ TEST(CurlFaultsConnect, RefusedConnectionIsConnect) {
     net::io_context io;
     tcp::acceptor a(io, {net::ip::make_address("127.0.0.1"), 0});
     const auto ep = a.local_endpoint();
-    a.close();   // nobody listens there now
+    a.close();  // nobody listens there now
     client_totals totals;
     const auto out = fetch(ep, {"/feed.xml", "/feed.xml"}, curl_plan(), &totals);
     EXPECT_EQ(out[0].status.error_class, core::error_class::connect) << out[0].status.message;
@@ -302,7 +309,7 @@ TEST(CurlKeepAlive, ConnectionTheServerClosedIsReplaced) {
             auto c = client::make_curl_client(ctx.io(), opt, meter);
             auto plan = curl_plan();
             out.push_back(run_job(*c, meter, feed.path, plan, yield));
-            out.push_back(run_job(*c, meter, feed.path, plan, yield));   // reuses the connection
+            out.push_back(run_job(*c, meter, feed.path, plan, yield));  // reuses the connection
             // Until the server's idle timeout closed it (this thread has nothing else to run meanwhile).
             EXPECT_TRUE(server.wait_idle());
             out.push_back(run_job(*c, meter, feed.path, plan, yield));

@@ -29,7 +29,7 @@ struct fetch_plan {
     core::yield_policy yield = core::yield_policy::would_block;
     bool lazy = false;
     std::chrono::milliseconds timeout{10'000};
-    std::size_t pull = 4000;   // lazy: bytes the "parser" asks for per read()
+    std::size_t pull = 4000;  // lazy: bytes the "parser" asks for per read()
 };
 
 // What the client saw over its life; the write-callback figures are the libcurl client's (0 for Beast).
@@ -48,8 +48,8 @@ inline std::unique_ptr<client::http_client> make_client(const fetch_plan& plan, 
 }
 
 // The worker's call order for one job; a status >= 400 becomes error class status as the worker does.
-inline fetch_outcome run_job(client::http_client& c, sched::job_meter& meter, const std::string& target, const fetch_plan& plan,
-                             boost::asio::yield_context yield) {
+inline fetch_outcome run_job(client::http_client& c, sched::job_meter& meter, const std::string& target,
+                             const fetch_plan& plan, boost::asio::yield_context yield) {
     using core::stage;
     fetch_outcome o;
     meter.begin_job(o.rec);
@@ -63,7 +63,8 @@ inline fetch_outcome run_job(client::http_client& c, sched::job_meter& meter, co
         meter.enter(stage::headers);
         o.status = c.read_head(yield, o.head);
     }
-    if (o.status.ok() && o.head.status >= 400) o.status = client::fetch_status::failure(core::error_class::status, "HTTP status");
+    if (o.status.ok() && o.head.status >= 400)
+        o.status = client::fetch_status::failure(core::error_class::status, "HTTP status");
     if (o.status.ok()) {
         meter.enter(stage::body);
         if (!plan.lazy) {

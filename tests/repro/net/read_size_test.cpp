@@ -72,9 +72,8 @@ TEST_P(ReadSizes, NoRecvAsksMoreAndEveryByteIsCounted) {
     const std::string body = make_body(120'000);
     for (bool chunked : {false, true}) {
         for (bool lazy : {false, true}) {
-            auto response = chunked ? chunked_response(body, 7000)
-                                    : content_length_response(body);
-            response.piece = 30'000;   // the body arrives in pieces: some reads find the socket dry
+            auto response = chunked ? chunked_response(body, 7000) : content_length_response(body);
+            response.piece = 30'000;  // the body arrives in pieces: some reads find the socket dry
             response.pause = std::chrono::milliseconds(2);
             test_http_server server(response);
             fetch_plan plan;
@@ -82,14 +81,15 @@ TEST_P(ReadSizes, NoRecvAsksMoreAndEveryByteIsCounted) {
             plan.lazy = lazy;
             client_totals totals;
             auto out = fetch(server.endpoint(), std::vector<std::string>(3, "/feed.xml"), plan, &totals);
-            SCOPED_TRACE(std::string(GetParam()) + (chunked ? " chunked" : " content-length") + (lazy ? " lazy" : " eager"));
-            EXPECT_EQ(totals.connections, 1u);   // keep-alive: one connection for every job
+            SCOPED_TRACE(std::string(GetParam()) + (chunked ? " chunked" : " content-length") +
+                         (lazy ? " lazy" : " eager"));
+            EXPECT_EQ(totals.connections, 1u);  // keep-alive: one connection for every job
             std::uint64_t counted = 0;
             for (const auto& o : out) {
                 ASSERT_TRUE(o.status.ok()) << o.status.error_class << ": " << o.status.message;
                 EXPECT_EQ(o.body, body);
-                const std::uint64_t cap = plan.reads.is_whole() ? std::max<std::uint64_t>(64 * 1024, 1024 * 1024)
-                                                                : plan.reads.bytes;
+                const std::uint64_t cap =
+                    plan.reads.is_whole() ? std::max<std::uint64_t>(64 * 1024, 1024 * 1024) : plan.reads.bytes;
                 EXPECT_LE(o.rec.max_read_request, cap);
                 counted += total(o.rec, &core::stage_metrics::bytes);
                 if (!plan.reads.is_whole()) {
@@ -108,7 +108,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, ReadSizes, ::testing::Values("1", "7", "1k", "10
 TEST(ReadSizeWhole, BodyRecvAsksForExactlyTheRemainingContentLength) {
     const std::string body = make_body(200'000);
     auto response = content_length_response(body);
-    response.split_at = response.head.size();   // the head alone first, then the body
+    response.split_at = response.head.size();  // the head alone first, then the body
     response.pause = std::chrono::milliseconds(50);
     test_http_server server(response);
     fetch_plan plan;
@@ -125,7 +125,7 @@ TEST(Faults, ConnectionRefusedIsConnect) {
     boost::asio::io_context io;
     boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
     const auto ep = a.local_endpoint();
-    a.close();   // nobody listens there now
+    a.close();  // nobody listens there now
     auto out = fetch(ep, {"/feed.xml"}, fetch_plan{});
     EXPECT_EQ(out[0].status.error_class, core::error_class::connect);
 }

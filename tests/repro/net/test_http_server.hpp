@@ -18,8 +18,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct canned_response {
-    std::string head, body;   // body is the wire form (already chunked when chunked)
-    std::size_t piece = 0;    // 0 = one write; else write this many bytes at a time...
+    std::string head, body;              // body is the wire form (already chunked when chunked)
+    std::size_t piece = 0;               // 0 = one write; else write this many bytes at a time...
     std::chrono::milliseconds pause{0};  // ...with this pause between pieces
     std::size_t split_at = 0;            // > 0: write [0, split_at), pause, then the rest in one write
     std::size_t send_limit = 0;          // > 0: send only this many bytes, then close (truncation)
@@ -108,7 +108,7 @@ private:
                 }
             }
             if (response_.stall) {
-                sock->async_read_some(net::buffer(buf), yield[ec]);   // until the client gives up
+                sock->async_read_some(net::buffer(buf), yield[ec]);  // until the client gives up
                 return;
             }
             if (response_.send_limit) {

@@ -26,46 +26,38 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<fs::path> shared_corpus()
-{
+std::optional<fs::path> shared_corpus() {
     const char* env = std::getenv("FEEDBENCH_SHARED_CORPUS");
-    if (env == nullptr || !fs::is_directory(env))
-        return std::nullopt;
+    if (env == nullptr || !fs::is_directory(env)) return std::nullopt;
     return fs::path(env);
 }
 
-std::vector<fs::path> files_in(const fs::path& dir, std::string_view ext)
-{
+std::vector<fs::path> files_in(const fs::path& dir, std::string_view ext) {
     std::vector<fs::path> out;
     for (auto const& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && e.path().extension() == ext)
-            out.push_back(e.path());
+        if (e.is_regular_file() && e.path().extension() == ext) out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
 }
 
 // The reference: what `xmllint --xpath 'count(//*[local-name()="item" or local-name()="entry"])'`
 // reports, computed here with libxml2's own XPath; nullopt when the file is not well-formed.
-std::optional<std::size_t> xpath_item_count(std::string_view body)
-{
+std::optional<std::size_t> xpath_item_count(std::string_view body) {
     xmlDocPtr doc = xmlReadMemory(body.data(), static_cast<int>(body.size()), nullptr, nullptr,
-        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc == nullptr)
-        return std::nullopt;
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (doc == nullptr) return std::nullopt;
     xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
     xmlXPathObjectPtr obj = xmlXPathEvalExpression(
         reinterpret_cast<const xmlChar*>("count(//*[local-name()=\"item\" or local-name()=\"entry\"])"), ctx);
     std::optional<std::size_t> count;
-    if (obj != nullptr && obj->type == XPATH_NUMBER)
-        count = static_cast<std::size_t>(obj->floatval);
+    if (obj != nullptr && obj->type == XPATH_NUMBER) count = static_cast<std::size_t>(obj->floatval);
     xmlXPathFreeObject(obj);
     xmlXPathFreeContext(ctx);
     xmlFreeDoc(doc);
     return count;
 }
 
-void expect_same(const fp::parse_result& lazy, const fp::parse_result& eager, const std::string& what)
-{
+void expect_same(const fp::parse_result& lazy, const fp::parse_result& eager, const std::string& what) {
     EXPECT_EQ(lazy.ok, eager.ok) << what << ": " << lazy.message;
     EXPECT_EQ(lazy.error_class, eager.error_class) << what;
     EXPECT_EQ(lazy.format, eager.format) << what;
@@ -75,11 +67,9 @@ void expect_same(const fp::parse_result& lazy, const fp::parse_result& eager, co
 
 }  // namespace
 
-TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly)
-{
+TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly) {
     auto root = shared_corpus();
-    if (!root)
-        GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
+    if (!root) GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
     auto const files = files_in(*root / "feeds-2012", ".dat");
     ASSERT_EQ(files.size(), 388u);
     std::size_t ok = 0, malformed = 0, well_formed_non_feeds = 0, total_items = 0;
@@ -91,7 +81,8 @@ TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly)
         if (!reference) {
             ++malformed;
             EXPECT_FALSE(r.ok) << f.filename();
-            EXPECT_TRUE(r.error_class == core::error_class::parse || r.error_class == core::error_class::not_a_feed) << f.filename() << ": " << r.error_class;
+            EXPECT_TRUE(r.error_class == core::error_class::parse || r.error_class == core::error_class::not_a_feed)
+                << f.filename() << ": " << r.error_class;
             continue;
         }
         if (!r.ok) {
@@ -110,17 +101,14 @@ TEST(feeds_2012, eager_counts_match_xpath_and_bad_files_fail_cleanly)
     EXPECT_EQ(malformed, 18u);
     EXPECT_EQ(well_formed_non_feeds, 4u);
     std::cout << "feeds-2012: " << ok << " feeds (";
-    for (auto const& [fmt, n] : by_format)
-        std::cout << fmt << " " << n << " ";
+    for (auto const& [fmt, n] : by_format) std::cout << fmt << " " << n << " ";
     std::cout << "), " << total_items << " items; " << malformed << " not well-formed, " << well_formed_non_feeds
               << " well-formed non-feeds\n";
 }
 
-TEST(feeds_2012, lazy_equals_eager_for_piece_sizes_1_7_4096)
-{
+TEST(feeds_2012, lazy_equals_eager_for_piece_sizes_1_7_4096) {
     auto root = shared_corpus();
-    if (!root)
-        GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
+    if (!root) GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
     for (auto const& f : files_in(*root / "feeds-2012", ".dat")) {
         std::string const body = feedbench::core::read_file(f).value_or("");
         auto const eager = fp::parse_eager(body);
@@ -133,11 +121,9 @@ TEST(feeds_2012, lazy_equals_eager_for_piece_sizes_1_7_4096)
 
 // The streaming parser (eager and lazy) against the tree walk it replaced: the same class for every file,
 // and for every feed the same items, titles, links and dates.
-TEST(feeds_2012, streaming_parser_equals_the_tree_walk)
-{
+TEST(feeds_2012, streaming_parser_equals_the_tree_walk) {
     auto root = shared_corpus();
-    if (!root)
-        GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
+    if (!root) GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
     std::size_t feeds = 0, items = 0;
     for (auto const& f : files_in(*root / "feeds-2012", ".dat")) {
         std::string const body = feedbench::core::read_file(f).value_or("");
@@ -154,11 +140,9 @@ TEST(feeds_2012, streaming_parser_equals_the_tree_walk)
     EXPECT_GT(items, 0u);
 }
 
-TEST(json_corpus, twitter_and_citm_parse_as_json_with_values)
-{
+TEST(json_corpus, twitter_and_citm_parse_as_json_with_values) {
     auto root = shared_corpus();
-    if (!root)
-        GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
+    if (!root) GTEST_SKIP() << "FEEDBENCH_SHARED_CORPUS not set or missing";
     for (std::string name : {"twitter.json", "citm_catalog.json"}) {
         std::string const body = feedbench::core::read_file(*root / "json" / name).value_or("");
         auto const r = fp::parse_eager(body, "application/json");
@@ -171,8 +155,7 @@ TEST(json_corpus, twitter_and_citm_parse_as_json_with_values)
     }
 }
 
-TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
-{
+TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items) {
     feedbench::data::synthetic_options opt;
     opt.feeds = 12;
     auto const corpus = feedbench::data::generate_synthetic(opt);
@@ -182,8 +165,7 @@ TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
     for (auto const& feed : corpus.feeds) {
         auto const r = fp::parse_eager(feed.body, feed.content_type);
         auto const fmt = std::string(feedbench::data::to_string(feed.format));
-        if (fmt != "rss" && fmt != "atom" && fmt != "jsonfeed")
-            continue;
+        if (fmt != "rss" && fmt != "atom" && fmt != "jsonfeed") continue;
         ASSERT_TRUE(r.ok) << feed.id << ": " << r.message;
         EXPECT_EQ(r.items, feed.items) << feed.id;
         expect_same(r, fp::variants::parse_eager_tree(feed.body, feed.content_type), feed.id + " tree walk");
@@ -196,20 +178,19 @@ TEST(synthetic_corpus, rss_atom_jsonfeed_twins_have_identical_items)
     EXPECT_GT(parsed, 0u);
     std::size_t groups = 0;
     for (auto const& [id, by_format] : twins) {
-        if (by_format.size() < 2)
-            continue;
+        if (by_format.size() < 2) continue;
         ++groups;
         auto const& first = by_format.begin()->second;
         for (auto const& [fmt, r] : by_format)
-            EXPECT_TRUE(r.item_list == first.item_list) << id << ": " << fmt << " differs from " << by_format.begin()->first;
+            EXPECT_TRUE(r.item_list == first.item_list)
+                << id << ": " << fmt << " differs from " << by_format.begin()->first;
     }
     EXPECT_GT(groups, 0u);
 }
 
 // Every document of the default synthetic corpus (all twins and the legacy-charset variants): the
 // streaming parser, eager and lazy, gives the tree walk's answer and items.
-TEST(synthetic_corpus, streaming_parser_equals_the_tree_walk)
-{
+TEST(synthetic_corpus, streaming_parser_equals_the_tree_walk) {
     auto const corpus = feedbench::data::generate_synthetic();
     std::size_t xml = 0;
     for (auto const& feed : corpus.feeds) {

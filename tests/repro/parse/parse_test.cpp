@@ -38,33 +38,31 @@ const std::string jsonfeed = R"({"version":"https://jsonfeed.org/version/1.1","t
 // A source that fails after handing out `good` bytes.
 class failing_source final : public fp::body_source {
 public:
-    failing_source(std::string_view body, std::size_t good, core::error_class cls) : body_(body), good_(good), class_(cls) {}
-    std::ptrdiff_t read(char* dst, std::size_t n) override
-    {
-        if (pos_ >= good_)
-            return -1;
+    failing_source(std::string_view body, std::size_t good, core::error_class cls)
+        : body_(body), good_(good), class_(cls) {}
+    std::ptrdiff_t read(char* dst, std::size_t n) override {
+        if (pos_ >= good_) return -1;
         std::size_t const count = std::min({n, good_ - pos_, std::size_t{3}});
         std::copy_n(body_.data() + pos_, count, dst);
         pos_ += count;
         return static_cast<std::ptrdiff_t>(count);
     }
     core::error_class error_class() const override { return class_; }
+
 private:
     std::string_view body_;
     std::size_t good_, pos_ = 0;
     core::error_class class_;
 };
 
-fp::parse_result lazy(std::string_view body, std::size_t piece, std::string_view content_type = {})
-{
+fp::parse_result lazy(std::string_view body, std::size_t piece, std::string_view content_type = {}) {
     fp::memory_source src(body, piece);
     return fp::parse_lazy(src, content_type);
 }
 
 }  // namespace
 
-TEST(memory_source, hands_out_pieces_capped_by_piece_and_request)
-{
+TEST(memory_source, hands_out_pieces_capped_by_piece_and_request) {
     fp::memory_source src("abcdefghij", 4);
     char buf[16];
     EXPECT_EQ(src.read(buf, 16), 4);
@@ -75,8 +73,7 @@ TEST(memory_source, hands_out_pieces_capped_by_piece_and_request)
     EXPECT_EQ(src.read(buf, 16), 0);
 }
 
-TEST(parse_eager, rss_items_title_link_date)
-{
+TEST(parse_eager, rss_items_title_link_date) {
     auto r = fp::parse_eager(rss);
     ASSERT_TRUE(r.ok) << r.message;
     EXPECT_EQ(r.format, "rss");
@@ -85,8 +82,7 @@ TEST(parse_eager, rss_items_title_link_date)
     EXPECT_EQ(r.item_list[1], (fp::feed_item{"Second & more", "http://x/2", ""}));
 }
 
-TEST(parse_eager, atom_prefers_alternate_link_and_updated_over_published)
-{
+TEST(parse_eager, atom_prefers_alternate_link_and_updated_over_published) {
     auto r = fp::parse_eager(atom);
     ASSERT_TRUE(r.ok) << r.message;
     EXPECT_EQ(r.format, "atom");
@@ -95,8 +91,7 @@ TEST(parse_eager, atom_prefers_alternate_link_and_updated_over_published)
     EXPECT_EQ(r.item_list[1], (fp::feed_item{"B", "http://x/b", ""}));
 }
 
-TEST(parse_eager, rdf_items_with_dc_date)
-{
+TEST(parse_eager, rdf_items_with_dc_date) {
     auto r = fp::parse_eager(rdf);
     ASSERT_TRUE(r.ok) << r.message;
     EXPECT_EQ(r.format, "rdf");
@@ -104,8 +99,7 @@ TEST(parse_eager, rdf_items_with_dc_date)
     EXPECT_EQ(r.item_list[0], (fp::feed_item{"One", "http://x/1", "2012-04-01"}));
 }
 
-TEST(parse_eager, jsonfeed_and_plain_json)
-{
+TEST(parse_eager, jsonfeed_and_plain_json) {
     auto r = fp::parse_eager(jsonfeed);
     ASSERT_TRUE(r.ok) << r.message;
     EXPECT_EQ(r.format, "jsonfeed");
@@ -120,13 +114,13 @@ TEST(parse_eager, jsonfeed_and_plain_json)
     EXPECT_TRUE(j.item_list.empty());
 }
 
-TEST(parse_eager, error_classes)
-{
+TEST(parse_eager, error_classes) {
     EXPECT_EQ(fp::parse_eager("<rss><channel><item></channel></rss>").error_class, core::error_class::parse);
     EXPECT_EQ(fp::parse_eager("<hash><error>Rate limit</error></hash>").error_class, core::error_class::not_a_feed);
     EXPECT_EQ(fp::parse_eager("<html><body><p>hi</p></body></html>").error_class, core::error_class::not_a_feed);
     // HTML that is not well-formed XML is still recognised as HTML.
-    EXPECT_EQ(fp::parse_eager("<!DOCTYPE html>\n<html><body><br><p>x &nbsp; y</body></html>").error_class, core::error_class::not_a_feed);
+    EXPECT_EQ(fp::parse_eager("<!DOCTYPE html>\n<html><body><br><p>x &nbsp; y</body></html>").error_class,
+              core::error_class::not_a_feed);
     EXPECT_EQ(fp::parse_eager("<HTML><BODY><BR></BODY></HTML>").error_class, core::error_class::not_a_feed);
     EXPECT_EQ(fp::parse_eager("Service unavailable").error_class, core::error_class::not_a_feed);
     EXPECT_EQ(fp::parse_eager("{\"a\": [1, 2").error_class, core::error_class::parse);
@@ -136,16 +130,16 @@ TEST(parse_eager, error_classes)
     EXPECT_FALSE(fp::parse_eager("<rss").ok);
 }
 
-TEST(parse_eager, content_type_json_wins_over_sniffing)
-{
+TEST(parse_eager, content_type_json_wins_over_sniffing) {
     EXPECT_EQ(fp::parse_eager("<rss/>", "application/json").error_class, core::error_class::parse);
     EXPECT_EQ(fp::parse_eager(jsonfeed, "application/feed+json").format, "jsonfeed");
 }
 
-TEST(parse_eager, force_utf8_ignores_the_declared_encoding)
-{
+TEST(parse_eager, force_utf8_ignores_the_declared_encoding) {
     // "caf\xc3\xa9" is UTF-8; the declaration says iso-8859-1 (a transcoded body keeps its old declaration).
-    std::string const doc = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel><item><title>caf\xc3\xa9</title></item></channel></rss>";
+    std::string const doc =
+        "<?xml version=\"1.0\" "
+        "encoding=\"iso-8859-1\"?><rss><channel><item><title>caf\xc3\xa9</title></item></channel></rss>";
     auto forced = fp::parse_eager(doc, {}, true);
     ASSERT_TRUE(forced.ok) << forced.message;
     EXPECT_EQ(forced.item_list.at(0).title, "caf\xc3\xa9");
@@ -158,8 +152,7 @@ TEST(parse_eager, force_utf8_ignores_the_declared_encoding)
     EXPECT_EQ(lazy_forced.item_list, forced.item_list);
 }
 
-TEST(parse_lazy, same_result_as_eager_for_every_piece_size)
-{
+TEST(parse_lazy, same_result_as_eager_for_every_piece_size) {
     for (std::string const* doc : {&rss, &atom, &rdf, &jsonfeed}) {
         auto const eager = fp::parse_eager(*doc);
         for (std::size_t piece : {1u, 2u, 7u, 64u, 4096u, 0u}) {
@@ -171,13 +164,11 @@ TEST(parse_lazy, same_result_as_eager_for_every_piece_size)
     }
 }
 
-TEST(parse_lazy, replays_peeked_bytes_after_bom_and_whitespace)
-{
+TEST(parse_lazy, replays_peeked_bytes_after_bom_and_whitespace) {
     std::string const doc = "\xEF\xBB\xBF\n\n   " + rss.substr(rss.find("<rss"));
     auto const eager = fp::parse_eager(doc);
     ASSERT_TRUE(eager.ok) << eager.message;
-    for (std::size_t piece : {1u, 2u, 3u, 100u})
-        EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list);
+    for (std::size_t piece : {1u, 2u, 3u, 100u}) EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list);
     EXPECT_EQ(lazy("   {\"a\":1}", 1).items, 2u);  // the object and 1
     EXPECT_EQ(lazy("", 1).error_class, core::error_class::parse);
     EXPECT_EQ(lazy("   ", 1).error_class, core::error_class::parse);
@@ -186,8 +177,7 @@ TEST(parse_lazy, replays_peeked_bytes_after_bom_and_whitespace)
     EXPECT_EQ(lazy("oops", 1).error_class, core::error_class::not_a_feed);
 }
 
-TEST(parse_lazy, source_failure_wins_over_parse_error)
-{
+TEST(parse_lazy, source_failure_wins_over_parse_error) {
     for (std::size_t good : {0u, 1u, 10u, 100u}) {
         failing_source src(rss, good, core::error_class::truncated);
         auto r = fp::parse_lazy(src);
@@ -200,8 +190,7 @@ TEST(parse_lazy, source_failure_wins_over_parse_error)
     EXPECT_EQ(fp::parse_lazy(silent).error_class, core::error_class::read);
 }
 
-TEST(parse_lazy, a_parse_error_drains_the_rest_of_the_body)
-{
+TEST(parse_lazy, a_parse_error_drains_the_rest_of_the_body) {
     std::string const bad = "<rss><channel><item></channel></rss>" + std::string(1000, ' ');
     fp::memory_source src(bad, 7);
     EXPECT_EQ(fp::parse_lazy(src).error_class, core::error_class::parse);
@@ -209,15 +198,13 @@ TEST(parse_lazy, a_parse_error_drains_the_rest_of_the_body)
     EXPECT_EQ(src.read(&c, 1), 0);
 }
 
-TEST(parse_lazy, request_size_is_forwarded_to_the_source)
-{
+TEST(parse_lazy, request_size_is_forwarded_to_the_source) {
     // A source that records the largest request it saw.
     struct recording_source final : fp::body_source {
         fp::memory_source inner;
         std::size_t largest = 0, reads = 0;
         explicit recording_source(std::string_view b) : inner(b, 0) {}
-        std::ptrdiff_t read(char* dst, std::size_t n) override
-        {
+        std::ptrdiff_t read(char* dst, std::size_t n) override {
             largest = std::max(largest, n);
             ++reads;
             return inner.read(dst, n);
@@ -238,20 +225,19 @@ namespace ctx = boost::context;
 class suspending_source final : public fp::body_source {
 public:
     suspending_source(std::string_view body, ctx::fiber& caller) : inner_(body, 3), caller_(caller) {}
-    std::ptrdiff_t read(char* dst, std::size_t n) override
-    {
+    std::ptrdiff_t read(char* dst, std::size_t n) override {
         ++suspensions;
         caller_ = std::move(caller_).resume();
         return inner_.read(dst, n);
     }
     int suspensions = 0;
+
 private:
     fp::memory_source inner_;
     ctx::fiber& caller_;
 };
 
-TEST(parse_lazy, survives_suspension_inside_reads_and_interleaving)
-{
+TEST(parse_lazy, survives_suspension_inside_reads_and_interleaving) {
     auto const expected_rss = fp::parse_eager(rss);
     auto const expected_atom = fp::parse_eager(atom);
     fp::parse_result got_rss, got_atom;
@@ -277,8 +263,7 @@ TEST(parse_lazy, survives_suspension_inside_reads_and_interleaving)
     EXPECT_EQ(got_atom.item_list, expected_atom.item_list);
 }
 
-TEST(parse_lazy, abandoning_a_suspended_parse_unwinds_cleanly)
-{
+TEST(parse_lazy, abandoning_a_suspended_parse_unwinds_cleanly) {
 #if defined(__SANITIZE_ADDRESS__)
     // Boost.Context's fcontext switches are not annotated for ASan (only the ucontext build is), so
     // ASan misreads an exception unwinding a fiber stack as a stack underflow: a false positive.
@@ -296,15 +281,13 @@ TEST(parse_lazy, abandoning_a_suspended_parse_unwinds_cleanly)
             finished = true;
             return std::move(caller);
         });
-        for (int i = 0; i < 20 && f; ++i)
-            f = std::move(f).resume();
+        for (int i = 0; i < 20 && f; ++i) f = std::move(f).resume();
         EXPECT_TRUE(static_cast<bool>(f));
     }
     EXPECT_FALSE(finished);
 }
 
-TEST(parser_variants, agree_on_item_counts)
-{
+TEST(parser_variants, agree_on_item_counts) {
     namespace v = fp::variants;
     for (std::string const* doc : {&rss, &atom, &rdf}) {
         auto const n = fp::parse_eager(*doc).items;
@@ -324,8 +307,7 @@ TEST(parser_variants, agree_on_item_counts)
     EXPECT_FALSE(v::count_json_dom("{"));
 }
 
-TEST(parse_lazy, utf16_with_bom_matches_eager_in_one_byte_pieces)
-{
+TEST(parse_lazy, utf16_with_bom_matches_eager_in_one_byte_pieces) {
     // The RSS document in UTF-16LE with a BOM (the sample is ASCII, so each byte gains a NUL).
     std::string const ascii = rss.substr(rss.find("<rss"));
     std::string doc = "\xFF\xFE";
@@ -336,20 +318,18 @@ TEST(parse_lazy, utf16_with_bom_matches_eager_in_one_byte_pieces)
     auto const eager = fp::parse_eager(doc);
     ASSERT_TRUE(eager.ok) << eager.message;
     EXPECT_EQ(eager.item_list, fp::parse_eager(rss).item_list);
-    for (std::size_t piece : {1u, 3u, 4096u})
-        EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list) << piece;
+    for (std::size_t piece : {1u, 3u, 4096u}) EXPECT_EQ(lazy(doc, piece).item_list, eager.item_list) << piece;
 }
 
 namespace {
 
 // An RSS document whose first item's title names `entity` (of `entity_bytes` 'A's) `refs` times, and
 // whose link is an attribute-free text link naming it once.
-std::string entity_document(std::size_t entity_bytes, std::size_t refs)
-{
-    std::string d = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY e \"" + std::string(entity_bytes, 'A') +
+std::string entity_document(std::size_t entity_bytes, std::size_t refs) {
+    std::string d =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY e \"" + std::string(entity_bytes, 'A') +
         "\"><!ENTITY co \"ACME &amp; <b>Co</b> &e;\">]>\n<rss version=\"2.0\"><channel><title>t</title><item><title>";
-    for (std::size_t i = 0; i < refs; ++i)
-        d += "&e;";
+    for (std::size_t i = 0; i < refs; ++i) d += "&e;";
     d += "</title><link>http://x/&co;</link></item><item><title>&co; news</title></item></channel></rss>";
     return d;
 }
@@ -358,8 +338,7 @@ std::string entity_document(std::size_t entity_bytes, std::size_t refs)
 
 // Entity references are expanded in the item text as xmlNodeGetContent did (nested entities, markup
 // inside an entity), identically eager and lazy.
-TEST(parse_eager, entity_references_expand_in_item_text)
-{
+TEST(parse_eager, entity_references_expand_in_item_text) {
     std::string const doc = entity_document(3, 2);
     auto const r = fp::parse_eager(doc);
     ASSERT_TRUE(r.ok) << r.message;
@@ -375,8 +354,7 @@ TEST(parse_eager, entity_references_expand_in_item_text)
 
 // Limit: a 10 kB entity named 20000 times (60 kB of references, 200 MB expanded) is "amplification",
 // eager and lazy; the same entity named a few times is an ordinary feed.
-TEST(parse_eager, entity_amplification_past_the_limit_is_its_class)
-{
+TEST(parse_eager, entity_amplification_past_the_limit_is_its_class) {
     std::string const bomb = entity_document(10 * 1024, 20'000);
     auto const r = fp::parse_eager(bomb);
     EXPECT_FALSE(r.ok);

@@ -23,10 +23,10 @@ sc::calibration measured(double consume_bytes_per_s, double job_wall_us) {
 }  // namespace
 
 TEST(calibration, dry_rate_keeps_the_pool_arrival_a_quarter_of_consumption) {
-    auto slow = measured(800'000, 1000);   // a loaded machine: ~1 us per 1-byte recv
+    auto slow = measured(800'000, 1000);  // a loaded machine: ~1 us per 1-byte recv
     auto v = sc::calibrated_value(slow, "dry_rate", 20);
     ASSERT_EQ(v.error, "");
-    EXPECT_DOUBLE_EQ(v.value, 10'000);     // 20 connections x 10 kB/s = 200 kB/s = 800 kB/s / 4
+    EXPECT_DOUBLE_EQ(v.value, 10'000);  // 20 connections x 10 kB/s = 200 kB/s = 800 kB/s / 4
     EXPECT_DOUBLE_EQ(sc::calibrated_value(slow, "dry_rate", 1).value, 100'000);  // capped at the 2012 WAN rate
     EXPECT_DOUBLE_EQ(sc::calibrated_value(measured(4'000'000, 1000), "dry_rate", 20).value, 50'000);
 }

@@ -60,7 +60,7 @@ sc::run_report report_of(double serial, double pooled, double load) {
 
 TEST(scenario_load, a_failure_under_heavy_load_is_no_data_with_the_reason) {
     sc::run_conditions heavy{4.0, 2};
-    ASSERT_FALSE(heavy.heavy());        // 2 x 2 cores = 4 is not yet "far above the core count"
+    ASSERT_FALSE(heavy.heavy());  // 2 x 2 cores = 4 is not yet "far above the core count"
     heavy.load_average = 4.1;
     ASSERT_TRUE(heavy.heavy());
     auto v = sc::evaluate(rule(), data(100, 500), heavy);
@@ -100,7 +100,7 @@ TEST(scenario_compare, checks_tsv_round_trip_and_side_by_side) {
     EXPECT_FALSE(runs[0].rows[1].thresholded);
     auto c = sc::compare_runs(runs);
     EXPECT_TRUE(c.must_failures.empty());
-    EXPECT_TRUE(c.wide_spreads.empty());             // 49..52: 6% of 50
+    EXPECT_TRUE(c.wide_spreads.empty());  // 49..52: 6% of 50
     EXPECT_THAT(c.text, HasSubstr("spread 6%"));
     // A fourth run far off: the spread is flagged; a must failure is named with its run.
     auto file = dir / "run4.tsv";

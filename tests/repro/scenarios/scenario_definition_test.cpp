@@ -93,7 +93,8 @@ TEST(scenario_definition, read_sizes) {
 }
 
 TEST(scenario_definition, bad_files_name_the_field) {
-    EXPECT_THAT(error_of(with_line(good, "must     yes", "must     maybe")), HasSubstr("bad.scn:6: must: expected yes or no"));
+    EXPECT_THAT(error_of(with_line(good, "must     yes", "must     maybe")),
+                HasSubstr("bad.scn:6: must: expected yes or no"));
     EXPECT_THAT(error_of(with_line(good, "read_size=1,whole", "read_size=1,huge")),
                 HasSubstr("quick: bad read_size value 'huge'"));
     EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")), HasSubstr("quick: bad client value 'wget'"));
@@ -101,10 +102,12 @@ TEST(scenario_definition, bad_files_name_the_field) {
                 HasSubstr("quick: unknown axis 'colour'"));
     EXPECT_THAT(error_of(with_line(good, "jobs=20", "jobs=0")), HasSubstr("bad jobs value '0'"));
     // The words come from their owners (core settings, data's formats, the feed server's query keys).
-    EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")), HasSubstr("(expected beast or curl, or external:NAME)"));
+    EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")),
+                HasSubstr("(expected beast or curl, or external:NAME)"));
     EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=soon jobs=20")),
                 HasSubstr("bad.scn:7: quick: bad consume value 'soon' (expected eager or lazy)"));
-    EXPECT_THAT(error_of(with_line(good, "pool=1,20", "pool=1,threads:0")), HasSubstr("quick: bad pool value 'threads:0'"));
+    EXPECT_THAT(error_of(with_line(good, "pool=1,20", "pool=1,threads:0")),
+                HasSubstr("quick: bad pool value 'threads:0'"));
     EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy yield=never jobs=20")),
                 HasSubstr("(expected would-block or always)"));
     EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=lazy formats=rss+xml jobs=20")),
@@ -117,7 +120,8 @@ TEST(scenario_definition, bad_files_name_the_field) {
                 HasSubstr("check: unknown metric 'latency_median'"));
     EXPECT_THAT(error_of(with_line(good, ">= 10", ">> 10")), HasSubstr("check: unknown operator '>>'"));
     EXPECT_THAT(error_of(with_line(good, ">= 10", ">= ten")), HasSubstr("check: threshold 'ten' is not a number"));
-    EXPECT_THAT(error_of(with_line(good, "title    Read-size sweep", "colour   red")), HasSubstr("colour: unknown field"));
+    EXPECT_THAT(error_of(with_line(good, "title    Read-size sweep", "colour   red")),
+                HasSubstr("colour: unknown field"));
     EXPECT_THAT(error_of(with_line(good, "id       T1\n", "")), HasSubstr("plot: 'id' must come before 'plot'"));
     EXPECT_THAT(error_of("title t\nquick pool=1\ncheck jobs_per_s measure\n"), HasSubstr("bad.scn: id: missing"));
     EXPECT_THAT(error_of(with_line(good, "query", "query")), ::testing::StrEq("no error"));
@@ -141,7 +145,8 @@ TEST(scenario_definition, duplicate_configuration_is_an_error) {
 }
 
 TEST(scenario_definition, parse_memory_runner_refuses_network_axes) {
-    auto e = error_of("id S1\ntitle t\nrunner parse-memory\nquick pool=1,20 read_size=1\ncheck jobs_per_s{pool=20} measure\n");
+    auto e = error_of(
+        "id S1\ntitle t\nrunner parse-memory\nquick pool=1,20 read_size=1\ncheck jobs_per_s{pool=20} measure\n");
     EXPECT_THAT(e, HasSubstr("runner: runner parse-memory uses only corpus, formats, pool and jobs; not read_size"));
 }
 
@@ -190,7 +195,8 @@ check jobs_per_s{client=beast,read_size=whole} / jobs_per_s{client=external:py,r
 
     EXPECT_THAT(error_of(with_line(text, "client=beast,external:py", "client=beast,external:rb")),
                 HasSubstr("quick: client external:rb names no 'external rb COMMAND...' line"));
-    EXPECT_THAT(error_of(with_line(text, "external py /usr/bin/python3 {examples}/original-stack/worker.py --flag", "external py")),
+    EXPECT_THAT(error_of(with_line(text, "external py /usr/bin/python3 {examples}/original-stack/worker.py --flag",
+                                   "external py")),
                 HasSubstr("bad.scn:3: external: expected NAME COMMAND [ARGS...]"));
     EXPECT_THAT(error_of(with_line(text, "diagnose {client=external:py,read_size=1}", "diagnose {read_size=1}")),
                 HasSubstr("diagnose: the selector must name an external client"));
@@ -219,7 +225,9 @@ check acked_without_row{incident=worker-kill} <= 0
     EXPECT_THAT(error_of(with_line(text, "processes=2 incident=worker-kill", "incident=worker-kill")),
                 HasSubstr("incident=worker-kill needs processes >= 2"));
     EXPECT_THAT(error_of(with_line(text, "amqp=get,consume", "amqp=poll")), HasSubstr("bad amqp value 'poll'"));
-    EXPECT_THAT(error_of(with_line(text, "intake=amqp amqp", "intake=kafka amqp")), HasSubstr("bad intake value 'kafka'"));
-    EXPECT_THAT(error_of(with_line(text, "incident=worker-kill", "incident=flood")), HasSubstr("bad incident value 'flood'"));
+    EXPECT_THAT(error_of(with_line(text, "intake=amqp amqp", "intake=kafka amqp")),
+                HasSubstr("bad intake value 'kafka'"));
+    EXPECT_THAT(error_of(with_line(text, "incident=worker-kill", "incident=flood")),
+                HasSubstr("bad incident value 'flood'"));
     EXPECT_THAT(error_of(with_line(text, "in-quick no", "in-quick later")), HasSubstr("in-quick: expected yes or no"));
 }

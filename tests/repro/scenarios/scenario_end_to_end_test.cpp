@@ -17,9 +17,7 @@ namespace sc = feedbench::scenarios;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(scenario_end_to_end, tiny_run_writes_every_file) {
     auto root = fs::temp_directory_path() / ("feedbench-e2e-" + std::to_string(::getpid()));
@@ -81,9 +79,10 @@ plot bars
     EXPECT_THAT(e3.result.line, HasSubstr("no-such-folder-here"));
 
     auto dir = root / "run-1";
-    for (auto f : {"E1.csv", "E1_summary.csv", "E1_latency.csv", "E1_jobs_vs_read_size.png", "E1_jobs_vs_read_size.svg",
-                   "E1_cpu_vs_read_size.png", "E1_latency_cdf.png", "E1_stage_wall_cpu.png", "E2.csv", "E2_bars.png",
-                   "E2_bars.svg", "jobs/E1-1.csv", "meta.json", "REPORT.md", "index.html", "verdicts.csv", "checks.tsv"}) {
+    for (auto f :
+         {"E1.csv", "E1_summary.csv", "E1_latency.csv", "E1_jobs_vs_read_size.png", "E1_jobs_vs_read_size.svg",
+          "E1_cpu_vs_read_size.png", "E1_latency_cdf.png", "E1_stage_wall_cpu.png", "E2.csv", "E2_bars.png",
+          "E2_bars.svg", "jobs/E1-1.csv", "meta.json", "REPORT.md", "index.html", "verdicts.csv", "checks.tsv"}) {
         EXPECT_TRUE(fs::exists(dir / f)) << f;
         if (fs::exists(dir / f)) {
             EXPECT_GT(fs::file_size(dir / f), 0u) << f;
@@ -150,7 +149,7 @@ TEST(scenario_end_to_end, external_worker_gets_a_row_and_a_missing_package_is_no
     EXPECT_EQ(ext.median("latency_p50_ms"), 2.5);
     EXPECT_TRUE(fs::exists(root / "run" / "external" / "E4-2-1" / "jobs.csv"));
     auto& missing = o.summary[2];
-    EXPECT_EQ(missing.reps, 1u);   // n/a: not repeated
+    EXPECT_EQ(missing.reps, 1u);  // n/a: not repeated
     EXPECT_THAT(missing.status, HasSubstr("n/a: "));
     EXPECT_THAT(missing.status, HasSubstr("No module named 'gevent'"));
     EXPECT_EQ(o.result.kind, sc::verdict_kind::no_data) << o.result.line;

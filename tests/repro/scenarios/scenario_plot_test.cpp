@@ -61,8 +61,9 @@ TEST_F(scenario_plot, every_script_renders_png_and_svg_from_a_fixture) {
 
     auto dir = fresh_dir("plots");
     for (auto& c : cases) {
-        std::vector<std::pair<std::string, std::string>> vars{
-            {"data", (fixtures / c.fixture).string()}, {"title", "test " + c.kind}, {"subtitle", "machine, commit abc"}};
+        std::vector<std::pair<std::string, std::string>> vars{{"data", (fixtures / c.fixture).string()},
+                                                              {"title", "test " + c.kind},
+                                                              {"subtitle", "machine, commit abc"}};
         if (!c.series.empty()) vars.emplace_back("series", c.series);
         if (c.kind == "request_latency") vars.emplace_back("mark_ms", "30");
         auto o = sc::render_plot(env_, c.kind, dir / c.kind, vars);
@@ -80,9 +81,7 @@ TEST_F(scenario_plot, every_script_renders_png_and_svg_from_a_fixture) {
 
 TEST_F(scenario_plot, a_broken_script_is_reported_not_thrown) {
     auto dir = fresh_dir("broken");
-    {
-        std::ofstream(dir / "broken.gp") << "this is not gnuplot\n";
-    }
+    { std::ofstream(dir / "broken.gp") << "this is not gnuplot\n"; }
     auto env = env_;
     env.scripts_dir = dir;
     auto o = sc::render_plot(env, "broken", dir / "out", {});
@@ -120,8 +119,9 @@ plot stage_wall_cpu
             sc::rep_result r;
             r.config = configs[i];
             r.rep = rep;
-            r.metrics = {{"jobs_per_s", rates[i] + rep}, {"cpu_pct", 99}, {"parse_wall_p50_us", 1000 + 100.0 * i},
-                         {"parse_cpu_p50_us", 100}, {"body_wall_p50_us", 50}, {"body_cpu_p50_us", 0}};
+            r.metrics = {
+                {"jobs_per_s", rates[i] + rep}, {"cpu_pct", 99},          {"parse_wall_p50_us", 1000 + 100.0 * i},
+                {"parse_cpu_p50_us", 100},      {"body_wall_p50_us", 50}, {"body_cpu_p50_us", 0}};
             o.reps.push_back(r);
         }
         o.latencies.push_back({configs[i].label, {1.0 + i, 2.0 + i, 3.0 + i}});

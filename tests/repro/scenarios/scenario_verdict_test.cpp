@@ -14,7 +14,8 @@ using ::testing::HasSubstr;
 
 namespace {
 
-const std::filesystem::path fixtures = std::filesystem::path(FEEDBENCH_TEST_SOURCE_DIR) / "tests/repro/scenarios/fixtures";
+const std::filesystem::path fixtures =
+    std::filesystem::path(FEEDBENCH_TEST_SOURCE_DIR) / "tests/repro/scenarios/fixtures";
 
 // S3's rule, over the fixture's four configurations.
 sc::scenario rule() {
@@ -79,7 +80,8 @@ TEST(scenario_verdict, missing_configuration_is_no_data) {
 TEST(scenario_verdict, empty_value_is_no_data_with_the_status) {
     auto v = verdict_of("verdict_S3_empty_value.csv");
     EXPECT_EQ(v.kind, sc::verdict_kind::no_data);
-    EXPECT_THAT(v.checks[0].detail, HasSubstr("jobs_per_s has no value for {read_size=1,consume=lazy,pool=20} (n/a: run failed)"));
+    EXPECT_THAT(v.checks[0].detail,
+                HasSubstr("jobs_per_s has no value for {read_size=1,consume=lazy,pool=20} (n/a: run failed)"));
 }
 
 TEST(scenario_verdict, no_rows_at_all_is_no_data) {

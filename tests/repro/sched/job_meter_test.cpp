@@ -50,7 +50,7 @@ TEST(JobMeter, CpuOfASuspendedJobIsItsOwn) {
             m.begin_job(b);
             m.enter(stage::body);
             net::steady_timer t(ctx.io(), std::chrono::milliseconds(5));
-            t.async_wait(yield);   // expires while A spins: resumes only after A yields
+            t.async_wait(yield);  // expires while A spins: resumes only after A yields
             m.enter(stage::parse);
             m.end_job();
         });

@@ -25,7 +25,7 @@ TEST(Pool, CooperativePoolIsOneThread) {
         for (std::size_t i = 0; i < ctx.coroutines(); ++i)
             ctx.spawn([&](net::yield_context yield, sched::job_meter&) {
                 ids.insert(std::this_thread::get_id());
-                net::post(yield);   // a suspension
+                net::post(yield);  // a suspension
                 ++ran;
             });
     });
@@ -52,12 +52,13 @@ TEST(Pool, ThreadsAreOneCoroutineEach) {
 }
 
 TEST(Pool, CoroutineExceptionReachesTheCaller) {
-    EXPECT_THROW(sched::run_pool(core::pool_spec{2, false}, -1, 0,
-                                 [&](sched::thread_context& ctx) {
-                                     ctx.spawn([](net::yield_context, sched::job_meter&) { throw std::runtime_error("boom"); });
-                                     ctx.spawn([](net::yield_context, sched::job_meter&) {});
-                                 }),
-                 std::runtime_error);
+    EXPECT_THROW(
+        sched::run_pool(core::pool_spec{2, false}, -1, 0,
+                        [&](sched::thread_context& ctx) {
+                            ctx.spawn([](net::yield_context, sched::job_meter&) { throw std::runtime_error("boom"); });
+                            ctx.spawn([](net::yield_context, sched::job_meter&) {});
+                        }),
+        std::runtime_error);
 }
 
 // An exception that leaves a coroutine in the middle of a job unwinds the job record the meter points at:
@@ -76,7 +77,7 @@ TEST(Pool, ExceptionInTheMiddleOfAJobLeavesTheMeterWithoutIt) {
                                          auto rec = std::make_unique<core::job_record>();
                                          meter.begin_job(*rec);
                                          meter.enter(core::stage::body);
-                                         net::post(yield);   // a suspension: the meter is mid-job
+                                         net::post(yield);  // a suspension: the meter is mid-job
                                          throw std::bad_alloc();
                                      });
                                      ctx.spawn([&](net::yield_context yield, sched::job_meter& meter) {

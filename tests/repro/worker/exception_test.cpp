@@ -26,7 +26,8 @@ std::size_t line_count(const std::filesystem::path& p) {
     return n;
 }
 
-worker::worker_config config(const feedserver::server_thread& server, core::client_kind client, core::consume_mode consume) {
+worker::worker_config config(const feedserver::server_thread& server, core::client_kind client,
+                             core::consume_mode consume) {
     worker::worker_config cfg;
     cfg.server_url = server.base_url();
     cfg.formats = "rss+atom";
@@ -39,7 +40,7 @@ worker::worker_config config(const feedserver::server_thread& server, core::clie
 
 struct stage_case {
     stage at;
-    core::charset_mode charset;   // decode runs in text mode only
+    core::charset_mode charset;  // decode runs in text mode only
 };
 
 // Every job throws in one stage: every job fails with "exception", none is lost, the records are written.
@@ -73,8 +74,8 @@ TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
                     if (bad_alloc) throw std::bad_alloc();
                     throw std::runtime_error("thrown in " + std::string(core::stage_names[std::size_t(s)]));
                 });
-                SCOPED_TRACE(std::string(core::to_string(client)) + ", " + std::string(core::to_string(consume)) + ", stage " +
-                             std::string(core::stage_names[std::size_t(c.at)]));
+                SCOPED_TRACE(std::string(core::to_string(client)) + ", " + std::string(core::to_string(consume)) +
+                             ", stage " + std::string(core::stage_names[std::size_t(c.at)]));
                 EXPECT_EQ(thrown.load(), 12);
                 EXPECT_EQ(out.summary.jobs, 12u);
                 EXPECT_EQ(out.summary.failed, 12u);
@@ -85,7 +86,7 @@ TEST(Exceptions, EachStageThrowingFailsEveryJobAndKeepsTheRun) {
                     EXPECT_FALSE(r.message.empty());
                     EXPECT_GE(r.end_ns, r.start_ns);
                 }
-                EXPECT_EQ(line_count(out_dir / "jobs.csv"), 13u);   // header + one row per job
+                EXPECT_EQ(line_count(out_dir / "jobs.csv"), 13u);  // header + one row per job
             }
         }
     }
@@ -107,7 +108,7 @@ TEST(Exceptions, SomeJobsThrowTheOthersSucceed) {
             cfg.jobs = 30;
             std::atomic<int> calls{0}, thrown{0};
             const auto out = worker::run(cfg, {}, [&](stage s) {
-                if (s == stage::intake || s == stage::ack) return;   // one throw per job at most
+                if (s == stage::intake || s == stage::ack) return;  // one throw per job at most
                 if (++calls % 7 == 0) {
                     ++thrown;
                     throw std::runtime_error("every seventh stage");

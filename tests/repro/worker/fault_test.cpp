@@ -18,22 +18,29 @@ namespace net = boost::asio;
 
 struct fault_case {
     const char* fault;
-    core::error_class error_class;   // none = the job succeeds
+    core::error_class error_class;  // none = the job succeeds
 };
 
 // length-short: the client reads the declared half and cannot know more was sent: the document is cut -> parse
 // (or decode in text mode when the cut splits a character). bogus-charset: an unknown charset is ignored, as
 // feedparser does: content mode parses the bytes, text mode falls back to the declaration / detection.
 const fault_case content_faults[] = {
-    {"close-mid-body", core::error_class::truncated}, {"length-long", core::error_class::truncated}, {"length-short", core::error_class::parse}, {"bad-chunk", core::error_class::truncated},
-    {"stall", core::error_class::timeout},            {"html", core::error_class::not_a_feed},        {"bogus-charset", core::error_class::none},     {"status-500", core::error_class::status},
+    {"close-mid-body", core::error_class::truncated},
+    {"length-long", core::error_class::truncated},
+    {"length-short", core::error_class::parse},
+    {"bad-chunk", core::error_class::truncated},
+    {"stall", core::error_class::timeout},
+    {"html", core::error_class::not_a_feed},
+    {"bogus-charset", core::error_class::none},
+    {"status-500", core::error_class::status},
 };
 
 std::vector<core::job_record> run_jobs(const feedserver::server_thread& server, const worker::worker_config& cfg,
-                                         const std::vector<std::string>& targets, unsigned short port_override = 0) {
+                                       const std::vector<std::string>& targets, unsigned short port_override = 0) {
     std::vector<core::job_record> recs(targets.size());
     client::client_options opt;
-    opt.endpoint = net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port_override ? port_override : server.port());
+    opt.endpoint =
+        net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port_override ? port_override : server.port());
     opt.reads = cfg.reads;
     opt.yield = cfg.yield;
     opt.read_timeout = std::chrono::milliseconds(cfg.read_timeout_ms);
@@ -61,7 +68,7 @@ TEST(Faults, EachFaultIsItsClassAndTheNextJobSucceeds) {
                 cfg.reads = core::read_size::parse(reads);
                 cfg.consume = consume;
                 cfg.yield = yield;
-                cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
+                cfg.read_timeout_ms = 400;  // the stall fault waits this long; healthy jobs never come close
                 std::vector<std::string> targets;
                 for (const auto& fc : content_faults) {
                     targets.push_back(feed->path + "?fault=" + fc.fault);
@@ -70,8 +77,8 @@ TEST(Faults, EachFaultIsItsClassAndTheNextJobSucceeds) {
                 const auto recs = run_jobs(server, cfg, targets);
                 for (std::size_t i = 0; i < recs.size(); i += 2) {
                     const auto& fc = content_faults[i / 2];
-                    SCOPED_TRACE(std::string(fc.fault) + " at read size " + reads + ", " + std::string(core::to_string(consume)) +
-                                 ", " + std::string(core::to_string(yield)));
+                    SCOPED_TRACE(std::string(fc.fault) + " at read size " + reads + ", " +
+                                 std::string(core::to_string(consume)) + ", " + std::string(core::to_string(yield)));
                     EXPECT_EQ(recs[i].error, fc.error_class) << recs[i].message;
                     EXPECT_EQ(recs[i].ok, fc.error_class == core::error_class::none);
                     EXPECT_TRUE(recs[i + 1].ok) << "next job: " << recs[i + 1].error << " " << recs[i + 1].message;
@@ -88,12 +95,12 @@ TEST(Faults, TextModeClasses) {
     ASSERT_NE(feed, nullptr);
     worker::worker_config cfg;
     cfg.charset = core::charset_mode::text;
-    cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
+    cfg.read_timeout_ms = 400;  // the stall fault waits this long; healthy jobs never come close
     for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
         cfg.consume = consume;
         const auto recs = run_jobs(server, cfg,
-                                   {feed->path + "?fault=bogus-charset", feed->path + "?fault=html", feed->path + "?fault=close-mid-body",
-                                    feed->path + "?fault=stall", feed->path});
+                                   {feed->path + "?fault=bogus-charset", feed->path + "?fault=html",
+                                    feed->path + "?fault=close-mid-body", feed->path + "?fault=stall", feed->path});
         EXPECT_TRUE(recs[0].ok) << recs[0].error << " " << recs[0].message;
         EXPECT_NE(recs[0].charset, "x-bogus-42");
         EXPECT_EQ(recs[1].error, core::error_class::not_a_feed);
@@ -124,7 +131,7 @@ TEST(Faults, RunAccountsForEveryJob) {
         cfg.jobs = 12;
         cfg.formats = "rss+atom";
         cfg.pool = core::pool_spec::parse("4");
-        cfg.read_timeout_ms = 400;   // the stall fault waits this long; healthy jobs never come close
+        cfg.read_timeout_ms = 400;  // the stall fault waits this long; healthy jobs never come close
         const auto out = worker::run(cfg);
         SCOPED_TRACE(fc.fault);
         EXPECT_EQ(out.summary.jobs, 12u);

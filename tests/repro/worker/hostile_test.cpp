@@ -35,7 +35,7 @@ constexpr long peak_rss_bound_kib = 256 * 1024 + sanitizer_quarantine_kib;
 struct child_run {
     int exit_code = -1;
     long max_rss_kib = 0;
-    std::map<std::string, std::size_t> classes;   // error class ("" = ok) -> jobs
+    std::map<std::string, std::size_t> classes;  // error class ("" = ok) -> jobs
     std::size_t rows = 0;
 };
 
@@ -57,7 +57,7 @@ child_run run_feedworker(const std::vector<std::string>& args, const std::filesy
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     child_run r;
-    std::fflush(stdout);   // the child must not inherit (and flush again) what this process has buffered
+    std::fflush(stdout);  // the child must not inherit (and flush again) what this process has buffered
     const pid_t pid = ::fork();
     if (pid == 0) {
         if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
@@ -86,33 +86,37 @@ child_run run_feedworker(const std::vector<std::string>& args, const std::filesy
 struct hostile_case {
     const char* fault;
     const char* error_class;
-    std::vector<std::string> extra;   // more feedworker arguments
+    std::vector<std::string> extra;  // more feedworker arguments
 };
 
 TEST(Hostile, EveryCaseIsItsClassUnderTheMemoryBoundInBothClientsAndModes) {
     feedserver::server_thread server(data::generate_synthetic({.feeds = 2}));
     const hostile_case cases[] = {
-        {"length-tib", "too-large", {}},        // Content-Length 1 TiB
-        {"length-2g", "too-large", {}},         // Content-Length 2 GiB, 100 bytes sent
-        {"length-2g", "truncated", {"--max-body", "4g"}},   // admitted by the limit: only what arrives is kept
-        {"endless", "too-large", {}},           // no length, never ends
-        {"entities", "amplification", {}},      // 70 kB naming a 10 kB entity 20000 times
-        {"length-conflict", "read", {}},        // two disagreeing Content-Length fields
-        {"length-overflow", "read", {}},        // Content-Length past 64 bits
+        {"length-tib", "too-large", {}},                   // Content-Length 1 TiB
+        {"length-2g", "too-large", {}},                    // Content-Length 2 GiB, 100 bytes sent
+        {"length-2g", "truncated", {"--max-body", "4g"}},  // admitted by the limit: only what arrives is kept
+        {"endless", "too-large", {}},                      // no length, never ends
+        {"entities", "amplification", {}},                 // 70 kB naming a 10 kB entity 20000 times
+        {"length-conflict", "read", {}},                   // two disagreeing Content-Length fields
+        {"length-overflow", "read", {}},                   // Content-Length past 64 bits
     };
     const auto out_dir = std::filesystem::path(FEEDBENCH_TEST_BINARY_DIR) / "hostile_test_out";
     constexpr std::size_t jobs = 3;
     for (const auto& c : cases) {
         for (const char* client : {"beast", "curl"}) {
             for (const char* consume : {"eager", "lazy"}) {
-                std::vector<std::string> args{"--server", server.base_url(), "--formats", "rss", "--pool", "1",
-                                              "--jobs", std::to_string(jobs), "--client", client, "--consume", consume,
-                                              "--query", std::string("fault=") + c.fault};
+                std::vector<std::string> args{"--server",  server.base_url(),
+                                              "--formats", "rss",
+                                              "--pool",    "1",
+                                              "--jobs",    std::to_string(jobs),
+                                              "--client",  client,
+                                              "--consume", consume,
+                                              "--query",   std::string("fault=") + c.fault};
                 args.insert(args.end(), c.extra.begin(), c.extra.end());
                 const auto r = run_feedworker(args, out_dir);
-                SCOPED_TRACE(std::string(c.fault) + (c.extra.empty() ? "" : " " + c.extra[0] + " " + c.extra[1]) + ", " +
-                             client + ", " + consume);
-                EXPECT_EQ(r.exit_code, 1);   // 1: every job failed (each with its class: ok + failed == jobs)
+                SCOPED_TRACE(std::string(c.fault) + (c.extra.empty() ? "" : " " + c.extra[0] + " " + c.extra[1]) +
+                             ", " + client + ", " + consume);
+                EXPECT_EQ(r.exit_code, 1);  // 1: every job failed (each with its class: ok + failed == jobs)
                 EXPECT_EQ(r.rows, jobs);
                 EXPECT_EQ(r.classes.size(), 1u);
                 EXPECT_EQ(r.classes.count(c.error_class), 1u);

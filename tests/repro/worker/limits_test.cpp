@@ -53,7 +53,7 @@ TEST(Limits, MaxBodyDeclaredAndReceivedInEveryFraming) {
         // Content-Length over the limit (declared), chunked and read-until-close bodies (received).
         for (const char* query : {"", "chunk=4096", "fault=endless"}) {
             auto cfg = config(server, m, query);
-            cfg.max_body = 1000;   // every synthetic feed is longer
+            cfg.max_body = 1000;  // every synthetic feed is longer
             SCOPED_TRACE(describe(m) + ", query '" + query + "'");
             expect_all(worker::run(cfg), core::error_class::too_large);
         }
@@ -111,7 +111,7 @@ TEST(Limits, JobDeadlineEndsABodyThatNeverStopsMoving) {
         SCOPED_TRACE(describe(m));
         const auto out = worker::run(cfg);
         expect_all(out, core::error_class::deadline);
-        for (const auto& r : out.records) EXPECT_GE(r.end_ns - r.start_ns, 300'000'000);   // not before the deadline
+        for (const auto& r : out.records) EXPECT_GE(r.end_ns - r.start_ns, 300'000'000);  // not before the deadline
     }
 }
 

@@ -45,8 +45,9 @@ worker::worker_config config(const std::string& url, const char* reads, core::co
 }
 
 std::string describe(const worker::worker_config& c) {
-    return std::string(core::to_string(c.client)) + ", read size " + c.reads.to_string() + ", " + std::string(core::to_string(c.consume)) + ", pool " + c.pool.to_string() +
-           ", " + std::string(core::to_string(c.yield));
+    return std::string(core::to_string(c.client)) + ", read size " + c.reads.to_string() + ", " +
+           std::string(core::to_string(c.consume)) + ", pool " + c.pool.to_string() + ", " +
+           std::string(core::to_string(c.yield));
 }
 
 std::map<std::string, outcome> by_feed(const worker::run_output& out) {
@@ -73,7 +74,8 @@ void expect_same_items(const feedserver::server_thread& server, const std::vecto
             if (r.ok) {
                 EXPECT_EQ(r.items, manifest_items[r.feed]) << r.feed;
             } else {
-                EXPECT_TRUE(r.error == core::error_class::parse || r.error == core::error_class::not_a_feed) << r.feed << ": " << r.error << " " << r.message;
+                EXPECT_TRUE(r.error == core::error_class::parse || r.error == core::error_class::not_a_feed)
+                    << r.feed << ": " << r.error << " " << r.message;
             }
             if (!cfg.reads.is_whole()) {
                 EXPECT_LE(r.max_read_request, cfg.reads.bytes);
@@ -95,7 +97,7 @@ void expect_same_items(const feedserver::server_thread& server, const std::vecto
 
 TEST(Run, SyntheticCorpusSameItemsEverywhere) {
     feedserver::server_thread server(data::generate_synthetic({}));
-    std::size_t legacy = 0;   // legacy-charset variants served without a charset: bad UTF-8 in content mode
+    std::size_t legacy = 0;  // legacy-charset variants served without a charset: bad UTF-8 in content mode
     for (const auto& f : server.corpus().feeds)
         if (f.id.find("iso-8859-1") != std::string::npos || f.id.find("windows-1252") != std::string::npos) ++legacy;
     const auto url = server.base_url();
@@ -111,7 +113,8 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
         config(url, "1k", consume_mode::lazy, "3", yield_policy::always),
     };
     configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, core::client_kind::curl));
-    configs.push_back(config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, core::client_kind::curl));
+    configs.push_back(
+        config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, core::client_kind::curl));
     const std::size_t n = server.corpus().feeds.size();
     const auto first = worker::run(configs[0]);
     const std::size_t failed = first.summary.failed;
@@ -128,14 +131,17 @@ TEST(Run, RealFeeds2012SameItemsEverywhere) {
     const auto url = server.base_url();
     using core::consume_mode;
     using core::yield_policy;
-    expect_same_items(server,
-                      {config(url, "whole", consume_mode::eager, "1"), config(url, "1k", consume_mode::lazy, "20"),
-                       config(url, "whole", consume_mode::lazy, "threads:2"),
-                       config(url, "10k", consume_mode::eager, "4", yield_policy::always),
-                       config(url, "64", consume_mode::lazy, "8"),
-                       config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, core::client_kind::curl),
-                      },
-                      366, 22);
+    expect_same_items(
+        server,
+        {
+            config(url, "whole", consume_mode::eager, "1"),
+            config(url, "1k", consume_mode::lazy, "20"),
+            config(url, "whole", consume_mode::lazy, "threads:2"),
+            config(url, "10k", consume_mode::eager, "4", yield_policy::always),
+            config(url, "64", consume_mode::lazy, "8"),
+            config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, core::client_kind::curl),
+        },
+        366, 22);
 }
 
 // At read size 1 every recv returns one byte: the counts are exact per job.
@@ -171,7 +177,7 @@ TEST(Run, TextModeDecodeStagePullsTheLazyBody) {
     auto cfg = config(server.base_url(), "1k", core::consume_mode::lazy, "2");
     cfg.charset = core::charset_mode::text;
     const auto out = worker::run(cfg);
-    EXPECT_EQ(out.summary.failed, 0u);   // the legacy-charset variants decode in text mode
+    EXPECT_EQ(out.summary.failed, 0u);  // the legacy-charset variants decode in text mode
     for (const auto& r : out.records) {
         EXPECT_GT(r.at(stage::decode).reads, 0u) << r.feed;
         EXPECT_EQ(r.at(stage::parse).reads, 0u) << r.feed;
@@ -186,15 +192,17 @@ TEST(Run, WritesCsvAndMeta) {
     cfg.out_dir = std::filesystem::temp_directory_path() / ("feedbench-run-" + std::to_string(::getpid()));
     const auto out = harness::run_worker(cfg);
     EXPECT_EQ(out.summary.jobs, 10u);
-    for (const char* f : {"jobs.csv", "summary.csv", "meta.json"}) EXPECT_TRUE(std::filesystem::exists(cfg.out_dir / f)) << f;
+    for (const char* f : {"jobs.csv", "summary.csv", "meta.json"})
+        EXPECT_TRUE(std::filesystem::exists(cfg.out_dir / f)) << f;
     const std::string text = core::read_file(cfg.out_dir / "meta.json").value_or("");
-    EXPECT_NE(text.find("synthetic(seed=2012,feeds=3)"), std::string::npos) << "meta.json names the embedded server's corpus";
+    EXPECT_NE(text.find("synthetic(seed=2012,feeds=3)"), std::string::npos)
+        << "meta.json names the embedded server's corpus";
     std::filesystem::remove_all(cfg.out_dir);
 }
 
 TEST(Run, NoServerUrlIsAConfigurationError) {
     auto cfg = config("", "whole", core::consume_mode::eager, "1");
-    EXPECT_THROW(worker::run(cfg), std::invalid_argument);   // the worker starts no server: harness::run_worker does
+    EXPECT_THROW(worker::run(cfg), std::invalid_argument);  // the worker starts no server: harness::run_worker does
 }
 
 TEST(Run, UnreachableServerIsAnError) {
@@ -210,7 +218,7 @@ namespace {
 // fetched in charset text mode, must end with the encoding its Expect: line names.
 std::optional<std::string> expected_encoding(const std::string& body) {
     std::string head = body.substr(0, 4096);
-    head.erase(std::remove(head.begin(), head.end(), '\0'), head.end());   // UTF-16/32: ASCII comments
+    head.erase(std::remove(head.begin(), head.end(), '\0'), head.end());  // UTF-16/32: ASCII comments
     static const std::regex expect_re(R"(Expect:[^\n]*encoding == '([^']+)')");
     std::smatch m;
     if (!std::regex_search(head, m, expect_re)) return std::nullopt;
@@ -235,11 +243,14 @@ TEST(Run, EncodingsCorpusDecodesToTheExpectedCharset) {
         for (const auto& r : out.records) {
             auto it = want.find(r.feed);
             if (it == want.end()) continue;
-            if (!r.charset.empty() && decode::canonical_charset(r.charset) == it->second) ++matched;
-            else misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " + std::string(core::to_string(r.error)));
+            if (!r.charset.empty() && decode::canonical_charset(r.charset) == it->second)
+                ++matched;
+            else
+                misses.push_back(r.feed + ": want " + it->second + ", got '" + r.charset + "' " +
+                                 std::string(core::to_string(r.error)));
         }
-        std::cout << "encodings through the worker (" << core::to_string(consume) << "): " << matched << " of " << want.size()
-                  << " end with the expected charset\n";
+        std::cout << "encodings through the worker (" << core::to_string(consume) << "): " << matched << " of "
+                  << want.size() << " end with the expected charset\n";
         for (const auto& m : misses) std::cout << "  miss: " << m << "\n";
         EXPECT_EQ(want.size(), 70u);
         EXPECT_EQ(matched, want.size());
@@ -258,7 +269,7 @@ TEST(Run, LazyPullsThePacedBodyInsideTheParse) {
         auto cfg = config(server.base_url(), "1k", consume, "2");
         cfg.formats = "rss";
         cfg.jobs = 4;
-        cfg.query = "rate=400000";   // ~50 kB in ~125 ms: the socket runs dry while the body is read
+        cfg.query = "rate=400000";  // ~50 kB in ~125 ms: the socket runs dry while the body is read
         const auto out = worker::run(cfg);
         ASSERT_EQ(out.summary.ok, 4u);
         const bool lazy = consume == core::consume_mode::lazy;
@@ -266,7 +277,7 @@ TEST(Run, LazyPullsThePacedBodyInsideTheParse) {
         const auto& other = out.summary.stages[std::size_t(lazy ? stage::body : stage::parse)];
         EXPECT_GT(reading.reads, 0u);
         EXPECT_GT(reading.eagains, 0u);
-        EXPECT_EQ(reading.yields, reading.eagains);   // would-block: one suspension per dry recv
+        EXPECT_EQ(reading.yields, reading.eagains);  // would-block: one suspension per dry recv
         EXPECT_GT(reading.suspended_us.max, 0.0);
         EXPECT_EQ(other.reads, 0u);
         EXPECT_EQ(other.yields, 0u);

@@ -25,8 +25,8 @@ std::vector<job_record> fixture() {
         r.bytes = 50'000;
         r.items = 20;
         auto& p = r.at(stage::parse);
-        p.wall_ns = (i + 1) * 1'000'000;          // 1..100 ms
-        p.cpu_ns = 40'000;                        // 40 µs
+        p.wall_ns = (i + 1) * 1'000'000;  // 1..100 ms
+        p.cpu_ns = 40'000;                // 40 µs
         p.suspended_ns = p.wall_ns - p.cpu_ns;
         p.reads = 50'000;
         p.bytes = 50'000;
@@ -51,7 +51,7 @@ TEST(Summary, PercentilesAndCounts) {
     EXPECT_DOUBLE_EQ(s.jobs_per_s, 50.0);
     EXPECT_DOUBLE_EQ(s.cpu_util, 0.95);
     const auto& p = s.stages[std::size_t(stage::parse)];
-    EXPECT_DOUBLE_EQ(p.wall_us.p50, 50'000);   // nearest rank
+    EXPECT_DOUBLE_EQ(p.wall_us.p50, 50'000);  // nearest rank
     EXPECT_DOUBLE_EQ(p.wall_us.p90, 90'000);
     EXPECT_DOUBLE_EQ(p.wall_us.p99, 99'000);
     EXPECT_DOUBLE_EQ(p.wall_us.max, 100'000);
@@ -60,9 +60,11 @@ TEST(Summary, PercentilesAndCounts) {
     EXPECT_EQ(s.max_read_request, 1u);
 
     const std::string view = profiler_view(s);
-    EXPECT_NE(view.find("parse: 100% of wall suspended across 5 000 000 reads of <= 1 B: the body is being pulled through the "
-                        "scheduler while parsing"),
-              std::string::npos)
+    EXPECT_NE(
+        view.find(
+            "parse: 100% of wall suspended across 5 000 000 reads of <= 1 B: the body is being pulled through the "
+            "scheduler while parsing"),
+        std::string::npos)
         << view;
     EXPECT_NE(view.find("the worker thread ran 95% of the run"), std::string::npos) << view;
     EXPECT_NE(view.find("10 of 100 jobs failed: parse 9 timeout 1"), std::string::npos) << view;
@@ -113,13 +115,13 @@ TEST(job_journal, each_row_is_on_disk_as_soon_as_it_is_appended) {
     auto count_fields = [](const std::string& line) { return std::count(line.begin(), line.end(), ',') + 1; };
     {
         job_journal journal(path, cfg);
-        EXPECT_EQ(count_lines(), 1u);   // the header, before any job
+        EXPECT_EQ(count_lines(), 1u);  // the header, before any job
         job_record a;
         a.job = 7;
         a.feed = "feed-007-rss";
         a.ok = true;
         journal.append(a);
-        EXPECT_EQ(count_lines(), 2u);   // read back while the journal is still open: nothing buffered
+        EXPECT_EQ(count_lines(), 2u);  // read back while the journal is still open: nothing buffered
         job_record b;
         b.job = 8;
         b.feed = "feed-008-atom";
