@@ -59,11 +59,12 @@ for backend in $BACKENDS; do
   done
 done
 
-# Medians per (backend, read size, traced) and the overhead.
-awk -F'\t' 'NR > 1 { k = $1 "\t" $2 "\t" $3; v[k "\t" $5] = v[k "\t" $5] " " $6; keys[k] = 1 }
+# Medians per (backend, read size, traced) and the overhead: on jobs/s (wall, what a user feels; moves with
+# other load on the machine) and on CPU per job (the traced process's own cost; steadier under load).
+awk -F'\t' 'NR > 1 { k = $1 "\t" $2 "\t" $3; v[k "\t" $5] = v[k "\t" $5] " " $6; c[k "\t" $5] = c[k "\t" $5] " " ($8 / $3); keys[k] = 1 }
   function median(s,   a, n, i, j, t) { n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END { printf "%-9s %-10s %6s %14s %14s %9s\n", "backend", "read size", "jobs", "untraced j/s", "traced j/s", "overhead"
-    for (k in keys) { split(k, f, "\t"); u = median(v[k "\t0"]); t = median(v[k "\t1"])
-      printf "%-9s %-10s %6s %14.1f %14.1f %8.1f%%\n", f[1], f[2], f[3], u, t, (t > 0 ? 100 * (u / t - 1) : 0) } }' "$TSV" | sort
+  END { printf "%-9s %-10s %6s %14s %14s %9s %14s %14s %9s\n", "backend", "read size", "jobs", "untraced j/s", "traced j/s", "overhead", "untraced ms/job", "traced ms/job", "cpu overhead"
+    for (k in keys) { split(k, f, "\t"); u = median(v[k "\t0"]); t = median(v[k "\t1"]); cu = median(c[k "\t0"]); ct = median(c[k "\t1"])
+      printf "%-9s %-10s %6s %14.1f %14.1f %8.1f%% %14.3f %14.3f %8.1f%%\n", f[1], f[2], f[3], u, t, (t > 0 ? 100 * (u / t - 1) : 0), 1000 * cu, 1000 * ct, (cu > 0 ? 100 * (ct / cu - 1) : 0) } }' "$TSV" | sort
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
