@@ -43,7 +43,7 @@ done
 if [[ -s $OUT/verdicts.csv ]]; then
   # scenario,verdict,must_reproduce,measured,threshold,plots_missing,heavy_load,load (RFC 4180: fields may be quoted)
   # NO DATA under heavy load (load above 2 per core) is the machine's answer, reported but not a failure.
-  python3 - "$OUT/verdicts.csv" <<'PY' || status=1
+  /usr/bin/python3 - "$OUT/verdicts.csv" <<'PY' || status=1
 import csv, sys
 bad = 0
 with open(sys.argv[1], newline="") as f:
