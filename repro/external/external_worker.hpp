@@ -2,7 +2,7 @@
 // (examples/README.md): the inputs as FEEDBENCH_* environment variables, the worker writes OUT/jobs.csv with
 // at least the columns job, feed, ok, error, bytes, items. This runs the command, waits for it, reads back
 // jobs.csv and returns jobs/s and the child's CPU (rusage).
-// Optional inputs beyond the contract: FEEDBENCH_FORMATS (manifest formats, comma-separated); the child can be
+// Optional inputs beyond the contract: FEEDBENCH_FORMATS (manifest formats joined with '+', or all); the child can be
 // pinned to one core.
 #pragma once
 
@@ -23,7 +23,7 @@ struct external_config {
     std::string read_size = "whole";   // FEEDBENCH_READ_SIZE: 1, 10k, 500k, whole or N
     unsigned pool = 1;                 // FEEDBENCH_POOL
     unsigned jobs = 0;                 // FEEDBENCH_JOBS (0 = one per manifest entry)
-    std::string formats;               // FEEDBENCH_FORMATS when set: "rss,atom,jsonfeed" or "all"
+    std::string formats;               // FEEDBENCH_FORMATS when set: "rss+atom+jsonfeed" or "all"
     std::filesystem::path
         out_dir;  // FEEDBENCH_OUT: jobs.csv goes here; the worker's stdout and stderr to worker.stdout, worker.stderr
     double timeout_s = 0;  // 0 = none; past it the worker gets SIGTERM, then SIGKILL

@@ -463,7 +463,7 @@ external::external_config external_config_for(const scenario& def, const configu
     ec.read_size = c.get(axis::read_size);
     ec.pool = static_cast<unsigned>(core::pool_spec::parse(c.get(axis::pool)).size);
     ec.jobs = static_cast<unsigned>(std::stoul(c.get(axis::jobs)));
-    ec.formats = c.get(axis::formats) == "all" ? "all" : replace_char(c.get(axis::formats), '+', ',');
+    ec.formats = c.get(axis::formats);  // the one syntax: formats joined with '+', or all
     ec.out_dir = out_dir;
     ec.timeout_s = 900;
     ec.cpu = cpu;
