@@ -64,7 +64,7 @@ for t in "${targets[@]}"; do
   dirs=("$work" "$runtime")
   [[ -d $ROOT/fuzz/seeds/$t ]] && dirs+=("$ROOT/fuzz/seeds/$t")
   [[ -d $ROOT/tests/data/fuzz-regressions/$t ]] && dirs+=("$ROOT/tests/data/fuzz-regressions/$t")
-  # The eager/lazy disagreements found so far (their own folder: not replayed by ./run test until fixed).
+  # The eager/lazy disagreements found before both paths ran one push parser (also replayed by ./run test).
   [[ $t == parse_eager_lazy && -d $ROOT/tests/data/fuzz-regressions/parse ]] && dirs+=("$ROOT/tests/data/fuzz-regressions/parse")
   log="$art/fuzz.log"
   before=$(find "$art" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'leak-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'oom-*' | wc -l)
