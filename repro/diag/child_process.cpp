@@ -182,14 +182,7 @@ void child_process::stop(int sig, std::chrono::milliseconds grace) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (!status_) {
         ::kill(pid_, SIGKILL);
-        int ws = 0;
-        pid_t r;
-        do r = ::wait4(pid_, &ws, 0, &usage_);
-        while (r < 0 && errno == EINTR);
-        if (r == pid_)
-            reap(ws);
-        else
-            status_ = 255;
+        wait();
     }
 }
 
