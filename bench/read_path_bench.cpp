@@ -28,11 +28,7 @@ namespace fb = feedbench::bench;
 
 namespace {
 
-double thread_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+double thread_cpu_seconds() { return static_cast<double>(feedbench::sched::thread_cpu_now_ns()) * 1e-9; }
 
 constexpr std::size_t body_bytes = 50'000;
 constexpr std::int64_t whole = 0;
