@@ -24,4 +24,4 @@ set offsets 0.3, 0.3, 0, 0
 # Okabe-Ito colours (colour-blind safe): blue, vermillion, bluish green.
 plot data using 0:"s3_whole_vs_1b":xtic(substr(strcol("commit"), 1, 7)) with linespoints lw 2 pt 7 lc rgb "#0072B2" title "S3 synthetic", \
      data using 0:"s8_whole_vs_1b" with linespoints lw 2 pt 5 lc rgb "#D55E00" title "S8 feeds-2012", \
-     data using 0:"must_passed" axes x1y2 with steps lw 2 lc rgb "#009E73" title "must verdicts passed"
+     data using 0:"must_passed" axes x1y2 with linespoints lw 2 dt 2 pt 9 ps 1.5 lc rgb "#009E73" title "must verdicts passed"
