@@ -42,9 +42,9 @@ public:
         return {};
     }
 
-    fetch_status read_body(std::string& body, net::yield_context) override {
+    fetch_status read_body(std::string_view& body, net::yield_context) override {
         if (!current_) return fetch_status::failure(core::error_class::read, "body requested before the head");
-        body.assign(current_->body, pos_);
+        body = std::string_view(current_->body).substr(pos_);
         pos_ = current_->body.size();
         return {};
     }
@@ -99,12 +99,14 @@ memory_responses fetch_into_memory(const client_options& opt, const std::vector<
                 return true;
             };
             response_head head;
-            memory_response r;
+            std::string_view body;
             if (fail(http->connect(yield)) || fail(http->send_request(target, yield)) ||
-                fail(http->read_head(yield, head)) || fail(http->read_body(r.body, yield))) {
+                fail(http->read_head(yield, head)) || fail(http->read_body(body, yield))) {
                 http->finish(false);
                 return;
             }
+            memory_response r;
+            r.body.assign(body);
             http->finish(true);
             r.status = head.status;
             r.content_type = head.content_type;

@@ -30,8 +30,8 @@ memory_responses fetch_into_memory(const client_options& opt, const std::vector<
 
 // A client over `responses` (which must outlive it). connect, send_request and finish do no I/O;
 // read_head looks the target up ("read" class when the target was never fetched) and yields the
-// coroutine once through the loop, as a socket job waits once for its response; read_body copies the
-// body; body_source hands it out from memory (lazy). The meter gets no reads (no recv is made): the
+// coroutine once through the loop, as a socket job waits once for its response; read_body hands out the
+// body in memory (no copy); body_source hands it out piece by piece (lazy). The meter gets no reads (no recv is made): the
 // job's bytes are the body's.
 std::unique_ptr<http_client> make_memory_client(const memory_responses& responses);
 
