@@ -61,7 +61,7 @@ void run(benchmark::State& state, which kind, std::string path) {
             std::unique_ptr<client::http_client> c = kind == which::beast
                                                          ? client::make_beast_client(ctx.io(), opt, meter)
                                                          : client::make_curl_client(ctx.io(), opt, meter);
-            std::string body;
+            std::string_view body;
             for (auto _ : state) {
                 client::response_head head;
                 client::fetch_status st = c->connect(yield);

@@ -2,7 +2,8 @@
 // on the same core, in one run. The worker runs against an embedded feed server (server on one core,
 // worker on another); then this thread moves to the worker's core and parses, in the run's job order, the
 // bodies of the jobs that ran (parse_eager, as the eager path does) until at least --parse-seconds have
-// passed. The ratio says what a job costs beyond its parse (HTTP, the accounting, the scheduler).
+// passed. The ratio says what a job costs beyond its parse (HTTP, the accounting, the scheduler). Last,
+// the same jobs through the worker with --client memory (S12's baseline): every stage but the socket's.
 #include "data/corpus.hpp"
 #include "repro/cli/cli.hpp"
 #include "repro/core/stage.hpp"
@@ -57,11 +58,13 @@ parse_only_rate parse_only(const std::vector<body_ref>& bodies, double seconds) 
 int main(int argc, char** argv) {
     CLI::App app;
     fb::cli::describe(
-        app, {"bench_whole_vs_parse: whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same "
-              "core, one run",
-              "bench_whole_vs_parse [--corpus synthetic|DIR] [--jobs N] [--pool N] [--cpu C] [--server-cpu C] "
-              "[--parse-seconds S]",
-              "bench_whole_vs_parse --corpus ../shared/corpus/feeds-2012 --jobs 2000 --cpu 1 --server-cpu 0", ""});
+        app,
+        {"bench_whole_vs_parse: whole-body eager pool-20 jobs/s vs the parse-only rate on the same bodies, same "
+         "core, one run",
+         "bench_whole_vs_parse [--corpus synthetic|DIR] [--jobs N] [--pool N] [--cpu C] [--server-cpu C] "
+         "[--parse-seconds S]",
+         "bench_whole_vs_parse --corpus \"$FEEDBENCH_SHARED_CORPUS/feeds-2012\" --jobs 2000 --cpu 1 --server-cpu 0",
+         ""});
     fb::worker::worker_config cfg;
     cfg.cpu = 1;
     cfg.server_cpu = 0;
@@ -69,7 +72,7 @@ int main(int argc, char** argv) {
     double parse_seconds = 1.0;
     double target = 0.8;
     std::size_t pool = 20;
-    app.add_option("--corpus", cfg.corpus, "synthetic or a folder (e.g. ../shared/corpus/feeds-2012)")
+    app.add_option("--corpus", cfg.corpus, "synthetic or a folder (e.g. the shared corpus's feeds-2012)")
         ->capture_default_str();
     app.add_option("--feeds", cfg.corpus_feeds, "synthetic corpus: distinct feeds")->capture_default_str();
     app.add_option("--formats", cfg.formats, "manifest formats that become jobs")->capture_default_str();
@@ -115,6 +118,10 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "note: could not pin to core {}\n", cfg.cpu);
         auto const po = parse_only(bodies, parse_seconds);
         double const ratio = s.jobs_per_s / po.jobs_per_s;
+        // The same jobs through the worker with --client memory: every stage but the socket's.
+        auto mem_cfg = cfg;
+        mem_cfg.client = fb::core::client_kind::memory;
+        auto const mem = fb::harness::run_worker(mem_cfg).summary;
         fmt::print("corpus {} ({} jobs, {} ok, {} failed), worker core {}, server core {}\n", corpus.name, s.jobs, s.ok,
                    s.failed, cfg.cpu, cfg.server_cpu);
         fmt::print("whole_eager_pool{}_jobs_s {:.0f}\n", pool, s.jobs_per_s);
@@ -139,6 +146,11 @@ int main(int argc, char** argv) {
         double const cpu_ratio = po.cpu_us_per_job / (s.cpu_s * 1e6 / jobs);
         fmt::print("cpu: parse-only / worker thread per job = {:.3f}\n", cpu_ratio);
         fmt::print("whole/parse-only = {:.3f} (target >= {}): {}\n", ratio, target, ratio >= target ? "pass" : "below");
+        fmt::print("memory_client_jobs_s {:.0f} (cpu {:.1f} us/job)\n", mem.jobs_per_s,
+                   mem.cpu_s * 1e6 / static_cast<double>(std::max<std::size_t>(mem.jobs, 1)));
+        fmt::print("whole/memory client = {:.3f}, cpu: memory / whole per job = {:.3f}\n",
+                   s.jobs_per_s / mem.jobs_per_s,
+                   (mem.cpu_s / static_cast<double>(std::max<std::size_t>(mem.jobs, 1))) / (s.cpu_s / jobs));
     } catch (const std::exception& e) {
         return fb::cli::fail(app, e.what(), fb::cli::exit_failed);
     }

@@ -30,7 +30,7 @@ struct pool_spec {
     static pool_spec parse(std::string_view s);  // throws std::invalid_argument
 };
 
-enum class client_kind { beast, curl };
+enum class client_kind { beast, curl, memory };  // memory: bodies fetched once, served from memory
 enum class consume_mode { eager, lazy };
 enum class yield_policy { would_block, always };  // "would-block" | "always"
 enum class charset_mode { content, text };
@@ -50,7 +50,7 @@ struct word_list {
     }
 };
 
-inline constexpr word_list<client_kind, 2> client_words{"a client", {"beast", "curl"}};
+inline constexpr word_list<client_kind, 3> client_words{"a client", {"beast", "curl", "memory"}};
 inline constexpr word_list<consume_mode, 2> consume_words{"a consume mode", {"eager", "lazy"}};
 inline constexpr word_list<yield_policy, 2> yield_words{"a yield policy", {"would-block", "always"}};
 inline constexpr word_list<charset_mode, 2> charset_words{"a charset mode", {"content", "text"}};

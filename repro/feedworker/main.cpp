@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     CLI::App app;
     cli::describe(
         app, {"feedworker: fetch and parse feeds with exact read sizes on a cooperative pool, and profile every stage.",
-              "feedworker [--server URL | --corpus synthetic|DIR] [--client beast|curl] [--read-size N] "
+              "feedworker [--server URL | --corpus synthetic|DIR] [--client beast|curl|memory] [--read-size N] "
               "[--consume eager|lazy] [--yield would-block|always] [--pool N|threads:N] [--charset content|text] "
               "[--jobs N] [--out DIR] [--read-timeout-ms MS] [--max-body BYTES] [--job-deadline-ms MS]",
               "feedworker --pool 20 --consume lazy --read-size 1 --jobs 500 --out results/lazy1",

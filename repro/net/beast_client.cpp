@@ -1,8 +1,8 @@
 // The Beast client: one kept-alive connection, a wire buffer allocated up front (grown to the
 // largest response once), and a response_parser fed by hand so the read size stays exact. Limits:
 // the parser's body limit is --max-body (declared, chunked and read-until-close bodies alike), and no
-// buffer is sized from a header: the body grows by doubling with what arrives, the wire buffer's pages
-// are written only by recv.
+// buffer is sized from a header: a Content-Length body is read in place in the wire buffer (whose pages
+// are written only by recv), any other body grows by doubling with what arrives.
 #include "repro/net/beast_client.hpp"
 
 #include "repro/net/read_limited_stream.hpp"
@@ -67,6 +67,7 @@ public:
 
     fetch_status connect(net::yield_context yield) override {
         parser_.reset();
+        body_in_place_ = false;
         begin_ = end_ = 0;
         stream_.deadline(opt_.job_deadline.count() > 0 ? sched::watchdog::clock::now() + opt_.job_deadline
                                                        : sched::watchdog::clock::time_point::max());
@@ -140,33 +141,10 @@ public:
         return {};
     }
 
-    fetch_status read_body(std::string& body, net::yield_context yield) override {
+    fetch_status read_body(std::string_view& body, net::yield_context yield) override {
         yield_.emplace(yield);
-        body.clear();
-        std::size_t filled = 0;
-        // Never sized from the header: start small, double with what arrives, up to the declared length
-        // (or --max-body; one byte more lets the parser say the body went past it).
-        const std::uint64_t most = parser_->content_length() ? *parser_->content_length() : opt_.max_body;
-        body.resize(std::size_t(std::min<std::uint64_t>(most, initial_body_bytes)));
-        for (;;) {
-            if (filled == body.size()) {
-                if (parser_->is_done()) break;
-                const std::uint64_t next =
-                    std::min<std::uint64_t>(std::max<std::size_t>(body.size() * 2, initial_body_bytes),
-                                            std::max<std::uint64_t>(most, filled + 1));
-                body.resize(std::size_t(next));
-            }
-            fetch_status st;
-            const std::size_t n = body_some(body.data() + filled, body.size() - filled, st);
-            if (!st.ok()) {
-                body.resize(filled);
-                return st;
-            }
-            if (n == 0) break;
-            filled += n;
-        }
-        body.resize(filled);
-        return {};
+        if (auto cl = parser_->content_length(); cl && !parser_->is_done()) return read_body_in_place(*cl, body);
+        return read_body_decoded(body);
     }
 
     parse::body_source& body_source(net::yield_context yield) override {
@@ -185,8 +163,10 @@ public:
     }
 
     void finish(bool reuse) override {
-        const bool complete = parser_ && parser_->is_done() && parser_->keep_alive() && begin_ == end_;
+        const bool complete =
+            parser_ && (parser_->is_done() || body_in_place_) && parser_->keep_alive() && begin_ == end_;
         if (!(reuse && complete)) stream_.close();
+        body_in_place_ = false;
         stream_.deadline(sched::watchdog::clock::time_point::max());
         parser_.reset();
         yield_.reset();
@@ -195,6 +175,7 @@ public:
             wire_.reset(new char[initial_wire_bytes]);
             wire_size_ = initial_wire_bytes;
         }
+        if (body_.capacity() > kept_wire_bytes) std::string().swap(body_);
     }
 
     std::uint64_t max_read_request() const override { return stream_.stream_totals().max_request; }
@@ -251,6 +232,62 @@ private:
         end_ += n;
         response_bytes_ += n;
         return n;
+    }
+
+    // A Content-Length body is read in place: the rest of it is received right behind the bytes that came
+    // with the head, in the one wire buffer, and handed out from there (no copy into another buffer, no
+    // zero-fill). The length is the framing, so the parser is not fed the body; finish() knows it is done.
+    // Each recv asks for what is missing of the length (the stream caps it at the read size), as before.
+    fetch_status read_body_in_place(std::uint64_t length, std::string_view& body) {
+        for (;;) {
+            const std::size_t have = end_ - begin_;
+            if (have >= length) break;
+            error_code ec;
+            read_more(std::size_t(length - have), *yield_, ec);
+            if (ec == net::error::eof) {
+                body = std::string_view(wire_.get() + begin_, end_ - begin_);
+                return fetch_status::failure(core::error_class::truncated,
+                                             "connection closed before the end of the body");
+            }
+            if (ec) {
+                body = std::string_view(wire_.get() + begin_, end_ - begin_);
+                return io_failure(ec, core::error_class::read, "reading the body");
+            }
+        }
+        body = std::string_view(wire_.get() + begin_, std::size_t(length));
+        begin_ += std::size_t(length);
+        body_in_place_ = true;
+        return {};
+    }
+
+    // Any other framing (chunked, until close): decoded by the parser into body_, which grows by doubling
+    // with what arrives (up to --max-body; one byte more lets the parser say the body went past it).
+    fetch_status read_body_decoded(std::string_view& body) {
+        body_.clear();
+        std::size_t filled = 0;
+        const std::uint64_t most = parser_->content_length() ? *parser_->content_length() : opt_.max_body;
+        body_.resize(std::size_t(std::min<std::uint64_t>(most, initial_body_bytes)));
+        for (;;) {
+            if (filled == body_.size()) {
+                if (parser_->is_done()) break;
+                const std::uint64_t next =
+                    std::min<std::uint64_t>(std::max<std::size_t>(body_.size() * 2, initial_body_bytes),
+                                            std::max<std::uint64_t>(most, filled + 1));
+                body_.resize(std::size_t(next));
+            }
+            fetch_status st;
+            const std::size_t n = body_some(body_.data() + filled, body_.size() - filled, st);
+            if (!st.ok()) {
+                body_.resize(filled);
+                body = body_;
+                return st;
+            }
+            if (n == 0) break;
+            filled += n;
+        }
+        body_.resize(filled);
+        body = body_;
+        return {};
     }
 
     // What one body recv wants: the rest of the Content-Length; without one, 1 MiB at `whole`.
@@ -322,6 +359,8 @@ private:
     std::optional<http::response_parser<http::buffer_body>> parser_;
     std::optional<net::yield_context> yield_;
     std::string request_;
+    std::string body_;            // a body that is not read in place (chunked, until close)
+    bool body_in_place_ = false;  // this job's Content-Length body was read in place (the parser never saw it)
     core::error_class source_error_ = core::error_class::none;
     std::uint64_t response_bytes_ = 0;
     bool reused_ = false;

@@ -141,7 +141,7 @@ public:
         return {};
     }
 
-    fetch_status read_body(std::string& body, net::yield_context yield) override {
+    fetch_status read_body(std::string_view& body, net::yield_context yield) override {
         mode_ = body_mode::eager;
         // Never sized from the header beyond a first 64 KiB: the string grows with what arrives.
         if (content_length_) decoded_.reserve(std::size_t(std::min<std::uint64_t>(*content_length_, 64 * 1024)));
@@ -150,8 +150,9 @@ public:
         if (st.ok() && result_ != CURLE_OK) st = transfer_failure();
         decoded_.erase(0, consumed_);
         consumed_ = 0;
-        body.swap(decoded_);
+        body_.swap(decoded_);  // the previous job's buffer is the next one's
         decoded_.clear();
+        body = body_;
         return st;
     }
 
@@ -693,6 +694,7 @@ private:
     std::uint64_t header_bytes_ = 0;
     chunk_decoder dechunk_;
     std::string decoded_;  // decoded body bytes not yet handed out (from consumed_ on)
+    std::string body_;     // the eager body read_body handed out (valid until the next call)
     std::size_t consumed_ = 0;
     body_mode mode_ = body_mode::hold;
     wanted want_ = wanted::nothing;

@@ -81,8 +81,9 @@ public:
     // headers stage: read and parse the status line and header fields. A reused connection the server
     // had closed is reopened and the request resent once, in this stage.
     virtual fetch_status read_head(net::yield_context yield, response_head& head) = 0;
-    // body stage (eager): the whole decoded (dechunked) body.
-    virtual fetch_status read_body(std::string& body, net::yield_context yield) = 0;
+    // body stage (eager): the whole decoded (dechunked) body, in the client's own buffer: valid until
+    // finish() or the next call on this client. On a failure, what arrived of it.
+    virtual fetch_status read_body(std::string_view& body, net::yield_context yield) = 0;
     // lazy: a source the parser pulls from; each read() may recv and suspend the coroutine through yield.
     // After a failed read(), error_class() says why ("read", "truncated", "timeout", "too-large", "deadline").
     virtual parse::body_source& body_source(net::yield_context yield) = 0;

@@ -306,6 +306,9 @@ void validate(const scenario& s, const std::string& origin, const std::vector<in
                 line("processes, publish and incident need intake=amqp");
             if (amqp && !external_name(c.get(axis::client)).empty())
                 line("an external worker takes its jobs from the feed server, not a broker");
+            if (c.get(axis::client) == "memory" &&
+                (c.get(axis::read_size) != "whole" || c.get(axis::yield) != "would-block"))
+                line("client=memory reads no socket: read_size and yield do not apply (leave whole, would-block)");
             if (c.get(axis::incident) == "broker-restart" && c.get(axis::processes) != "1")
                 line("incident=broker-restart runs one worker process (processes=1)");
             if (c.get(axis::incident) == "worker-kill" && c.get(axis::processes) == "1")

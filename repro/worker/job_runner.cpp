@@ -93,7 +93,8 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
     const bool text = cfg.charset == core::charset_mode::text;
 
     enter(core::stage::body);
-    std::string body;
+    std::string_view body;  // eager: in the client's buffer until finish()
+    std::string pulled;     // lazy + text: the body the decode stage pulled
     if (!lazy) {
         if (fail(rec, http.read_body(body, yield))) return;
         rec.bytes = body.size();
@@ -103,7 +104,8 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
         enter(core::stage::decode);
         if (lazy) {
             auto& src = http.body_source(yield);
-            if (fail(rec, pull_all(src, body))) return;
+            if (fail(rec, pull_all(src, pulled))) return;
+            body = pulled;
             rec.bytes = body.size();
         }
         auto decoded = decode::to_utf8(body, ct);

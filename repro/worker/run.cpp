@@ -8,6 +8,7 @@
 #include "repro/intake/source_factory.hpp"
 #include "repro/meta/meta.hpp"
 #include "repro/net/beast_client.hpp"
+#include "repro/net/memory_client.hpp"
 #include "repro/sched/pool.hpp"
 #include "repro/worker/job_runner.hpp"
 #include "repro/worker/query_mix.hpp"
@@ -31,9 +32,23 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 std::unique_ptr<client::http_client> make_client(const worker_config& cfg, net::io_context& io,
-                                                 const client::client_options& opt, sched::job_meter& meter) {
+                                                 const client::client_options& opt, sched::job_meter& meter,
+                                                 const client::memory_responses& in_memory) {
     if (cfg.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
+    if (cfg.client == core::client_kind::memory) return client::make_memory_client(in_memory);
     return client::make_beast_client(io, opt, meter);
+}
+
+// --client memory: every target a job may ask for (each manifest entry of the run's formats, with each
+// query alternative), fetched once before the run.
+client::memory_responses fetch_bodies(const worker_config& cfg, const client::client_options& opt,
+                                      const std::vector<data::manifest_entry>& entries) {
+    std::vector<std::string> targets;
+    const std::size_t alternatives = std::size_t(std::count(cfg.query.begin(), cfg.query.end(), '|')) + 1;
+    for (const auto& j : intake::plan_jobs(entries, cfg.formats, 0))
+        for (std::size_t k = 0; k < alternatives; ++k)
+            targets.push_back(client::append_query(j.path, query_for_job(cfg.query, k)));
+    return client::fetch_into_memory(opt, targets);
 }
 
 std::vector<std::pair<std::string, std::string>> config_entries(const worker_config& cfg, const std::string& server,
@@ -81,6 +96,9 @@ void check_config(const worker_config& cfg) {
                 "--read-size " + cfg.reads.to_string() +
                 " with --client curl: libcurl's minimum buffer (CURLOPT_BUFFERSIZE) is 1024 bytes");
     }
+    if (cfg.client == core::client_kind::memory && !cfg.reads.is_whole())
+        throw std::invalid_argument("--read-size " + cfg.reads.to_string() +
+                                    " with --client memory: the memory client reads no socket (use whole)");
     if (cfg.pool.size == 0) throw std::invalid_argument("--pool: the pool needs at least one worker");
 }
 
@@ -103,6 +121,8 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     const auto entries = data::parse_manifest(intake::fetch_manifest(copt.endpoint, copt.host));
     std::unordered_map<std::string, std::string> path_of;
     for (const auto& e : entries) path_of.emplace(e.id, e.path);
+    const client::memory_responses in_memory =
+        cfg.client == core::client_kind::memory ? fetch_bodies(cfg, copt, entries) : client::memory_responses{};
 
     // One embedded source for every thread; an AMQP source per thread (each its own io_context).
     const intake::intake_options intake_opt = intake_options_of(cfg);
@@ -142,7 +162,7 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
             ctx.at_exit([source, t, &intake_counts] { intake_counts[t] = source->counters(); });
             for (std::size_t i = 0; i < ctx.coroutines(); ++i) {
                 ctx.spawn([&, source](net::yield_context yield, sched::job_meter& meter) {
-                    auto http = make_client(cfg, ctx.io(), copt, meter);
+                    auto http = make_client(cfg, ctx.io(), copt, meter, in_memory);
                     for (;;) {
                         core::job_record rec;
                         meter.begin_job(rec);

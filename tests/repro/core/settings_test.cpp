@@ -60,13 +60,13 @@ TEST(Enums, ErrorsNameTheValueAndTheWords) {
         }
         return std::string("no error");
     };
-    EXPECT_EQ(message(parse_client, "wget"), "'wget' is not a client (use beast or curl)");
+    EXPECT_EQ(message(parse_client, "wget"), "'wget' is not a client (use beast, curl or memory)");
     EXPECT_EQ(message(parse_consume, "soon"), "'soon' is not a consume mode (use eager or lazy)");
     EXPECT_EQ(message(parse_yield, "x"), "'x' is not a yield policy (use would-block or always)");
     EXPECT_EQ(message(parse_charset, "x"), "'x' is not a charset mode (use content or text)");
     EXPECT_EQ(message(parse_amqp_mode, "x"), "'x' is not an AMQP mode (use get or consume)");
     EXPECT_EQ(message(pool_spec::parse, "0"), "'0' is not a pool (use N for N coroutines on one thread, or threads:N)");
-    EXPECT_EQ(client_words.usage(), "beast or curl");
+    EXPECT_EQ(client_words.usage(), "beast, curl or memory");
 }
 
 TEST(Intake, EmbeddedOrAnAmqpUrl) {

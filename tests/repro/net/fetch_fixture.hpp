@@ -68,7 +68,9 @@ inline fetch_outcome run_job(client::http_client& c, sched::job_meter& meter, co
     if (o.status.ok()) {
         meter.enter(stage::body);
         if (!plan.lazy) {
-            o.status = c.read_body(o.body, yield);
+            std::string_view body;
+            o.status = c.read_body(body, yield);
+            o.body.assign(body);
         } else {
             meter.enter(stage::parse);
             auto& src = c.body_source(yield);

@@ -103,7 +103,7 @@ TEST(scenario_definition, bad_files_name_the_field) {
     EXPECT_THAT(error_of(with_line(good, "jobs=20", "jobs=0")), HasSubstr("bad jobs value '0'"));
     // The words come from their owners (core settings, data's formats, the feed server's query keys).
     EXPECT_THAT(error_of(with_line(good, "client=curl", "client=wget")),
-                HasSubstr("(expected beast or curl, or external:NAME)"));
+                HasSubstr("(expected beast, curl or memory, or external:NAME)"));
     EXPECT_THAT(error_of(with_line(good, "consume=lazy jobs=20", "consume=soon jobs=20")),
                 HasSubstr("bad.scn:7: quick: bad consume value 'soon' (expected eager or lazy)"));
     EXPECT_THAT(error_of(with_line(good, "pool=1,20", "pool=1,threads:0")),
@@ -155,7 +155,8 @@ TEST(scenario_definition, shipped_scenarios_load_and_validate) {
     auto all = sc::load_scenario_dir(dir);
     std::set<std::string> ids;
     for (auto& s : all) ids.insert(s.id);
-    for (auto id : {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8"}) EXPECT_TRUE(ids.count(id)) << id;
+    for (auto id : {"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "S11", "S12"})
+        EXPECT_TRUE(ids.count(id)) << id;
     for (auto& s : all) {
         EXPECT_FALSE(s.plots.empty()) << s.id;
         EXPECT_FALSE(s.checks.empty()) << s.id;
@@ -166,6 +167,31 @@ TEST(scenario_definition, shipped_scenarios_load_and_validate) {
     ASSERT_NE(s3, all.end());
     EXPECT_NE(std::find(s3->table.begin(), s3->table.end(), "predicted_jobs_per_s"), s3->table.end());
     EXPECT_TRUE(s3->must_reproduce);
+}
+
+// S12 compares whole-body socket jobs with the memory client's, and both with the original stack.
+TEST(scenario_definition, s12_measures_the_memory_client_and_the_original_stack) {
+    auto all = sc::load_scenario_dir(std::filesystem::path(FEEDBENCH_SCENARIO_DIR));
+    auto s12 = std::find_if(all.begin(), all.end(), [](auto& s) { return s.id == "S12"; });
+    ASSERT_NE(s12, all.end());
+    EXPECT_FALSE(s12->must_reproduce);
+    std::set<std::string> clients;
+    for (auto& c : sc::expand(*s12, false)) clients.insert(c.get(sc::axis::client));
+    EXPECT_EQ(clients, (std::set<std::string>{"beast", "memory", "external:original-stack"}));
+    std::size_t thresholds = 0;
+    for (auto& c : s12->checks) thresholds += c.op == sc::check_op::at_least ? 1 : 0;
+    EXPECT_EQ(thresholds, 4u);
+}
+
+TEST(scenario_definition, memory_client_reads_no_socket) {
+    auto e = error_of(
+        "id X1\ntitle t\nquick client=beast,memory read_size=1,whole\ncheck jobs_per_s{client=memory,read_size=whole} "
+        "measure\n");
+    EXPECT_THAT(e, HasSubstr("client=memory reads no socket: read_size and yield do not apply"));
+    EXPECT_NO_THROW(
+        sc::parse_scenario("id X1\ntitle t\nquick client=beast,memory pool=20\ncheck jobs_per_s{client=beast} / "
+                           "jobs_per_s{client=memory} >= 0.8\n",
+                           "x.scn"));
 }
 
 TEST(scenario_definition, external_workers_are_named_clients) {

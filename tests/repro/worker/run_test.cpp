@@ -115,6 +115,10 @@ TEST(Run, SyntheticCorpusSameItemsEverywhere) {
     configs.push_back(config(url, "1k", consume_mode::lazy, "10", yield_policy::would_block, core::client_kind::curl));
     configs.push_back(
         config(url, "whole", consume_mode::eager, "threads:2", yield_policy::would_block, core::client_kind::curl));
+    configs.push_back(
+        config(url, "whole", consume_mode::eager, "20", yield_policy::would_block, core::client_kind::memory));
+    configs.push_back(
+        config(url, "whole", consume_mode::lazy, "1", yield_policy::would_block, core::client_kind::memory));
     const std::size_t n = server.corpus().feeds.size();
     const auto first = worker::run(configs[0]);
     const std::size_t failed = first.summary.failed;
@@ -140,6 +144,7 @@ TEST(Run, RealFeeds2012SameItemsEverywhere) {
             config(url, "10k", consume_mode::eager, "4", yield_policy::always),
             config(url, "64", consume_mode::lazy, "8"),
             config(url, "10k", consume_mode::lazy, "20", yield_policy::would_block, core::client_kind::curl),
+            config(url, "whole", consume_mode::eager, "20", yield_policy::would_block, core::client_kind::memory),
         },
         366, 22);
 }
@@ -168,6 +173,46 @@ TEST(Run, ReadSizeOneCountsAreExact) {
                 EXPECT_EQ(r.at(stage::body).reads, 0u);
             }
         }
+    }
+}
+
+// --client memory: the bodies come from memory (fetched once before the run), no recv in any job; a
+// response the server gave with an error status is served again with it.
+TEST(Run, MemoryClientServesTheFetchedBodies) {
+    feedserver::server_thread server(data::generate_synthetic({.feeds = 4}));
+    std::map<std::string, std::size_t> body_bytes;
+    for (const auto& f : server.corpus().feeds) body_bytes[f.id] = f.bytes();
+    for (auto consume : {core::consume_mode::eager, core::consume_mode::lazy}) {
+        auto cfg = config(server.base_url(), "whole", consume, "5", core::yield_policy::would_block,
+                          core::client_kind::memory);
+        cfg.formats = "rss+atom+jsonfeed";
+        cfg.jobs = 30;
+        cfg.query = "|fault=status-500";  // odd jobs: HTTP 500
+        const auto out = worker::run(cfg);
+        ASSERT_EQ(out.records.size(), 30u);
+        for (const auto& r : out.records) {
+            SCOPED_TRACE(r.feed + " job " + std::to_string(r.job));
+            EXPECT_EQ(r.max_read_request, 0u);
+            for (std::size_t s = 0; s < core::stage_count; ++s) EXPECT_EQ(r.stages[s].reads, 0u);
+            if (r.job % 2 == 1) {
+                EXPECT_EQ(r.error, core::error_class::status);
+                continue;
+            }
+            ASSERT_TRUE(r.ok) << r.error << " " << r.message;
+            EXPECT_EQ(r.bytes, body_bytes[r.feed]);
+            EXPECT_GE(r.at(stage::headers).yields, 1u);  // one pass through the loop per job
+        }
+    }
+}
+
+TEST(Run, MemoryClientRefusesReadSizes) {
+    auto cfg = config("http://127.0.0.1:1", "1k", core::consume_mode::eager, "1", core::yield_policy::would_block,
+                      core::client_kind::memory);
+    try {
+        worker::check_config(cfg);
+        FAIL() << "no error";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("--read-size 1k with --client memory"), std::string::npos) << e.what();
     }
 }
 
