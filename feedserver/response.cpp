@@ -1,5 +1,6 @@
 // Response assembly: prebuilt heads, canned error responses, every mode's and fault's wire bytes, /stats.
 #include "feedserver/response.hpp"
+#include "feedserver/hostile.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -73,10 +74,17 @@ void set_pieces(assembled_response& r, std::string_view head, std::string_view b
     r.piece_count = 1;
 }
 
+// `unit` again and again into `out`, up to about 64 KiB: the block a hostile stream repeats.
+void repeat_to_block(std::string_view unit, std::string& out) {
+    out.clear();
+    while (out.size() + unit.size() <= 64 * 1024) out.append(unit);
+}
+
 }  // namespace
 
 assembled_response assemble_response(const resource& res, const response_mode& mode, bool keep_alive, bool head_only,
-                                     const canned_responses& canned, response_scratch& scratch) {
+                                     const canned_responses& canned, response_scratch& scratch,
+                                     const request_info& request) {
     assembled_response r;
     r.then = keep_alive ? after_write::keep_alive : after_write::close;
     r.fault = mode.fault != fault_mode::none;
@@ -94,6 +102,27 @@ assembled_response assemble_response(const resource& res, const response_mode& m
         r.then = after_write::close;
         return pieces(h, b);
     };
+    // A hostile document served as a whole response (Content-Length, keep-alive as asked).
+    auto document = [&](std::string_view content_type, std::string_view doc, std::string_view extra = {}) {
+        sh = make_head(200, "OK", content_type, doc.size(), !keep_alive, extra);
+        return pieces(sh, head_only ? std::string_view{} : doc);
+    };
+    // A head, then `unit` again and again up to hostile_stream_bytes in all, then close.
+    auto endless_stream = [&](std::string_view unit) {
+        repeat_to_block(unit, scratch.endless);
+        r.endless_body = scratch.endless;
+        r.endless_limit = hostile_stream_bytes;
+        r.then = after_write::endless;
+        return pieces(sh, {});
+    };
+    // A chunked head, then a chunk-size line `size_line` and the first 100 bytes of the body, then close.
+    auto bogus_chunk = [&](std::string_view size_line) {
+        sh = chunked_head(res.content_type, true);
+        sb.assign(size_line);
+        sb.append(body.substr(0, 100));
+        return closing(sh, sb);
+    };
+    constexpr std::string_view rss_type = "application/rss+xml; charset=utf-8";
     switch (mode.fault) {
         case fault_mode::none:
             if (mode.chunk > 0) {
@@ -139,6 +168,7 @@ assembled_response assemble_response(const resource& res, const response_mode& m
             return closing(sh, body.substr(0, 100));
         case fault_mode::endless:
             r.endless_body = body;
+            r.endless_limit = endless_fault_bytes;
             r.then = body.empty() ? after_write::close : after_write::endless;
             sh = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\nConnection: close\r\n\r\n",
                              res.content_type);
@@ -160,6 +190,59 @@ assembled_response assemble_response(const resource& res, const response_mode& m
                 "Content-Length: 99999999999999999999999\r\nConnection: close\r\n\r\n",
                 res.content_type);
             return closing(sh, body);
+        case fault_mode::billion_laughs:
+            return document(rss_type, billion_laughs_document());
+        case fault_mode::xxe_file:
+            return document(rss_type, xxe_file_document());
+        case fault_mode::xxe_parameter:
+            return document(rss_type, xxe_parameter_document());
+        case fault_mode::xxe_dtd:
+            return document(rss_type, xxe_dtd_document());
+        case fault_mode::xxe_network:
+            sb = xxe_network_document(request.origin);
+            return document(rss_type, sb);
+        case fault_mode::xinclude:
+            return document(rss_type, xinclude_document());
+        case fault_mode::deep_xml:
+            return document(rss_type, deep_xml_document());
+        case fault_mode::deep_json:
+            return document("application/feed+json", deep_json_document());
+        case fault_mode::invalid_utf8:
+            return document(rss_type, invalid_utf8_document());
+        case fault_mode::injected_charset:
+            // A quote glibc's iconv_open strips (it would read utf-32), and a CRLF that ends the field early.
+            return document("application/rss+xml; charset=utf-32\"", body, "X-Injected: charset=utf-16\r\n");
+        case fault_mode::gzip_bomb:
+            return document(res.content_type, gzip_bomb_body(), "Content-Encoding: gzip\r\n");
+        case fault_mode::redirect_loop:
+            sh =
+                fmt::format("HTTP/1.1 302 Found\r\nServer: feedserver\r\nLocation: {}{}\r\nContent-Length: 0\r\n{}\r\n",
+                            request.origin, request.target, keep_alive ? "" : "Connection: close\r\n");
+            return pieces(sh, {});
+        case fault_mode::endless_continue:
+            sh = "HTTP/1.1 100 Continue\r\n\r\n";
+            return endless_stream("HTTP/1.1 100 Continue\r\n\r\n");
+        case fault_mode::rst_mid_body:
+            r.then = after_write::reset;
+            return pieces(res.head_close, body.substr(0, body.size() / 2));
+        case fault_mode::http09:
+            return closing(body, {});
+        case fault_mode::garbage_status:
+            sh = res.head_close;
+            sh.replace(0, sh.find("\r\n"), "HTTP/1.1 2xx Garbage");
+            return closing(sh, body);
+        case fault_mode::endless_headers:
+            sh = fmt::format("HTTP/1.1 200 OK\r\nServer: feedserver\r\nContent-Type: {}\r\n", res.content_type);
+            return endless_stream(
+                "X-Endless: "
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                "aa\r\n");
+        case fault_mode::chunk_overflow:
+            return bogus_chunk("10000000000000000\r\n");
+        case fault_mode::chunk_negative:
+            return bogus_chunk("-1\r\n");
+        case fault_mode::chunk_huge:
+            return bogus_chunk("7fffffffffffffff\r\n");
     }
     return r;
 }

@@ -49,7 +49,7 @@ struct canned_responses {
 std::string_view head_of(std::string_view wire);
 
 // What the session does once a response is written.
-enum class after_write { keep_alive, close, stall, endless };
+enum class after_write { keep_alive, close, stall, endless, reset };
 
 // The wire bytes of one response in a non-default mode, as up to two pieces (one piece when head and
 // body go as a single byte stream, so that write segments span the boundary), and what follows it.
@@ -59,17 +59,25 @@ struct assembled_response {
     after_write then = after_write::keep_alive;
     bool fault = false;             // served with a fault= mode (counted in /stats)
     std::string_view endless_body;  // fault=endless: what is sent again and again after the response
+    std::size_t endless_limit = 0;  // after_write::endless: the most bytes sent in all before the close
+};
+
+// What a response may need of its request besides the path: "http://host:port" of this server, and the
+// request target (path + query), for fault=redirect-loop and fault=xxe-network.
+struct request_info {
+    std::string_view origin, target;
 };
 
 // Scratch storage the pieces may point into; reused across requests (capacity kept).
 struct response_scratch {
-    std::string head, body;
+    std::string head, body, endless;
 };
 
 // The response to a request for `res` served in `mode` (chunked framing, split writes, faults).
 // The pieces point into `res`, `canned`, static storage or `scratch`.
 assembled_response assemble_response(const resource& res, const response_mode& mode, bool keep_alive, bool head_only,
-                                     const canned_responses& canned, response_scratch& scratch);
+                                     const canned_responses& canned, response_scratch& scratch,
+                                     const request_info& request = {});
 
 // "hex-size\r\nbytes\r\n" per chunk of `chunk` bytes, then the last chunk "0\r\n\r\n", appended to `out`.
 void append_chunked(std::string_view body, std::size_t chunk, std::string& out);

@@ -10,7 +10,7 @@ namespace feedbench::feedserver {
 
 namespace {
 
-constexpr std::array<std::pair<fault_mode, std::string_view>, 15> fault_names{{
+constexpr std::array<std::pair<fault_mode, std::string_view>, 35> fault_names{{
     {fault_mode::none, "none"},
     {fault_mode::close_mid_body, "close-mid-body"},
     {fault_mode::length_long, "length-long"},
@@ -26,6 +26,26 @@ constexpr std::array<std::pair<fault_mode, std::string_view>, 15> fault_names{{
     {fault_mode::entities, "entities"},
     {fault_mode::length_conflict, "length-conflict"},
     {fault_mode::length_overflow, "length-overflow"},
+    {fault_mode::billion_laughs, "billion-laughs"},
+    {fault_mode::xxe_file, "xxe-file"},
+    {fault_mode::xxe_parameter, "xxe-parameter"},
+    {fault_mode::xxe_dtd, "xxe-dtd"},
+    {fault_mode::xxe_network, "xxe-network"},
+    {fault_mode::xinclude, "xinclude"},
+    {fault_mode::deep_xml, "deep-xml"},
+    {fault_mode::deep_json, "deep-json"},
+    {fault_mode::invalid_utf8, "invalid-utf8"},
+    {fault_mode::injected_charset, "injected-charset"},
+    {fault_mode::gzip_bomb, "gzip-bomb"},
+    {fault_mode::redirect_loop, "redirect-loop"},
+    {fault_mode::endless_continue, "endless-continue"},
+    {fault_mode::rst_mid_body, "rst-mid-body"},
+    {fault_mode::http09, "http09"},
+    {fault_mode::garbage_status, "garbage-status"},
+    {fault_mode::endless_headers, "endless-headers"},
+    {fault_mode::chunk_overflow, "chunk-overflow"},
+    {fault_mode::chunk_negative, "chunk-negative"},
+    {fault_mode::chunk_huge, "chunk-huge"},
 }};
 
 bool parse_number(std::string_view s, std::uint64_t& out) {
@@ -149,7 +169,27 @@ std::string_view query_help() {
            "     endless         no Content-Length: the body again and again until the client closes (at most 1 GiB)\n"
            "     entities        an RSS document naming a 10 kB internal entity 20000 times (200 MB expanded)\n"
            "     length-conflict two Content-Length fields that disagree, the body, then close\n"
-           "     length-overflow Content-Length 99999999999999999999999 (past 64 bits), the body, then close\n";
+           "     length-overflow Content-Length 99999999999999999999999 (past 64 bits), the body, then close\n"
+           "     billion-laughs  10 nested entities of 10 references each under one item title (10^9 expanded)\n"
+           "     xxe-file        a title naming external entities file:///etc/passwd and feedbench-xxe-marker.txt\n"
+           "     xxe-parameter   an external parameter entity (feedbench-xxe-marker.dtd) declaring the title's entity\n"
+           "     xxe-dtd         an external DTD (feedbench-xxe-marker.dtd) declaring the title's entity\n"
+           "     xxe-network     an external DTD and entity at this server's /xxe-probe (404s if ever fetched)\n"
+           "     xinclude        an xi:include (parse=text) of feedbench-xxe-marker.txt as an item title\n"
+           "     deep-xml        an item title nested 100000 elements deep\n"
+           "     deep-json       a JSON Feed item title nested 100000 arrays deep\n"
+           "     invalid-utf8    an RSS document declared UTF-8 with invalid UTF-8 bytes in a title\n"
+           "     injected-charset the feed with Content-Type charset=utf-32\" and an injected header line\n"
+           "     gzip-bomb       Content-Encoding: gzip, about 1 MiB that inflates to 1 GiB of zeros\n"
+           "     redirect-loop   302 Found to the request's own URL\n"
+           "     endless-continue 100 Continue interim responses again and again (at most 16 MiB), then close\n"
+           "     rst-mid-body    headers + half the body, then a reset (SO_LINGER 0 close)\n"
+           "     http09          the body with no status line or headers (HTTP/0.9), then close\n"
+           "     garbage-status  status line \"HTTP/1.1 2xx Garbage\", headers and the body, then close\n"
+           "     endless-headers header lines again and again (at most 16 MiB), then close\n"
+           "     chunk-overflow  chunked, a chunk-size past 64 bits, then close\n"
+           "     chunk-negative  chunked, a chunk-size of -1, then close\n"
+           "     chunk-huge      chunked, a chunk-size of 0x7fffffffffffffff, 100 bytes, then close\n";
 }
 
 }  // namespace feedbench::feedserver

@@ -27,10 +27,35 @@ enum class fault_mode {
     entities,         // a 70 kB RSS document whose titles name a 10 kB internal entity 20000 times (200 MB expanded)
     length_conflict,  // two Content-Length fields that disagree (the body's size and 100 more), the body, then close
     length_overflow,  // Content-Length 99999999999999999999999 (past 64 bits), the body, then close
+    // Hostile documents (the parser must not expand, fetch or recurse without a bound):
+    billion_laughs,    // 10 nested entities of 10 references each under one title (10^9 "lol"s expanded)
+    xxe_file,          // a title naming external entities: file:///etc/passwd and the relative xxe_marker_file
+    xxe_parameter,     // an external parameter entity (xxe_marker_dtd) whose declaration the title names
+    xxe_dtd,           // an external DTD (xxe_marker_dtd) whose entity the title names
+    xxe_network,       // an external DTD and entity on this server (/xxe-probe*): fetched, they would be 404s
+    xinclude,          // an <xi:include parse="text"> of xxe_marker_file as an item's title
+    deep_xml,          // an RSS item title nested deep_nesting elements deep
+    deep_json,         // a JSON Feed whose item title is nested deep_nesting arrays deep
+    invalid_utf8,      // an RSS document declared UTF-8 with invalid UTF-8 bytes in a title
+    injected_charset,  // the feed with "Content-Type: application/rss+xml; charset=utf-32\"" and an injected line
+    gzip_bomb,         // Content-Encoding: gzip, the gzip of gzip_bomb_inflated_bytes zeros (about 1 MiB)
+    // Hostile framing (a client must bound what it waits for and what it believes):
+    redirect_loop,     // 302 Found to the request's own URL
+    endless_continue,  // "100 Continue" interim responses again and again (bounded: hostile_stream_bytes), then close
+    rst_mid_body,      // headers + half the body, then a reset (SO_LINGER 0 close)
+    http09,            // the body without a status line or headers (an HTTP/0.9 reply), then close
+    garbage_status,    // "HTTP/1.1 2xx Garbage" as the status line, headers and the body, then close
+    endless_headers,   // a status line, then header lines again and again (bounded: hostile_stream_bytes), then close
+    chunk_overflow,    // chunked, a chunk-size of 17 hex digits (past 64 bits), then close
+    chunk_negative,    // chunked, a chunk-size of "-1", then close
+    chunk_huge,        // chunked, a chunk-size of 0x7fffffffffffffff, 100 bytes of the body, then close
 };
 
 // What fault=endless sends at most before it closes (so a client that never stops still ends).
 inline constexpr std::size_t endless_fault_bytes = std::size_t{1} << 30;
+
+// What fault=endless-continue and fault=endless-headers send at most before they close.
+inline constexpr std::size_t hostile_stream_bytes = std::size_t{16} << 20;
 
 // The fault=entities document (built once).
 std::string_view entity_amplification_document();

@@ -73,6 +73,7 @@ public:
     }
     int body_file() const { return body_file_.fd(); }
     const canned_responses& canned() const { return canned_; }
+    const std::string& origin() const { return origin_; }  // "http://host:port"
 
     void register_session(std::uint64_t id, std::weak_ptr<class session> s);
     void unregister_session(std::uint64_t id);  // the session's last act: wakes wait_for()
@@ -87,6 +88,7 @@ private:
     data::corpus corpus_;
     server_options opt_;
     std::string manifest_;
+    std::string origin_;
     std::vector<resource> resources_;
     std::unordered_map<std::string_view, std::size_t> routes_;
     canned_responses canned_;
@@ -282,12 +284,14 @@ private:
             }
             return do_write();
         }
-        auto a = assemble_response(*res, mode_, r.keep_alive, head_only_, server_->canned(), scratch_);
+        auto a = assemble_response(*res, mode_, r.keep_alive, head_only_, server_->canned(), scratch_,
+                                   {server_->origin(), parser_->target()});
         if (a.fault) bump(c.faults);
         pieces_ = a.pieces;
         piece_count_ = a.piece_count;
         then_ = a.then;
         endless_body_ = a.endless_body;
+        endless_limit_ = a.endless_limit;
         endless_sent_ = a.endless_body.size();
         if (mode_.delay_max_ms > 0) return do_delay();
         start_modal_write();
@@ -343,6 +347,8 @@ private:
                 return do_stall();
             case after_write::endless:
                 return do_endless();
+            case after_write::reset:
+                return do_reset();
         }
     }
 
@@ -446,9 +452,10 @@ private:
         do_modal_write();
     }
 
-    // fault=endless: the body once more, until the client closes (a write error) or the bound is reached.
+    // fault=endless (and the other endless streams): the block once more, until the client closes (a write
+    // error) or the bound is reached.
     void do_endless() {
-        if (stopping_ || endless_sent_ >= endless_fault_bytes || endless_body_.empty()) return do_linger();
+        if (stopping_ || endless_sent_ >= endless_limit_ || endless_body_.empty()) return do_linger();
         endless_sent_ += endless_body_.size();
         then_ = after_write::endless;
         pieces_ = {endless_body_, std::string_view{}};
@@ -481,6 +488,14 @@ private:
                                 });
     }
 
+    // fault=rst-mid-body: close with SO_LINGER 0, so the peer gets a reset instead of an end of stream.
+    void do_reset() {
+        state_ = state::closing;
+        error_code ignored;
+        stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
+        stream_.close();
+    }
+
     // Any error ends the session; a timeout is counted. Peers going away are routine, not reported.
     void fail(error_code ec, const char*) {
         if (ec == beast::error::timeout) bump(server_->counters().timeouts);
@@ -509,7 +524,7 @@ private:
     response_scratch scratch_;
     sendfile_progress progress_;
     std::string_view endless_body_;
-    std::size_t endless_sent_ = 0;
+    std::size_t endless_sent_ = 0, endless_limit_ = 0;
     bool write_timed_out_ = false;
     std::string stats_body_;
     resource stats_;
@@ -549,6 +564,7 @@ feed_server::feed_server(net::io_context& ioc, data::corpus corpus, server_optio
     acceptor_.bind(endpoint);
     acceptor_.listen(net::socket_base::max_listen_connections);
     port_ = acceptor_.local_endpoint().port();
+    origin_ = fmt::format("http://{}:{}", opt_.host, port_);
 }
 
 void feed_server::run() {

@@ -98,7 +98,18 @@ std::string iconv_name(const std::string& charset) {
     return charset;
 }
 
+// A charset name as registered (RFC 2978): letters, digits and . _ : + - only. Anything else (quotes, spaces,
+// '/', control bytes) is never handed to iconv_open, which would strip it and accept what is left
+// ("utf-32\"" as UTF-32, "utf-8//IGNORE" with a suffix).
+bool is_charset_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '+' || c == '-';
+    });
+}
+
 bool iconv_knows(const std::string& charset) {
+    if (!is_charset_name(charset)) return false;
     iconv_t cd = iconv_open("UTF-8", iconv_name(charset).c_str());
     if (cd == reinterpret_cast<iconv_t>(-1)) return false;
     iconv_close(cd);

@@ -32,7 +32,6 @@ namespace {
 constexpr std::size_t initial_wire_bytes = 64 * 1024;
 constexpr std::size_t initial_body_bytes = 64 * 1024;
 constexpr std::size_t kept_wire_bytes = 4 * 1024 * 1024;
-constexpr std::uint32_t header_limit_bytes = 64 * 1024;
 
 bool is_timeout(const error_code& ec) { return ec == sched::timed_out_error(); }
 bool is_deadline(const error_code& ec) { return ec == sched::deadline_error(); }
@@ -91,21 +90,31 @@ public:
     }
 
     fetch_status read_head(net::yield_context yield, response_head& head) override {
-        parser_.emplace();
-        parser_->header_limit(header_limit_bytes);
-        parser_->body_limit(
-            opt_.max_body);  // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
+        new_parser(max_header_bytes);
         response_bytes_ = 0;
+        std::uint64_t head_bytes = 0;  // header bytes parsed, interim 1xx responses included
         bool retried = false;
         for (;;) {
             if (end_ > begin_) {
                 error_code ec;
                 const std::size_t used = parser_->put(net::buffer(wire_.get() + begin_, end_ - begin_), ec);
                 begin_ += used;
+                head_bytes += used;
                 if (ec == http::error::body_limit) return too_large(opt_.max_body);  // the declared length
                 if (ec && ec != http::error::need_more)
                     return fetch_status::failure(core::error_class::read, "bad response header: " + ec.message());
-                if (parser_->is_header_done()) break;
+                if (parser_->is_header_done()) {
+                    const unsigned status = parser_->get().result_int();
+                    if (status >= 200 || status < 100) break;
+                    // An interim response (RFC 9110 §15.2): the final one follows, within what is left of the
+                    // header limit, so that endless 1xx responses end like endless header lines.
+                    if (head_bytes >= max_header_bytes)
+                        return fetch_status::failure(core::error_class::read,
+                                                     "bad response header: interim 1xx responses past " +
+                                                         std::to_string(max_header_bytes) + " bytes");
+                    new_parser(std::uint32_t(max_header_bytes - head_bytes));
+                    continue;
+                }
             }
             error_code ec;
             const std::size_t n = read_more(whole_header_ask, yield, ec);
@@ -194,6 +203,14 @@ public:
     core::error_class error_class() const override { return source_error_; }
 
 private:
+    // A response parser for the next head, with at most `header_limit` header bytes.
+    void new_parser(std::uint32_t header_limit) {
+        parser_.emplace();
+        parser_->header_limit(header_limit);
+        parser_->body_limit(
+            opt_.max_body);  // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
+    }
+
     fetch_status open(net::yield_context yield) {
         error_code ec;
         stream_.connect(opt_.endpoint, yield, ec);

@@ -284,6 +284,7 @@ private:
         content_length_.reset();
         chunked_ = false;
         header_bytes_ = 0;
+        all_header_bytes_ = 0;
         dechunk_.reset();
         decoded_.clear();
         consumed_ = 0;
@@ -492,7 +493,9 @@ private:
                 framing_error_ = true;
                 return CURL_WRITEFUNC_ERROR;
             }
-            if (dechunk_.decoded() > opt_.max_body) {  // at most one chunk past the limit was kept
+            // Past the limit as declared by a chunk-size (as Beast's parser refuses it) or as decoded (at most
+            // one write chunk past the limit was kept).
+            if (dechunk_.declared() > opt_.max_body) {
                 too_large_ = true;
                 return CURL_WRITEFUNC_ERROR;
             }
@@ -523,6 +526,12 @@ private:
                 std::from_chars(line.data() + sp + 1, line.data() + sp + 4, status_);
         }
         header_bytes_ += n;
+        all_header_bytes_ += n;
+        if (all_header_bytes_ > max_header_bytes) {  // endless header lines or 1xx responses: Beast's limit
+            header_error_ =
+                "response headers (interim 1xx responses included) past " + std::to_string(max_header_bytes) + " bytes";
+            return 0;
+        }
         const std::string_view field = core::trim(line);
         if (field.empty()) {
             count_read(std::size_t(header_bytes_));
@@ -692,6 +701,7 @@ private:
     std::optional<std::uint64_t> content_length_;
     bool chunked_ = false;
     std::uint64_t header_bytes_ = 0;
+    std::uint64_t all_header_bytes_ = 0;  // this response's header bytes, interim 1xx responses included
     chunk_decoder dechunk_;
     std::string decoded_;  // decoded body bytes not yet handed out (from consumed_ on)
     std::string body_;     // the eager body read_body handed out (valid until the next call)

@@ -30,12 +30,17 @@ public:
     void reset() {
         state_ = state::size;
         remaining_ = 0;
-        digits_ = 0;
+        have_digit_ = false;
         decoded_ = 0;
     }
     bool done() const { return state_ == state::done; }
 
     std::uint64_t decoded() const { return decoded_; }  // body bytes decoded so far (this response)
+    // The body bytes decoded so far plus what the current chunk-size still promises (saturating at 2^64 - 1).
+    std::uint64_t declared() const {
+        const std::uint64_t promised = state_ == state::data ? remaining_ : 0;
+        return promised > UINT64_MAX - decoded_ ? UINT64_MAX : decoded_ + promised;
+    }
 
     bool feed(const char* p, std::size_t n, std::string* out) {
         const char* const end = p + n;
@@ -45,12 +50,13 @@ public:
                 case state::size: {
                     const int v = core::hex_digit_value(c);
                     if (v >= 0) {
-                        if (++digits_ > 15) return false;
+                        if (remaining_ > (UINT64_MAX >> 4)) return false;  // past 64 bits (Beast's rule too)
+                        have_digit_ = true;
                         remaining_ = remaining_ * 16 + std::uint64_t(v);
                         ++p;
                         break;
                     }
-                    if (digits_ == 0) return false;
+                    if (!have_digit_) return false;
                     if (c == ';' || c == ' ' || c == '\t')
                         state_ = state::extension;
                     else if (c == '\r')
@@ -126,13 +132,13 @@ private:
     void next_chunk() {
         state_ = state::size;
         remaining_ = 0;
-        digits_ = 0;
+        have_digit_ = false;
     }
 
     state state_ = state::size;
     std::uint64_t remaining_ = 0;
     std::uint64_t decoded_ = 0;
-    int digits_ = 0;
+    bool have_digit_ = false;  // the current chunk-size has a digit
 };
 
 }  // namespace feedbench::client

@@ -37,6 +37,10 @@ struct client_options {
     std::chrono::milliseconds job_deadline{60'000};
 };
 
+// The most bytes of response headers a client reads, interim 1xx responses included: past it the job fails
+// with "read" (both clients).
+inline constexpr std::uint32_t max_header_bytes = 64 * 1024;
+
 struct response_head {
     unsigned status = 0;
     std::string content_type;  // "" when absent

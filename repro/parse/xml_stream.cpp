@@ -296,6 +296,13 @@ private:
 
     void start_element(std::string_view name, const attributes_view& attrs) {
         int const depth = ++depth_;
+        // The tree walk's pull parser refuses an element nested deeper than xmlParserMaxDepth (without
+        // XML_PARSE_HUGE); libxml2 2.9's push parser does not check: the same bound here, the same answer.
+        if (static_cast<unsigned>(depth - 1) > xmlParserMaxDepth) {
+            too_deep_ = true;
+            xmlStopParser(ctxt_.get());
+            return;
+        }
         if (!seen_root_) {
             seen_root_ = true;
             root_ = name;
@@ -384,6 +391,10 @@ private:
             return failure(core::error_class::amplification,
                            "entity references expand the item text past " + std::to_string(max_amplification) +
                                " x the document's " + std::to_string(pushed_) + " bytes read so far");
+        if (too_deep_)
+            return failure(
+                core::error_class::parse,
+                "Excessive depth in document: " + std::to_string(xmlParserMaxDepth) + " use XML_PARSE_HUGE option");
         bool const looks_html = core::iequals(root_, "html") || core::iequals(doctype_, "html");
         if (ctxt_->wellFormed == 0 || ctxt_->disableSAX != 0) {
             if (looks_html)
@@ -414,6 +425,7 @@ private:
     std::size_t taken_ = 0;   // item text extracted (the amplification budget's use)
     bool stopped_ = false;    // libxml2 stopped (fatal error or the budget): later bytes are dropped
     bool amplified_ = false;
+    bool too_deep_ = false;  // an element past xmlParserMaxDepth
     bool seen_root_ = false;
     std::string root_, doctype_;
     int depth_ = 0;

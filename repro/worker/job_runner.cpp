@@ -37,25 +37,10 @@ bool fail(core::job_record& rec, const client::fetch_status& st) {
     return true;
 }
 
-// FNV-1a over the items' fields, each ended by a NUL: equal digests mean identical item lists.
-std::uint64_t digest(const std::vector<parse::feed_item>& items) {
-    std::uint64_t h = 14695981039346656037ull;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0) * 1099511628211ull;
-    };
-    for (const auto& it : items) {
-        mix(it.title);
-        mix(it.link);
-        mix(it.date);
-    }
-    return h;
-}
-
 void take(core::job_record& rec, const parse::parse_result& r) {
     rec.ok = r.ok;
     rec.items = r.items;
-    rec.items_digest = r.ok ? digest(r.item_list) : 0;
+    rec.items_digest = r.ok ? items_digest(r.item_list) : 0;
     rec.error = r.ok ? core::error_class::none : r.error_class;
     rec.message = r.ok ? std::string{} : r.message;
     if (!r.ok && rec.error == core::error_class::none) rec.error = core::error_class::parse;
@@ -138,6 +123,20 @@ void run_stages(const worker_config& cfg, client::http_client& http, std::string
 }
 
 }  // namespace
+
+std::uint64_t items_digest(const std::vector<parse::feed_item>& items) {
+    std::uint64_t h = 14695981039346656037ull;
+    auto mix = [&h](std::string_view s) {
+        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0) * 1099511628211ull;
+    };
+    for (const auto& it : items) {
+        mix(it.title);
+        mix(it.link);
+        mix(it.date);
+    }
+    return h;
+}
 
 void rethrow_if_unwinding() {
     try {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "repro/net/http_client.hpp"
+#include "repro/parse/feed_parser.hpp"
 #include "repro/sched/job_meter.hpp"
 #include "repro/worker/config.hpp"
 #include "repro/worker/record.hpp"
@@ -13,6 +14,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace feedbench::worker {
 
@@ -28,6 +30,10 @@ using stage_hook = std::function<void(core::stage)>;
 // With consume lazy + charset text the decode stage pulls the body, as requests' .text pulled .content.
 void run_job(const worker_config& cfg, client::http_client& http, std::string_view target, sched::job_meter& meter,
              boost::asio::yield_context yield, core::job_record& rec, const stage_hook& hook = {});
+
+// jobs.csv's items_digest: FNV-1a over the items' title, link and date, each ended by a NUL (equal digests
+// mean identical item lists).
+std::uint64_t items_digest(const std::vector<parse::feed_item>& items);
 
 // The job failed because `e` was thrown: class "exception", the exception's text as the message.
 void fail_with(core::job_record& rec, const std::exception_ptr& e);

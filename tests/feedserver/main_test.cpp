@@ -127,8 +127,10 @@ TEST(Program, HelpAndDump) {
         EXPECT_NE(all.find("Usage"), std::string::npos);
         EXPECT_NE(all.find("Example"), std::string::npos);
         for (const char* fault :
-             {"close-mid-body", "length-long", "length-short", "bad-chunk", "stall", "html", "bogus-charset",
-              "status-500", "length-tib", "length-2g", "endless", "entities", "length-conflict", "length-overflow"})
+             {"close-mid-body", "length-long",   "length-short",     "bad-chunk",       "stall",
+              "html",           "bogus-charset", "status-500",       "length-tib",      "length-2g",
+              "endless",        "entities",      "length-conflict",  "length-overflow", "billion-laughs",
+              "xxe-file",       "gzip-bomb",     "endless-continue", "rst-mid-body",    "chunk-huge"})
             EXPECT_NE(all.find(fault), std::string::npos) << fault;
     }
     auto dir = std::filesystem::temp_directory_path() / ("feedbench-dump-" + std::to_string(::getpid()));

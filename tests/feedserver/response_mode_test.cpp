@@ -52,4 +52,11 @@ TEST(ResponseMode, FaultNamesRoundTrip) {
         EXPECT_EQ(parse_fault_mode(to_string(f)), f);
         EXPECT_NE(query_help().find(to_string(f)), std::string_view::npos);
     }
+    // The hostile ones, billion-laughs .. chunk-huge, in declaration order.
+    for (int i = static_cast<int>(fault_mode::billion_laughs); i <= static_cast<int>(fault_mode::chunk_huge); ++i) {
+        const auto f = static_cast<fault_mode>(i);
+        EXPECT_NE(to_string(f), "none") << i;
+        EXPECT_EQ(parse_fault_mode(to_string(f)), f) << to_string(f);
+        EXPECT_NE(query_help().find("     " + std::string(to_string(f)) + " "), std::string_view::npos) << to_string(f);
+    }
 }

@@ -1,5 +1,6 @@
 // Response assembly without sockets: prebuilt heads, canned responses, every mode's and fault's wire
 // bytes, and the /stats JSON.
+#include "feedserver/hostile.hpp"
 #include "feedserver/response.hpp"
 
 #include <gtest/gtest.h>
@@ -19,13 +20,14 @@ std::string wire(const assembled_response& r) {
     return out;
 }
 
-assembled_response assemble(const std::string& query, bool keep_alive = true, bool head_only = false) {
+assembled_response assemble(const std::string& query, bool keep_alive = true, bool head_only = false,
+                            const request_info& request = {}) {
     static const resource res = make_resource("application/rss+xml", body);
     static const canned_responses canned;
     static response_scratch scratch;
     response_mode mode;
     EXPECT_FALSE(apply_query(query, mode)) << query;
-    return assemble_response(res, mode, keep_alive, head_only, canned, scratch);
+    return assemble_response(res, mode, keep_alive, head_only, canned, scratch, request);
 }
 
 std::string header_block(const std::string& w) { return w.substr(0, w.find("\r\n\r\n") + 4); }
@@ -127,6 +129,107 @@ TEST(Response, FaultBodies) {
     auto w500 = wire(assemble("fault=status-500"));
     EXPECT_EQ(w500, canned_responses{}.internal_error.keep_alive);
     EXPECT_EQ(assemble("fault=status-500").then, after_write::keep_alive);
+}
+
+TEST(Response, HostileDocumentsAreWholeResponses) {
+    const std::string xxe_network = xxe_network_document("http://127.0.0.1:8080");
+    struct expect {
+        const char* query;
+        std::string_view document;
+        const char* in_head;
+    };
+    const expect cases[] = {
+        {"fault=billion-laughs", billion_laughs_document(), "application/rss+xml"},
+        {"fault=xxe-file", xxe_file_document(), "application/rss+xml"},
+        {"fault=xxe-parameter", xxe_parameter_document(), "application/rss+xml"},
+        {"fault=xxe-dtd", xxe_dtd_document(), "application/rss+xml"},
+        {"fault=xxe-network", xxe_network, "application/rss+xml"},
+        {"fault=xinclude", xinclude_document(), "application/rss+xml"},
+        {"fault=deep-xml", deep_xml_document(), "application/rss+xml"},
+        {"fault=deep-json", deep_json_document(), "Content-Type: application/feed+json\r\n"},
+        {"fault=invalid-utf8", invalid_utf8_document(), "application/rss+xml"},
+        {"fault=injected-charset", body, "Content-Type: application/rss+xml; charset=utf-32\"\r\n"},
+        {"fault=gzip-bomb", gzip_bomb_body(), "Content-Encoding: gzip\r\n"},
+    };
+    for (const auto& c : cases) {
+        auto r = assemble(c.query, true, false, {"http://127.0.0.1:8080", "/x"});
+        auto w = wire(r);
+        EXPECT_TRUE(r.fault) << c.query;
+        EXPECT_EQ(r.then, after_write::keep_alive) << c.query;
+        EXPECT_NE(header_block(w).find(c.in_head), std::string::npos) << c.query << ": " << header_block(w);
+        EXPECT_NE(header_block(w).find("Content-Length: " + std::to_string(c.document.size()) + "\r\n"),
+                  std::string::npos)
+            << c.query;
+        EXPECT_TRUE(body_of(w) == c.document) << c.query;
+        EXPECT_EQ(body_of(wire(assemble(c.query, false, true))), "") << c.query;  // HEAD
+        EXPECT_EQ(assemble(c.query, false).then, after_write::close) << c.query;
+    }
+}
+
+TEST(Response, InjectedCharsetEndsTheFieldEarly) {
+    auto w = wire(assemble("fault=injected-charset"));
+    EXPECT_NE(header_block(w).find("\r\nX-Injected: charset=utf-16\r\n"), std::string::npos) << header_block(w);
+}
+
+TEST(Response, RedirectLoopPointsAtItself) {
+    auto r =
+        assemble("fault=redirect-loop", true, false, {"http://127.0.0.1:8080", "/feeds/a.xml?fault=redirect-loop"});
+    EXPECT_EQ(wire(r),
+              "HTTP/1.1 302 Found\r\nServer: feedserver\r\nLocation: "
+              "http://127.0.0.1:8080/feeds/a.xml?fault=redirect-loop\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_EQ(r.then, after_write::keep_alive);
+}
+
+TEST(Response, EndlessStreamsRepeatABlockUpToTheirBound) {
+    auto cont = assemble("fault=endless-continue");
+    EXPECT_EQ(wire(cont), "HTTP/1.1 100 Continue\r\n\r\n");
+    EXPECT_EQ(cont.then, after_write::endless);
+    EXPECT_EQ(cont.endless_limit, hostile_stream_bytes);
+    const std::string_view unit = "HTTP/1.1 100 Continue\r\n\r\n";
+    ASSERT_FALSE(cont.endless_body.empty());
+    EXPECT_LE(cont.endless_body.size(), 64u * 1024);
+    EXPECT_EQ(cont.endless_body.size() % unit.size(), 0u);
+    for (std::size_t at = 0; at < cont.endless_body.size(); at += unit.size())
+        ASSERT_EQ(cont.endless_body.substr(at, unit.size()), unit) << at;
+
+    auto headers = assemble("fault=endless-headers");
+    const std::string head = wire(headers);
+    EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+    EXPECT_EQ(headers.then, after_write::endless);
+    EXPECT_EQ(headers.endless_limit, hostile_stream_bytes);
+    // Header lines only: the head never ends.
+    const std::string stream = head + std::string(headers.endless_body) + std::string(headers.endless_body);
+    EXPECT_EQ(stream.find("\r\n\r\n"), std::string::npos);
+    EXPECT_EQ(headers.endless_body.rfind("X-Endless: ", 0), 0u);
+    EXPECT_EQ(assemble("fault=endless").endless_limit, endless_fault_bytes);
+}
+
+TEST(Response, BrokenFraming) {
+    auto rst = assemble("fault=rst-mid-body");
+    EXPECT_EQ(rst.then, after_write::reset);
+    EXPECT_EQ(body_of(wire(rst)), body.substr(0, body.size() / 2));
+    EXPECT_NE(header_block(wire(rst)).find("Content-Length: 307\r\n"), std::string::npos);
+
+    auto http09 = assemble("fault=http09");
+    EXPECT_EQ(wire(http09), body);  // no status line, no headers
+    EXPECT_EQ(http09.then, after_write::close);
+
+    auto garbage = assemble("fault=garbage-status");
+    EXPECT_EQ(wire(garbage).rfind("HTTP/1.1 2xx Garbage\r\nServer: feedserver\r\n", 0), 0u);
+    EXPECT_EQ(body_of(wire(garbage)), body);
+    EXPECT_EQ(garbage.then, after_write::close);
+
+    const std::pair<const char*, const char*> chunks[] = {
+        {"fault=chunk-overflow", "10000000000000000\r\n"},
+        {"fault=chunk-negative", "-1\r\n"},
+        {"fault=chunk-huge", "7fffffffffffffff\r\n"},
+    };
+    for (auto [query, size_line] : chunks) {
+        auto r = assemble(query);
+        EXPECT_EQ(r.then, after_write::close) << query;
+        EXPECT_NE(header_block(wire(r)).find("Transfer-Encoding: chunked\r\n"), std::string::npos) << query;
+        EXPECT_EQ(body_of(wire(r)), size_line + body.substr(0, 100)) << query;
+    }
 }
 
 TEST(Response, StatsJsonHasEveryCounter) {

@@ -84,6 +84,23 @@ TEST(to_utf8, bogus_names_fall_back_and_invalid_bytes_fail) {
     EXPECT_TRUE(bad.utf8.empty());
 }
 
+// glibc's iconv_open strips what is not a name character and accepts the rest ("utf-32\"" as UTF-32,
+// "utf-8//IGNORE" with a suffix): such names are ignored, never handed to it (fault=injected-charset).
+TEST(to_utf8, names_that_are_not_charset_names_are_ignored) {
+    const std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss>caf\xC3\xA9</rss>";
+    for (const char* type : {"application/rss+xml; charset=utf-32\"", "application/rss+xml; charset=\"utf-32",
+                             "application/rss+xml; charset=u t f-32", "application/rss+xml; charset=utf-32//IGNORE"}) {
+        auto r = dc::to_utf8(doc, type);
+        ASSERT_TRUE(r.ok) << type << ": " << r.message;
+        EXPECT_EQ(r.charset, "utf-8") << type;
+        EXPECT_EQ(r.source, dc::charset_source::xml_declaration) << type;
+        EXPECT_NE(r.message.find("ignored"), std::string::npos) << type;
+    }
+    auto decl = dc::to_utf8("<?xml version=\"1.0\" encoding=\"utf-32//x\"?><rss/>", "");
+    ASSERT_TRUE(decl.ok) << decl.message;
+    EXPECT_NE(decl.charset, "utf-32//x");
+}
+
 TEST(to_utf8, utf16_and_utf32_by_bom_or_byte_pattern) {
     auto wide = [](std::string_view ascii, int width, bool big_endian) {
         std::string out;

@@ -2,6 +2,7 @@
 // size (1, 7, 4096, whole) give the same ok / error class, and on success the same items.
 #include "repro/parse/feed_parser.hpp"
 #include "repro/parse/parser_variants.hpp"
+#include "repro/parse/xml_feed.hpp"
 
 #include <gtest/gtest.h>
 
@@ -121,4 +122,28 @@ TEST(one_answer, the_classes_of_the_table) {
     EXPECT_EQ(class_of("<?xml version=\"1.0\"?><catalog><book/></catalog>"), "not-a-feed");
     EXPECT_EQ(class_of("<rss><channel><item></channel></rss>"), "parse");
     EXPECT_EQ(class_of(good_rss), "");
+}
+
+// An item title nested `depth` elements deep (the root is depth 1, the title 4).
+std::string nested_document(std::size_t depth) {
+    std::string doc = "<rss version=\"2.0\"><channel><item><title>";
+    for (std::size_t i = 4; i < depth; ++i) doc += "<a>";
+    doc += "deep";
+    for (std::size_t i = 4; i < depth; ++i) doc += "</a>";
+    return doc + "</title><link>http://x/1</link></item></channel></rss>";
+}
+
+// libxml2 2.9's push parser has no depth limit; the streaming parser keeps the tree walk's (fault=deep-xml).
+TEST(one_answer, deep_nesting_gets_the_tree_walks_answer) {
+    for (std::size_t depth : {std::size_t{200}, std::size_t{257}, std::size_t{258}, std::size_t{100'000}}) {
+        auto const body = nested_document(depth);
+        auto const tree = fp::detail::parse_xml_tree(body, false);
+        auto const eager = fp::parse_eager(body);
+        EXPECT_EQ(eager.error_class, tree.error_class)
+            << depth << ": eager " << describe(eager) << ", tree " << describe(tree);
+        EXPECT_EQ(eager.item_list, tree.item_list) << depth;
+        fp::memory_source src(body, 4096);
+        EXPECT_EQ(fp::parse_lazy(src).error_class, eager.error_class) << depth;
+        EXPECT_EQ(eager.ok, depth <= 257) << depth << ": " << describe(eager);
+    }
 }
