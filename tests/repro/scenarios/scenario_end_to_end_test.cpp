@@ -142,7 +142,7 @@ TEST(scenario_end_to_end, external_worker_gets_a_row_and_a_missing_package_is_no
     EXPECT_EQ(ext.config.get(sc::axis::client), "external:sh");
     EXPECT_EQ(ext.status, "");
     EXPECT_EQ(ext.reps, 2u);
-    EXPECT_EQ(ext.median("jobs"), 4);
+    EXPECT_EQ(ext.median("jobs_done"), 4);
     EXPECT_EQ(ext.median("ok"), 4);
     EXPECT_EQ(ext.median("failed"), 0);
     EXPECT_GT(ext.median("jobs_per_s"), 0);
@@ -190,10 +190,10 @@ check acked_without_row{incident=worker-kill} <= 0
         EXPECT_EQ(c.median("published"), std::stod(c.config.get(sc::axis::jobs))) << c.config.label;
         EXPECT_EQ(c.median("left_on_queue"), 0) << c.config.label;
     }
-    EXPECT_EQ(o.summary[0].median("jobs"), 40);
+    EXPECT_EQ(o.summary[0].median("jobs_done"), 40);
     EXPECT_GE(o.summary[0].median("intake_gets"), 40);   // get: at least one basic.get per job
     EXPECT_EQ(o.summary[1].median("intake_gets"), 0);    // consume: none
-    EXPECT_EQ(o.summary[2].median("jobs"), 40);          // the fleet's two processes together
+    EXPECT_EQ(o.summary[2].median("jobs_done"), 40);     // the fleet's two processes together
     EXPECT_GE(o.summary[3].median("journal_rows"), 50);  // the kill waited for 50 journal rows
     EXPECT_EQ(o.result.kind, sc::verdict_kind::reproduced) << o.result.line;
     fs::remove_all(root);
