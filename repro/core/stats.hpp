@@ -27,11 +27,12 @@ double scaled_mad(std::vector<double> values);
 double robust_spread_pct(const std::vector<double>& values);
 
 // The outlier rule: a value further than outlier_mads scaled MADs from the median (about 3 standard
-// deviations for normal noise). Needs at least min_outlier_values values, else nothing is flagged. When the
+// deviations for normal noise). Needs at least min_outlier_values values, else nothing is flagged (with 3
+// values the MAD is the smaller of two gaps, and ordinary noise would flag the third value). When the
 // MAD is 0 (most values equal), any value different from the median is flagged. NaN values are never
 // flagged. Returns one flag per value, in order.
 inline constexpr double outlier_mads = 3;
-inline constexpr std::size_t min_outlier_values = 3;
+inline constexpr std::size_t min_outlier_values = 5;
 std::vector<bool> outlier_flags(const std::vector<double>& values);
 
 }  // namespace feedbench::core

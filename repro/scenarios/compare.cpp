@@ -423,8 +423,9 @@ std::string headline(const run_comparison& c) {
 std::string rule_text(const run_comparison& c) {
     return "A configuration regresses when B's median " + std::string(compared_metric) +
            " is lower than A's by more than " + format_number(c.threshold_pct) +
-           "% and by more than both runs' spread (the repetitions' scaled MAD as % of their median; an outlier is a "
-           "repetition more than 3 scaled MADs from the median). A headline ratio regresses by the same rule in the "
+           "% and by more than both runs' spread (the repetitions' scaled MAD as % of their median; from 5 repetitions "
+           "on, an outlier is one more than 3 scaled MADs from the median). A headline ratio regresses by the same "
+           "rule in the "
            "direction its threshold names; its spread is that of the per-repetition ratio.";
 }
 

@@ -97,6 +97,11 @@ std::size_t warmup_jobs(const configuration& c) {
 bool is_warmed_up(const configuration& c) {
     return external_name(c.get(axis::client)).empty() && c.get(axis::intake) != "amqp";
 }
+configuration warmup_of(const configuration& c) {
+    auto w = c;
+    w.get(axis::jobs) = std::to_string(warmup_jobs(c));
+    return w;
+}
 
 // Metrics of one run: job latency percentiles from its records, the stages' from the worker's summary
 // (nearest-rank over every job, the same numbers feedworker prints).
@@ -417,7 +422,10 @@ run_plan make_plan(const runner_options& opt) {
         if (!s.needs_corpus.empty() && !fs::is_directory(plan.shared / s.needs_corpus))
             p.skip = "the shared corpus folder " + (plan.shared / s.needs_corpus).string() + " is absent";
         if (p.skip.empty())
-            for (auto& c : p.configs) plan.cost += cost_guess(s, c) * repetitions_for(c, plan.repeat);
+            for (auto& c : p.configs) {
+                plan.cost += cost_guess(s, c) * repetitions_for(c, plan.repeat);
+                if (is_warmed_up(c)) plan.cost += cost_guess(s, warmup_of(c));
+            }
         plan.scenarios.push_back(std::move(p));
     }
     return plan;
@@ -773,7 +781,8 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
     if (ctx.opt.log_lines) {
         ctx.meter.clear();
         std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
-                  << repeat << "\n";
+                  << repeat << " (at least " << min_reps_few_jobs << " under " << min_jobs_for_spread
+                  << " jobs), warm-up runs first where they apply\n";
     }
     o.cal = calibrate_if_needed(ctx, p);
     for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
@@ -790,8 +799,7 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
                         replace_char(c.label, ';', ' ');
             // The warm-up: unmeasured, its rows and latencies dropped.
             if (k == 1 && is_warmed_up(c)) {
-                auto w = c;
-                w.get(axis::jobs) = std::to_string(warmup_jobs(c));
+                auto w = warmup_of(c);
                 latency_series dropped;
                 ctx.meter.begin_run(cost_guess(p.def, w), what + " warm-up");
                 (void)run_one(ctx, p.def, w, ci, 0, o.cal, dropped);
@@ -835,7 +843,7 @@ std::string spread_note(const run_report& rep) {
         }
     return "Spread: each configuration's <metric>_spread_pct in <id>_summary.csv is the scaled median absolute "
            "deviation of its repetitions as % of their median; <metric>_outliers counts repetitions more than 3 "
-           "scaled MADs from the median. jobs/s: widest spread " +
+           "scaled MADs from the median (flagged from 5 repetitions on). jobs/s: widest spread " +
            (widest.empty() ? std::string("-") : widest) + "; outliers: " + (outliers.empty() ? "none" : outliers) +
            ". Long format of every value: results.json.";
 }

@@ -74,10 +74,14 @@ TEST(Stats, OutliersLieBeyondThreeScaledMads) {
     auto f = outlier_flags({100, 101, 99, 100, 120});
     EXPECT_EQ(f, (std::vector<bool>{false, false, false, false, true}));
     EXPECT_EQ(outlier_flags({100, 101, 99, 100, 104}), (std::vector<bool>(5, false)));
-    // Too few values: nothing is flagged, one flag per value all the same.
+    // Too few values (fewer than 5 that are not NaN): nothing is flagged, one flag per value all the same.
     EXPECT_EQ(outlier_flags({1, 1000}), (std::vector<bool>{false, false}));
+    EXPECT_EQ(outlier_flags({100, 101, 99, 120}), (std::vector<bool>(4, false)));
+    EXPECT_EQ(outlier_flags({100, 101, 99, no_value, 120}), (std::vector<bool>(5, false)));
+    EXPECT_EQ(outlier_flags({100, 101, 99, 100, no_value, 120}),
+              (std::vector<bool>{false, false, false, false, false, true}));
     // MAD 0: anything off the median is an outlier; NaN never is.
-    EXPECT_EQ(outlier_flags({5, 5, 5, 6, no_value}), (std::vector<bool>{false, false, false, true, false}));
+    EXPECT_EQ(outlier_flags({5, 5, 5, 5, 6, no_value}), (std::vector<bool>{false, false, false, false, true, false}));
     EXPECT_TRUE(outlier_flags({}).empty());
 }
 
