@@ -415,9 +415,17 @@ std::string html_table(const table& t) {
     return o.str();
 }
 
+// A load difference the reader should weigh: one run's highest load average a quarter above the other's,
+// and at least 1 apart.
+bool loads_differ(const run_comparison& c) {
+    double lo = std::min(c.load_a, c.load_b), hi = std::max(c.load_a, c.load_b);
+    return hi - lo >= 1 && hi > 1.25 * lo;
+}
+
 std::string headline(const run_comparison& c) {
     return "A (baseline): " + c.label_a + ", load average up to " + format_number(c.load_a) + "; B: " + c.label_b +
-           ", load average up to " + format_number(c.load_b) + ". Threshold " + format_number(c.threshold_pct) + "%.";
+           ", load average up to " + format_number(c.load_b) + ". Threshold " + format_number(c.threshold_pct) + "%." +
+           (loads_differ(c) ? " The runs' load averages differ: a change may be the machine's, not the code's." : "");
 }
 
 std::string rule_text(const run_comparison& c) {

@@ -182,6 +182,7 @@ TEST(compare_output, markdown_and_html_sections_are_written) {
     EXPECT_THAT(m, HasSubstr("## Runs compared"));
     EXPECT_THAT(m, HasSubstr("| S3 | read_size=whole | 200 |"));
     EXPECT_THAT(m, HasSubstr("load average up to 1.90"));
+    EXPECT_THAT(m, HasSubstr("load averages differ"));  // 0.7 vs 1.9
     EXPECT_THAT(h, HasSubstr("<section id=\"compare\">"));
     EXPECT_THAT(h, HasSubstr("<tr class=\"regression\">"));
     EXPECT_THAT(h, HasSubstr("jobs_per_s{read_size=whole} / jobs_per_s{read_size=1}"));
