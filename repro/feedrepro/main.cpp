@@ -20,13 +20,16 @@ int main(int argc, char** argv) {
     cli::describe(
         app, {"feedrepro: reproduce the 2012 lazy 1-byte read regression on this machine, with verdicts.",
               "feedrepro [--full] [--scenarios S3,S4] [--repeat N] [--out DIR] [--server URL] [--strict] | "
-              "--compare DIR... | --list",
+              "--compare DIR... | --list | compare A B [--threshold PCT] [--out DIR]",
               "feedrepro --scenarios S3,S4 --repeat 5 --out results/s3-s4\n"
-              "         feedrepro --compare results/stress/idle results/stress/both-cores-busy",
+              "         feedrepro --compare results/stress/idle results/stress/both-cores-busy\n"
+              "         feedrepro compare results/before results/after --threshold 5",
               "Without --out the run goes to results/<run-id>/ and results/latest points at it.\n"
               "Scenarios are data files: repro/scenarios/data/*.scn (see the README there).\n"
-              "Exit status: 0 ok, 1 the run failed (or --compare found a must-reproduce failure), 2 bad arguments, "
-              "3 --strict and a must-reproduce scenario did not reproduce."});
+              "`compare A B`: baseline A against B, jobs/s per configuration and the headline ratios; writes\n"
+              "  compare.md and compare.html into B (or --out). See `feedrepro compare --help`.\n"
+              "Exit status: 0 ok, 1 the run failed (or --compare found a must-reproduce failure, or compare found a\n"
+              "  regression), 2 bad arguments, 3 --strict and a must-reproduce scenario did not reproduce."});
     sc::runner_options opt;
     std::string only;
     std::string predictions;
@@ -46,7 +49,7 @@ int main(int argc, char** argv) {
     app.add_flag("--list", list, "list the scenarios and their configuration counts, run nothing");
     app.add_flag("--strict", strict,
                  "exit 3 when a must-reproduce scenario does not reproduce or a plot is missing (CI)");
-    app.add_flag("--quiet", quiet, "no progress line and no per-scenario log lines");
+    app.add_flag("--quiet", quiet, "no progress line or heartbeat and no per-scenario log lines");
     bool check_spread = false;
     app.add_option("--compare", compare,
                    "run nothing: print these run folders' verdicts and checks side by side with the spread of each "
@@ -54,7 +57,33 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingDirectory);
     app.add_flag("--check-spread", check_spread,
                  "with --compare: also exit 1 when a thresholded value spreads more than 10% across the runs");
+    std::filesystem::path compare_a, compare_b, compare_out;
+    double threshold = sc::default_regression_threshold_pct;
+    auto* cmp = app.add_subcommand("compare", "compare run B against baseline run A (exit 1 on a regression)");
+    cmp->add_option("A", compare_a, "baseline run folder (a results/<run-id>)")->required();
+    cmp->add_option("B", compare_b, "run folder compared with A")->required();
+    cmp->add_option("--threshold", threshold, "a slowdown smaller than this % of A is never a regression")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
+    cmp->add_option("--out", compare_out, "write compare.md and compare.html here (default: B)");
+    cmp->fallthrough();
     if (auto code = cli::parse(app, argc, argv)) return *code;
+
+    if (*cmp) {
+        try {
+            auto [a, b] = sc::load_run_pair(compare_a, compare_b);
+            auto c = sc::compare_two(a, b, threshold, sc::load_scenario_dir(opt.scenario_dir));
+            std::cout << sc::comparison_text(c);
+            auto dir = compare_out.empty() ? compare_b : compare_out;
+            sc::write_comparison(c, dir);
+            std::cout << "Wrote " << (dir / "compare.md").string() << " and compare.html\n";
+            return c.regression() ? cli::exit_failed : cli::exit_ok;
+        } catch (const sc::compare_input_error& e) {
+            return cli::fail(app, std::string("compare: ") + e.what(), cli::exit_bad_arguments);
+        } catch (const std::exception& e) {
+            return cli::fail(app, std::string("compare: ") + e.what(), cli::exit_failed);
+        }
+    }
 
     try {
         for (auto& id : sc::split(only, ','))
@@ -98,6 +127,7 @@ int main(int argc, char** argv) {
             opt.predict = [table](const sc::configuration& c, const sc::rep_result&) { return table->predict(c); };
         }
         opt.progress = !quiet && ::isatty(STDERR_FILENO);
+        opt.heartbeat = !quiet && !opt.progress;
         opt.log_lines = !quiet;
         for (int i = 0; i < argc; ++i) opt.command += (i ? " " : "") + std::string(i ? argv[i] : "feedrepro");
         auto result = sc::run_reproduction(opt);

@@ -1,10 +1,14 @@
 // feedworker: runs the worker (the system under test) once and prints the summary and the profiler view.
 #include "repro/cli/cli.hpp"
 #include "repro/harness/feed_server.hpp"
+#include "repro/worker/progress.hpp"
 #include "repro/worker/run.hpp"
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 
@@ -78,11 +82,19 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0u, 86'400'000u))
         ->capture_default_str();
     bool quiet = false;
-    app.add_flag("--quiet", quiet, "print the summary only, not the profiler view");
+    app.add_flag("--quiet", quiet, "print the summary only: no progress line or heartbeat on stderr, no profiler view");
     if (auto code = cli::parse(app, argc, argv)) return *code;
 
     try {
-        const auto out = feedbench::harness::run_worker(cfg);
+        // Progress on stderr: a live line on a terminal, a heartbeat every 5 s elsewhere.
+        auto seconds = [] {
+            return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        };
+        w::progress_reporter progress(w::choose_progress_mode(quiet, ::isatty(STDERR_FILENO)), seconds());
+        const auto out = feedbench::harness::run_worker(cfg, [&](std::size_t done, std::size_t total) {
+            if (auto line = progress.update(seconds(), done, total)) std::cerr << *line << std::flush;
+        });
+        std::cerr << progress.finish() << std::flush;
         std::cout << w::summary_table(out.summary);
         if (!quiet) std::cout << '\n' << w::profiler_view(out.summary);
         if (!cfg.out_dir.empty())

@@ -247,7 +247,7 @@ amqp_run_result run_amqp(const amqp_run_options& opt, private_broker& broker) {
         }
         double wall = std::chrono::duration<double>(clock_type::now() - start).count();
         m["wall_s"] = wall;
-        m["jobs"] = recorded;
+        m["jobs_done"] = recorded;
         m["cpu_s"] = cpu_s;
         m["jobs_per_s"] = wall > 0 ? recorded / wall : nan;
         m["cpu_pct"] = wall > 0 ? 100 * cpu_s / wall : nan;

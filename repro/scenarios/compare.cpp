@@ -4,6 +4,7 @@
 #include "repro/scenarios/report.hpp"
 
 #include "repro/core/csv.hpp"
+#include "repro/core/stats.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -179,6 +180,491 @@ comparison compare_runs(const std::vector<compared_run>& runs) {
     }
     out.text = t.str();
     return out;
+}
+
+}  // namespace feedbench::scenarios
+
+// ---- feedrepro compare A B ----
+
+namespace feedbench::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string pct_text(double v, bool sign = false) {
+    if (std::isnan(v)) return "-";
+    return (sign && v > 0 ? "+" : "") + format_number(v) + "%";
+}
+
+// "read_size=1;pool=20" -> "read_size=1 pool=20".
+std::string label_text(std::string s) {
+    std::replace(s.begin(), s.end(), ';', ' ');
+    return s;
+}
+
+std::string reps_text(const std::vector<int>& reps) {
+    std::string s;
+    for (int r : reps) s += (s.empty() ? "" : ",") + std::to_string(r);
+    return s;
+}
+
+// The medians and spread of compared_metric over one configuration's repetitions.
+struct side {
+    double median = no_value, spread = no_value;
+    std::size_t reps = 0;
+    std::vector<int> outliers;
+    std::string status;
+};
+
+side side_of(const std::vector<const rep_result*>& reps) {
+    side s;
+    std::vector<double> v;
+    std::vector<int> numbers;
+    for (auto* r : reps) {
+        v.push_back(r->get(compared_metric));
+        numbers.push_back(r->rep);
+        if (s.status.empty()) s.status = r->status;
+    }
+    auto m = median_min_max(v, numbers);
+    s.median = m.median;
+    s.spread = m.spread_pct;
+    s.reps = m.n;
+    s.outliers = m.outlier_reps;
+    return s;
+}
+
+// A check's rule in the scenario definitions, found by its text as checks.tsv writes it.
+const check* find_rule(const std::vector<scenario>& defs, const std::string& id, const std::string& text) {
+    for (auto& d : defs) {
+        if (d.id != id) continue;
+        for (auto& c : d.checks)
+            if (c.a.to_string() + (c.b ? " / " + c.b->to_string() : "") == text) return &c;
+    }
+    return nullptr;
+}
+
+worse_when direction_of(const check* rule, const std::string& threshold) {
+    auto op = rule ? rule->op : check_op::measure;
+    if (!rule) {
+        if (threshold.find(">=") != std::string::npos) op = check_op::at_least;
+        if (threshold.find("<=") != std::string::npos) op = check_op::at_most;
+        if (threshold.find("within") != std::string::npos) op = check_op::within;
+    }
+    switch (op) {
+        case check_op::at_least:
+            return worse_when::lower;
+        case check_op::at_most:
+            return worse_when::higher;
+        case check_op::within:
+            return worse_when::further_from_one;
+        case check_op::measure:
+            return worse_when::none;
+    }
+    return worse_when::none;
+}
+
+// The check's value per repetition (a / b of the same repetition), and their robust spread.
+double rule_spread(const check& rule, const std::vector<rep_result>& reps) {
+    auto value_at = [&](const metric_ref& m, int rep) {
+        for (auto& r : reps)
+            if (r.rep == rep && m.where.matches(r.config)) return r.get(m.metric);
+        return no_value;
+    };
+    std::vector<int> numbers;
+    for (auto& r : reps)
+        if (std::find(numbers.begin(), numbers.end(), r.rep) == numbers.end()) numbers.push_back(r.rep);
+    std::vector<double> values;
+    for (int k : numbers) values.push_back(rule.b ? value_at(rule.a, k) / value_at(*rule.b, k) : value_at(rule.a, k));
+    return core::robust_spread_pct(values);
+}
+
+double worse_pct_of(worse_when d, double a, double b) {
+    if (std::isnan(a) || std::isnan(b) || a == 0) return no_value;
+    switch (d) {
+        case worse_when::lower:
+            return 100 * (a - b) / std::fabs(a);
+        case worse_when::higher:
+            return 100 * (b - a) / std::fabs(a);
+        case worse_when::further_from_one:
+            return 100 * (std::fabs(b - 1) - std::fabs(a - 1)) / std::fabs(a);
+        case worse_when::none:
+            return no_value;
+    }
+    return no_value;
+}
+
+double max_load(const run_folder& r) {
+    double l = no_value;
+    for (auto& c : r.checks)
+        if (!std::isnan(c.load) && !(c.load <= l)) l = c.load;
+    return l;
+}
+
+std::string html(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '&')
+            o += "&amp;";
+        else if (c == '<')
+            o += "&lt;";
+        else if (c == '>')
+            o += "&gt;";
+        else if (c == '"')
+            o += "&quot;";
+        else
+            o += c;
+    }
+    return o;
+}
+
+std::string config_verdict(const config_change& c) {
+    if (!c.note.empty()) return c.note;
+    if (c.regression) return "REGRESSION";
+    if (c.beyond_spread && c.change_pct > 0) return "faster";
+    if (c.beyond_spread) return "slower (within threshold)";
+    return "within noise";
+}
+
+std::string check_verdict(const check_change& c) {
+    std::string flip = c.result_a != c.result_b ? " (" + c.result_a + " -> " + c.result_b + ")" : "";
+    if (c.regression) return "REGRESSION" + flip;
+    if (c.direction == worse_when::none) return "measured" + flip;
+    return (std::isnan(c.worse_pct) ? "no data" : "ok") + flip;
+}
+
+// The rows every format shows: header + cells.
+struct table {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+table config_table(const run_comparison& c) {
+    table t{{"scenario", "configuration", "A jobs/s", "A spread", "A reps", "B jobs/s", "B spread", "B reps", "change",
+             "result"},
+            {}};
+    for (auto& r : c.configs) {
+        auto reps = [](std::size_t n, const std::vector<int>& out) {
+            return std::to_string(n) + (out.empty() ? "" : " (outlier rep " + reps_text(out) + ")");
+        };
+        t.rows.push_back({r.scenario, label_text(r.label), format_number(r.a), pct_text(r.spread_a),
+                          reps(r.reps_a, r.outliers_a), format_number(r.b), pct_text(r.spread_b),
+                          reps(r.reps_b, r.outliers_b), pct_text(r.change_pct, true), config_verdict(r)});
+    }
+    return t;
+}
+
+table check_table(const run_comparison& c) {
+    table t{{"scenario", "check", "threshold", "A", "A spread", "B", "B spread", "change", "result"}, {}};
+    for (auto& r : c.checks)
+        t.rows.push_back({r.scenario, r.check, r.threshold, format_number(r.a) + " " + r.result_a, pct_text(r.spread_a),
+                          format_number(r.b) + " " + r.result_b, pct_text(r.spread_b), pct_text(r.change_pct, true),
+                          check_verdict(r)});
+    return t;
+}
+
+std::string text_table(const table& t) {
+    std::vector<std::size_t> w(t.header.size());
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        w[i] = t.header[i].size();
+        for (auto& r : t.rows) w[i] = std::max(w[i], r[i].size());
+    }
+    std::ostringstream o;
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string l;
+        for (std::size_t i = 0; i < cells.size(); ++i) l += pad(cells[i], i + 1 == cells.size() ? 0 : w[i] + 1);
+        while (!l.empty() && l.back() == ' ') l.pop_back();
+        o << l << '\n';
+    };
+    line(t.header);
+    for (auto& r : t.rows) line(r);
+    return o.str();
+}
+
+std::string markdown_table(const table& t) {
+    std::ostringstream o;
+    auto cell = [](const std::string& s) {
+        std::string e;
+        for (char c : s) e += c == '|' ? std::string("\\|") : std::string(1, c);
+        return e;
+    };
+    o << '|';
+    for (auto& h : t.header) o << ' ' << cell(h) << " |";
+    o << "\n|";
+    for (std::size_t i = 0; i < t.header.size(); ++i) o << "---|";
+    o << '\n';
+    for (auto& r : t.rows) {
+        o << '|';
+        for (auto& c : r) o << ' ' << cell(c) << " |";
+        o << '\n';
+    }
+    return o.str();
+}
+
+std::string html_table(const table& t) {
+    std::ostringstream o;
+    o << "<table>\n<tr>";
+    for (auto& h : t.header) o << "<th>" << html(h) << "</th>";
+    o << "</tr>\n";
+    for (auto& r : t.rows) {
+        bool bad = r.back().rfind("REGRESSION", 0) == 0;
+        o << (bad ? "<tr class=\"regression\">" : "<tr>");
+        for (auto& c : r) o << "<td>" << html(c) << "</td>";
+        o << "</tr>\n";
+    }
+    o << "</table>\n";
+    return o.str();
+}
+
+// A load difference the reader should weigh: one run's highest load average a quarter above the other's,
+// and at least 1 apart.
+bool loads_differ(const run_comparison& c) {
+    double lo = std::min(c.load_a, c.load_b), hi = std::max(c.load_a, c.load_b);
+    return hi - lo >= 1 && hi > 1.25 * lo;
+}
+
+std::string headline(const run_comparison& c) {
+    return "A (baseline): " + c.label_a + ", load average up to " + format_number(c.load_a) + "; B: " + c.label_b +
+           ", load average up to " + format_number(c.load_b) + ". Threshold " + format_number(c.threshold_pct) + "%." +
+           (loads_differ(c) ? " The runs' load averages differ: a change may be the machine's, not the code's." : "");
+}
+
+std::string rule_text(const run_comparison& c) {
+    return "A configuration regresses when B's median " + std::string(compared_metric) +
+           " is lower than A's by more than " + format_number(c.threshold_pct) +
+           "% and by more than both runs' spread (the repetitions' scaled MAD as % of their median; from 5 repetitions "
+           "on, an outlier is one more than 3 scaled MADs from the median). A headline ratio regresses by the same "
+           "rule in the "
+           "direction its threshold names; its spread is that of the per-repetition ratio.";
+}
+
+std::string summary_line(const run_comparison& c) {
+    auto r = c.regressions();
+    return r.empty() ? "No regression." : std::to_string(r.size()) + " regression" + (r.size() == 1 ? "" : "s") + ".";
+}
+
+}  // namespace
+
+run_folder load_run_folder(const fs::path& dir) {
+    run_folder r;
+    r.dir = dir;
+    r.label = dir.lexically_normal().filename().string();
+    if (r.label.empty()) r.label = dir.lexically_normal().parent_path().filename().string();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw compare_input_error(dir.string() + ": no such folder");
+    if (!fs::exists(dir / "checks.tsv", ec))
+        throw compare_input_error(dir.string() + ": no checks.tsv (not a feedrepro run folder)");
+    try {
+        r.checks = read_checks_tsv(dir / "checks.tsv");
+    } catch (const std::exception& e) {
+        throw compare_input_error(e.what());
+    }
+    std::map<std::string, std::string> verdict;
+    for (auto& c : r.checks)
+        if (verdict.emplace(c.scenario, c.verdict).second) r.scenarios.push_back(c.scenario);
+    if (r.scenarios.empty()) throw compare_input_error((dir / "checks.tsv").string() + ": no scenario");
+    for (auto& id : r.scenarios) {
+        auto csv = dir / (id + ".csv");
+        if (!fs::exists(csv, ec)) {
+            if (verdict[id] == "SKIPPED") continue;  // skipped scenarios write no CSV
+            throw compare_input_error(csv.string() + ": missing (scenario " + id + " is " + verdict[id] + ")");
+        }
+        try {
+            r.reps[id] = read_rep_csv(csv);
+        } catch (const std::exception& e) {
+            throw compare_input_error(e.what());
+        }
+    }
+    return r;
+}
+
+std::pair<run_folder, run_folder> load_run_pair(const fs::path& a, const fs::path& b) {
+    // Each folder named by its argument (A or B) in the error.
+    auto load = [](const fs::path& dir, const char* name) {
+        try {
+            return load_run_folder(dir);
+        } catch (const compare_input_error& e) {
+            throw compare_input_error(std::string(name) + ": " + e.what());
+        }
+    };
+    auto ra = load(a, "A");
+    auto rb = load(b, "B");
+    auto missing = [](const run_folder& x, const run_folder& y) {
+        std::string m;
+        for (auto& id : x.scenarios)
+            if (std::find(y.scenarios.begin(), y.scenarios.end(), id) == y.scenarios.end()) m += " " + id;
+        return m;
+    };
+    auto not_in_b = missing(ra, rb), not_in_a = missing(rb, ra);
+    if (!not_in_a.empty() || !not_in_b.empty())
+        throw compare_input_error("the runs have different scenarios:" +
+                                  (not_in_b.empty() ? "" : " missing in B (" + b.string() + "):" + not_in_b + ";") +
+                                  (not_in_a.empty() ? "" : " missing in A (" + a.string() + "):" + not_in_a + ";") +
+                                  " run both with the same --scenarios");
+    if (ra.label == rb.label) {
+        ra.label = a.lexically_normal().string();
+        rb.label = b.lexically_normal().string();
+    }
+    return {std::move(ra), std::move(rb)};
+}
+
+bool is_regression(double worse_pct, double threshold_pct, double spread_a_pct, double spread_b_pct) {
+    if (std::isnan(worse_pct) || !(worse_pct > threshold_pct)) return false;
+    return !(worse_pct <= spread_a_pct) && !(worse_pct <= spread_b_pct);  // a NaN spread does not excuse
+}
+
+bool run_comparison::regression() const { return !regressions().empty(); }
+
+std::vector<std::string> run_comparison::regressions() const {
+    std::vector<std::string> out;
+    for (auto& c : configs)
+        if (c.regression)
+            out.push_back(c.scenario + " " + label_text(c.label) + ": " + compared_metric + " " + format_number(c.a) +
+                          " -> " + format_number(c.b) + " (" + pct_text(c.change_pct, true) + ", spread " +
+                          pct_text(c.spread_a) + " / " + pct_text(c.spread_b) + ")");
+    for (auto& c : checks)
+        if (c.regression)
+            out.push_back(c.scenario + " " + c.check + ": " + format_number(c.a) + " -> " + format_number(c.b) + " (" +
+                          pct_text(c.change_pct, true) + ", " + c.threshold + ")");
+    return out;
+}
+
+run_comparison compare_two(const run_folder& a, const run_folder& b, double threshold_pct,
+                           const std::vector<scenario>& defs) {
+    run_comparison out;
+    out.label_a = a.label;
+    out.label_b = b.label;
+    out.threshold_pct = threshold_pct;
+    out.load_a = max_load(a);
+    out.load_b = max_load(b);
+    static const std::vector<rep_result> none;
+    auto reps_of = [](const run_folder& r, const std::string& id) -> const std::vector<rep_result>& {
+        auto it = r.reps.find(id);
+        return it == r.reps.end() ? none : it->second;
+    };
+    // Configurations: matched by every axis but jobs, in A's order, then B's new ones.
+    for (auto& id : a.scenarios) {
+        auto& ra = reps_of(a, id);
+        auto& rb = reps_of(b, id);
+        std::vector<std::string> keys;
+        std::map<std::string, std::string> labels;
+        std::map<std::string, std::pair<std::vector<const rep_result*>, std::vector<const rep_result*>>> by_key;
+        for (auto* reps : {&ra, &rb})
+            for (auto& r : *reps) {
+                auto k = r.config.key();
+                if (!labels.count(k)) {
+                    keys.push_back(k);
+                    labels[k] = r.config.label;
+                }
+                (reps == &ra ? by_key[k].first : by_key[k].second).push_back(&r);
+            }
+        for (auto& k : keys) {
+            auto& [va, vb] = by_key[k];
+            config_change c;
+            c.scenario = id;
+            c.label = labels[k];
+            auto sa = side_of(va), sb = side_of(vb);
+            c.a = sa.median;
+            c.b = sb.median;
+            c.spread_a = sa.spread;
+            c.spread_b = sb.spread;
+            c.reps_a = sa.reps;
+            c.reps_b = sb.reps;
+            c.outliers_a = sa.outliers;
+            c.outliers_b = sb.outliers;
+            if (va.empty())
+                c.note = "only in B";
+            else if (vb.empty())
+                c.note = "only in A";
+            else if (std::isnan(c.a))
+                c.note = "no value in A" + (sa.status.empty() ? "" : " (" + sa.status + ")");
+            else if (std::isnan(c.b))
+                c.note = "no value in B" + (sb.status.empty() ? "" : " (" + sb.status + ")");
+            if (c.note.empty() && c.a != 0) {
+                c.change_pct = 100 * (c.b - c.a) / std::fabs(c.a);
+                double size = std::fabs(c.change_pct);
+                c.beyond_spread = !(size <= c.spread_a) && !(size <= c.spread_b);
+                c.regression = is_regression(-c.change_pct, threshold_pct, c.spread_a, c.spread_b);
+            }
+            out.configs.push_back(std::move(c));
+        }
+    }
+    // Headline ratios: matched by scenario and check text.
+    for (auto& ca : a.checks) {
+        if (ca.check.empty()) continue;
+        auto it = std::find_if(b.checks.begin(), b.checks.end(),
+                               [&](auto& x) { return x.scenario == ca.scenario && x.check == ca.check; });
+        check_change c;
+        c.scenario = ca.scenario;
+        c.check = ca.check;
+        c.threshold = ca.threshold;
+        c.result_a = ca.result;
+        c.a = ca.value;
+        c.result_b = it == b.checks.end() ? "absent" : it->result;
+        c.b = it == b.checks.end() ? no_value : it->value;
+        auto* rule = find_rule(defs, ca.scenario, ca.check);
+        c.direction = direction_of(rule, ca.threshold);
+        if (rule) {
+            c.spread_a = rule_spread(*rule, reps_of(a, ca.scenario));
+            c.spread_b = rule_spread(*rule, reps_of(b, ca.scenario));
+        }
+        if (!std::isnan(c.a) && !std::isnan(c.b) && c.a != 0) c.change_pct = 100 * (c.b - c.a) / std::fabs(c.a);
+        c.worse_pct = worse_pct_of(c.direction, c.a, c.b);
+        c.regression = is_regression(c.worse_pct, threshold_pct, c.spread_a, c.spread_b);
+        out.checks.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string comparison_text(const run_comparison& c) {
+    std::ostringstream o;
+    o << headline(c) << "\n\n"
+      << compared_metric << " per configuration (median of the repetitions; spread = scaled MAD, % of the median)\n"
+      << text_table(config_table(c)) << "\nheadline ratios (checks.tsv)\n"
+      << text_table(check_table(c)) << '\n';
+    for (auto& r : c.regressions()) o << "regression: " << r << '\n';
+    o << summary_line(c) << '\n';
+    return o.str();
+}
+
+std::string comparison_markdown(const run_comparison& c) {
+    std::ostringstream o;
+    o << "## Runs compared\n\n"
+      << headline(c) << "\n\n"
+      << rule_text(c) << "\n\n### jobs/s per configuration\n\n"
+      << markdown_table(config_table(c)) << "\n### Headline ratios\n\n"
+      << markdown_table(check_table(c)) << '\n';
+    for (auto& r : c.regressions()) o << "- regression: " << r << '\n';
+    o << "\n**" << summary_line(c) << "**\n";
+    return o.str();
+}
+
+std::string comparison_html(const run_comparison& c) {
+    std::ostringstream o;
+    o << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Runs compared: " << html(c.label_a) << " vs "
+      << html(c.label_b) << "</title>\n<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}"
+      << "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}tr.regression td{background:#fdd}</style>"
+      << "</head><body>\n<section id=\"compare\">\n<h2>Runs compared</h2>\n<p>" << html(headline(c)) << "</p>\n<p>"
+      << html(rule_text(c)) << "</p>\n<h3>jobs/s per configuration</h3>\n"
+      << html_table(config_table(c)) << "<h3>Headline ratios</h3>\n"
+      << html_table(check_table(c));
+    auto regs = c.regressions();
+    if (!regs.empty()) {
+        o << "<ul>\n";
+        for (auto& r : regs) o << "<li>regression: " << html(r) << "</li>\n";
+        o << "</ul>\n";
+    }
+    o << "<p><strong>" << html(summary_line(c)) << "</strong></p>\n</section>\n</body></html>\n";
+    return o.str();
+}
+
+void write_comparison(const run_comparison& c, const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    for (auto& [name, text] : {std::pair{"compare.md", comparison_markdown(c)}, {"compare.html", comparison_html(c)}}) {
+        std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out) throw std::runtime_error((dir / name).string() + ": cannot write");
+    }
 }
 
 }  // namespace feedbench::scenarios

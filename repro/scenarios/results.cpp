@@ -5,6 +5,7 @@
 #include "repro/core/stats.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -28,9 +29,13 @@ std::ofstream open_out(const std::filesystem::path& file) {
 
 }  // namespace
 
-spread median_min_max(std::vector<double> values) {
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+spread median_min_max(std::vector<double> values, const std::vector<int>& reps) {
     spread s;
+    auto flags = core::outlier_flags(values);
+    for (std::size_t i = 0; i < flags.size() && i < reps.size(); ++i)
+        if (flags[i]) s.outlier_reps.push_back(reps[i]);
+    s.spread_pct = core::robust_spread_pct(values);
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
     s.n = values.size();
     if (values.empty()) return s;
     std::sort(values.begin(), values.end());
@@ -47,7 +52,7 @@ double percentile_sorted(const std::vector<double>& sorted, double p) {
 std::vector<config_summary> summarize(const std::vector<rep_result>& reps) {
     std::vector<config_summary> out;
     std::map<std::string, std::size_t> index;
-    std::vector<std::map<std::string, std::vector<double>>> values;
+    std::vector<std::map<std::string, std::pair<std::vector<double>, std::vector<int>>>> values;
     for (auto& r : reps) {
         auto [it, fresh] = index.emplace(r.config.key(), out.size());
         if (fresh) {
@@ -57,10 +62,14 @@ std::vector<config_summary> summarize(const std::vector<rep_result>& reps) {
         auto& cs = out[it->second];
         ++cs.reps;
         if (cs.status.empty()) cs.status = r.status;
-        for (auto& [m, v] : r.metrics) values[it->second][m].push_back(v);
+        for (auto& [m, v] : r.metrics) {
+            auto& [vs, rs] = values[it->second][m];
+            vs.push_back(v);
+            rs.push_back(r.rep);
+        }
     }
     for (std::size_t i = 0; i < out.size(); ++i)
-        for (auto& [m, v] : values[i]) out[i].metrics[m] = median_min_max(v);
+        for (auto& [m, v] : values[i]) out[i].metrics[m] = median_min_max(v.first, v.second);
     return out;
 }
 
@@ -135,7 +144,8 @@ void write_summary_csv(const std::filesystem::path& file, const std::vector<conf
     out << "config,label,series,reps,status";
     for (auto a : axis_names) out << ',' << a;
     out << ",read_x";
-    for (auto& m : metric_names()) out << ',' << m << "_median," << m << "_min," << m << "_max";
+    for (auto& m : metric_names())
+        out << ',' << m << "_median," << m << "_min," << m << "_max," << m << "_spread_pct," << m << "_outliers";
     out << '\n';
     std::size_t i = 0;
     for (auto& c : configs) {
@@ -146,10 +156,52 @@ void write_summary_csv(const std::filesystem::path& file, const std::vector<conf
         for (auto& m : metric_names()) {
             auto it = c.metrics.find(m);
             spread s = it == c.metrics.end() ? spread{} : it->second;
-            out << ',' << number(s.median) << ',' << number(s.min) << ',' << number(s.max);
+            out << ',' << number(s.median) << ',' << number(s.min) << ',' << number(s.max) << ','
+                << number(s.spread_pct) << ',' << (s.n ? std::to_string(s.outlier_reps.size()) : "");
         }
         out << '\n';
     }
+}
+
+void write_results_json(const std::filesystem::path& file, const std::vector<scenario_reps>& scenarios) {
+    auto rows = nlohmann::json::array();
+    for (auto& sc : scenarios) {
+        if (!sc.reps) continue;
+        std::map<std::string, int> config_index;  // the same numbering as <id>.csv's config column
+        for (auto& r : *sc.reps) {
+            auto [it, fresh] = config_index.emplace(r.config.key(), static_cast<int>(config_index.size()) + 1);
+            for (auto& m : metric_names()) {
+                double v = r.get(m);
+                if (std::isnan(v) || std::isinf(v)) continue;
+                rows.push_back({{"scenario", sc.scenario},
+                                {"config", it->second},
+                                {"label", r.config.label},
+                                {"rep", r.rep},
+                                {"metric", m},
+                                {"value", v}});
+            }
+        }
+    }
+    auto out = open_out(file);
+    out << rows.dump(1) << '\n';
+    if (!out) throw std::runtime_error(file.string() + ": write failed");
+}
+
+std::vector<long_row> read_results_json(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(file.string() + ": cannot read");
+    std::vector<long_row> out;
+    try {
+        auto doc = nlohmann::json::parse(in);
+        if (!doc.is_array()) throw std::runtime_error("expected an array of rows");
+        for (auto& j : doc)
+            out.push_back({j.at("scenario").get<std::string>(), j.at("label").get<std::string>(),
+                           j.at("metric").get<std::string>(), j.at("config").get<int>(), j.at("rep").get<int>(),
+                           j.at("value").get<double>()});
+    } catch (const std::exception& e) {
+        throw std::runtime_error(file.string() + ": not a results.json: " + e.what());
+    }
+    return out;
 }
 
 void write_cdf_csv(const std::filesystem::path& file, const std::vector<latency_series>& data) {

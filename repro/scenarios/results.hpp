@@ -29,9 +29,13 @@ struct rep_result {
     }
 };
 
+// One metric over a configuration's repetitions. spread_pct: the robust spread (core::robust_spread_pct, the
+// scaled MAD as % of the median); outlier_reps: the repetitions core::outlier_flags flags.
 struct spread {
     double median = no_value, min = no_value, max = no_value;
+    double spread_pct = no_value;
     std::size_t n = 0;
+    std::vector<int> outlier_reps;
 };
 
 struct config_summary {
@@ -45,8 +49,9 @@ struct config_summary {
     }
 };
 
-// Median (mean of the middle two for an even count), min and max of the values that are not NaN.
-spread median_min_max(std::vector<double> values);
+// Median (mean of the middle two for an even count), min, max and robust spread of the values that are not
+// NaN; outliers by rep number when `reps` (one per value) is given.
+spread median_min_max(std::vector<double> values, const std::vector<int>& reps = {});
 // Nearest-rank percentile of already sorted values, p in [0,1]; NaN when empty.
 double percentile_sorted(const std::vector<double>& sorted, double p);
 
@@ -59,8 +64,25 @@ void write_rep_csv(const std::filesystem::path& file, const std::string& scenari
 // Reads a rep CSV back (verdicts on stored or fixture data). Unknown metric columns are ignored;
 // missing ones read as no value. Throws std::runtime_error naming the file and line when malformed.
 std::vector<rep_result> read_rep_csv(const std::filesystem::path& file);
-// <id>_summary.csv: one row per configuration, <metric>_median,<metric>_min,<metric>_max.
+// <id>_summary.csv: one row per configuration, <metric>_median,<metric>_min,<metric>_max,
+// <metric>_spread_pct,<metric>_outliers (how many repetitions the outlier rule flags).
 void write_summary_csv(const std::filesystem::path& file, const std::vector<config_summary>& configs);
+
+// results.json: the long format tools read without knowing the columns, one object per scenario,
+// configuration, repetition and metric that has a value:
+// [{"scenario":"S3","config":1,"label":"read_size=1;pool=20","rep":1,"metric":"jobs_per_s","value":8.2},...]
+struct scenario_reps {
+    std::string scenario;
+    const std::vector<rep_result>* reps = nullptr;
+};
+void write_results_json(const std::filesystem::path& file, const std::vector<scenario_reps>& scenarios);
+struct long_row {
+    std::string scenario, label, metric;
+    int config = 0, rep = 0;
+    double value = no_value;
+};
+// Throws std::runtime_error naming the file when it is missing or not that format.
+std::vector<long_row> read_results_json(const std::filesystem::path& file);
 
 // Per-job latency samples (ms) of each configuration, and the CSVs the latency plots read.
 struct latency_series {

@@ -12,6 +12,7 @@
 #include "repro/parse/feed_parser.hpp"
 #include "repro/sched/job_meter.hpp"
 #include "repro/sched/pool.hpp"
+#include "repro/worker/progress.hpp"
 #include "repro/worker/run.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -24,6 +25,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <cmath>
 #include <cstdio>
@@ -31,6 +33,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace feedbench::scenarios {
@@ -43,12 +46,6 @@ using clock_type = std::chrono::steady_clock;
 double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
 
 double thread_cpu_s() { return static_cast<double>(sched::thread_cpu_now_ns()) * 1e-9; }
-
-std::string clock_text(double s) {
-    if (!(s >= 0) || !std::isfinite(s)) return "?";
-    auto t = static_cast<long>(s + 0.5);
-    return fmt::format("{}:{:02}", t / 60, t % 60);
-}
 
 std::string replace_char(std::string s, char from, char to) {
     std::replace(s.begin(), s.end(), from, to);
@@ -78,6 +75,32 @@ double cost_guess(const scenario& s, const configuration& c) {
     if (auto p = q.find("rate="); p != std::string::npos) wait += body / std::max(1.0, std::atof(q.c_str() + p + 5));
     if (q.find("nodelay=0") != std::string::npos) wait += 0.042;
     return 0.05 + jobs * (per_job + wait / pool);
+}
+
+// Repetitions with few jobs measure little each: a configuration with fewer than min_jobs_for_spread jobs per
+// repetition runs at least min_reps_few_jobs repetitions, so its spread (and outlier rule) has enough values.
+constexpr std::size_t min_jobs_for_spread = 50;
+constexpr int min_reps_few_jobs = 5;
+int repetitions_for(const configuration& c, int repeat) {
+    return std::atof(c.get(axis::jobs).c_str()) < double(min_jobs_for_spread) ? std::max(repeat, min_reps_few_jobs)
+                                                                              : repeat;
+}
+
+// Warm-up: one unmeasured run before a configuration's first measured repetition (connections, caches, the
+// allocator and the CPU's clock settle), a tenth of its jobs, between 1 and warmup_jobs_max. External workers
+// and AMQP configurations are not warmed up: each repetition starts fresh processes and queues anyway.
+constexpr std::size_t warmup_jobs_max = 10;
+std::size_t warmup_jobs(const configuration& c) {
+    auto jobs = std::strtoul(c.get(axis::jobs).c_str(), nullptr, 10);
+    return std::clamp<std::size_t>(jobs / 10, 1, warmup_jobs_max);
+}
+bool is_warmed_up(const configuration& c) {
+    return external_name(c.get(axis::client)).empty() && c.get(axis::intake) != "amqp";
+}
+configuration warmup_of(const configuration& c) {
+    auto w = c;
+    w.get(axis::jobs) = std::to_string(warmup_jobs(c));
+    return w;
 }
 
 // Metrics of one run: job latency percentiles from its records, the stages' from the worker's summary
@@ -200,7 +223,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
     std::sort(wall.begin(), wall.end());
     std::sort(cpu.begin(), cpu.end());
     std::sort(latency.begin(), latency.end());
-    r.metrics.insert({{"jobs", double(jobs)},
+    r.metrics.insert({{"jobs_done", double(jobs)},
                       {"ok", ok},
                       {"failed", double(jobs) - ok},
                       {"wall_s", wall_s},
@@ -217,43 +240,81 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
                       {"latency_max_ms", latency.empty() ? no_value : latency.back()}});
 }
 
-// The live progress line (a terminal only) and the ETA, calibrated by what has been measured so far.
+// The progress display and the ETA, calibrated by what has been measured so far: on a terminal a live line
+// redrawn in place; elsewhere a heartbeat line every repro_heartbeat_s (scenario, configuration, jobs done,
+// elapsed), from a ticker thread, so a run whose jobs report nothing still shows it is alive. Thread-safe:
+// jobs() comes from the worker's thread.
 class progress_meter {
 public:
-    progress_meter(bool live, double planned) : live_(live), planned_(planned), start_(clock_type::now()) {}
+    progress_meter(worker::progress_mode mode, double planned)
+        : mode_(mode), planned_(planned), start_(clock_type::now()), beat_(0, worker::repro_heartbeat_s) {
+        if (mode_ == worker::progress_mode::heartbeat) ticker_ = std::thread([this] { tick(); });
+    }
+    ~progress_meter() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (ticker_.joinable()) ticker_.join();
+    }
     void begin_run(double guess, std::string text) {
+        std::lock_guard lock(mutex_);
         guess_ = guess;
         text_ = std::move(text);
         run_start_ = clock_type::now();
-        show(0, 0);
+        done_ = total_ = 0;
+        show_live();
     }
-    void jobs(std::size_t done, std::size_t total) { show(done, total); }
+    void jobs(std::size_t done, std::size_t total) {
+        std::lock_guard lock(mutex_);
+        done_ = done;
+        total_ = total;
+        show_live();
+    }
     void end_run() {
+        std::lock_guard lock(mutex_);
         done_guess_ += guess_;
         done_measured_ += seconds_since(run_start_);
     }
     void clear() {
-        if (live_) std::cerr << "\r\033[K" << std::flush;
+        if (mode_ == worker::progress_mode::live) std::cerr << "\r\033[K" << std::flush;
     }
     double elapsed() const { return seconds_since(start_); }
 
 private:
-    void show(std::size_t done, std::size_t total) {
-        if (!live_) return;
-        auto now = clock_type::now();
-        if (done != 0 && done != total && now - last_ < std::chrono::milliseconds(200)) return;
-        last_ = now;
+    double eta() const {
         double factor = done_guess_ > 0 ? done_measured_ / done_guess_ : 1.0;
-        double eta = std::max(0.0, (planned_ - done_guess_) * factor - seconds_since(run_start_));
-        std::string line = text_;
-        if (total) line += "  jobs " + std::to_string(done) + "/" + std::to_string(total);
-        line += "  elapsed " + clock_text(elapsed()) + "  ETA " + clock_text(eta);
-        std::cerr << "\r\033[K" << line.substr(0, 160) << std::flush;
+        return std::max(0.0, (planned_ - done_guess_) * factor - seconds_since(run_start_));
     }
-    bool live_;
+    std::string line() const {
+        std::string l = text_;
+        if (total_) l += "  jobs " + std::to_string(done_) + "/" + std::to_string(total_);
+        return l + "  elapsed " + worker::clock_text(elapsed()) + "  ETA " + worker::clock_text(eta());
+    }
+    void show_live() {
+        if (mode_ != worker::progress_mode::live) return;
+        auto now = clock_type::now();
+        if (done_ != 0 && done_ != total_ && now - last_ < std::chrono::milliseconds(200)) return;
+        last_ = now;
+        std::cerr << "\r\033[K" << line().substr(0, 160) << std::flush;
+    }
+    // The heartbeat: wakes every second, prints when interval_timer says so.
+    void tick() {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; }))
+            if (beat_.due(elapsed()) && !text_.empty()) std::cerr << "[repro] heartbeat " << line() << std::endl;
+    }
+    worker::progress_mode mode_;
     double planned_, guess_ = 0, done_guess_ = 0, done_measured_ = 0;
     clock_type::time_point start_, run_start_, last_{};
     std::string text_;
+    std::size_t done_ = 0, total_ = 0;
+    worker::interval_timer beat_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread ticker_;
 };
 
 // The 1-minute load average (/proc/loadavg), or NaN.
@@ -361,7 +422,10 @@ run_plan make_plan(const runner_options& opt) {
         if (!s.needs_corpus.empty() && !fs::is_directory(plan.shared / s.needs_corpus))
             p.skip = "the shared corpus folder " + (plan.shared / s.needs_corpus).string() + " is absent";
         if (p.skip.empty())
-            for (auto& c : p.configs) plan.cost += cost_guess(s, c) * plan.repeat;
+            for (auto& c : p.configs) {
+                plan.cost += cost_guess(s, c) * repetitions_for(c, plan.repeat);
+                if (is_warmed_up(c)) plan.cost += cost_guess(s, warmup_of(c));
+            }
         plan.scenarios.push_back(std::move(p));
     }
     return plan;
@@ -483,7 +547,7 @@ void run_external_worker(run_context& ctx, const scenario& def, const configurat
     }
     double span = x.jobs_span_s > 0 ? x.jobs_span_s : x.wall_s;
     auto jobs = static_cast<double>(x.jobs);
-    r.metrics.insert({{"jobs", jobs},
+    r.metrics.insert({{"jobs_done", jobs},
                       {"ok", double(x.ok)},
                       {"failed", double(x.failed)},
                       {"wall_s", x.wall_s},
@@ -529,7 +593,7 @@ void run_amqp_worker(run_context& ctx, const scenario& def, const configuration&
     r.metrics.insert(res.metrics.begin(), res.metrics.end());
     if (res.in_process) {
         auto& s = res.in_process->summary;
-        r.metrics.insert({{"jobs", double(s.jobs)},
+        r.metrics.insert({{"jobs_done", double(s.jobs)},
                           {"ok", double(s.ok)},
                           {"failed", double(s.failed)},
                           {"wall_s", s.wall_s},
@@ -636,7 +700,7 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
         auto cfg = worker_config_for(c, url, ctx.worker_cpu, cal);
         auto result = worker::run(cfg, [&](std::size_t d, std::size_t t) { ctx.meter.jobs(d, t); });
         auto& s = result.summary;
-        r.metrics.insert({{"jobs", double(s.jobs)},
+        r.metrics.insert({{"jobs_done", double(s.jobs)},
                           {"ok", double(s.ok)},
                           {"failed", double(s.failed)},
                           {"wall_s", s.wall_s},
@@ -717,21 +781,32 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
     if (ctx.opt.log_lines) {
         ctx.meter.clear();
         std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
-                  << repeat << "\n";
+                  << repeat << " (at least " << min_reps_few_jobs << " under " << min_jobs_for_spread
+                  << " jobs), warm-up runs first where they apply\n";
     }
     o.cal = calibrate_if_needed(ctx, p);
     for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
     std::vector<bool> not_applicable(p.configs.size(), false);
-    for (int k = 1; k <= repeat; ++k) {
+    int most = 0;
+    for (auto& c : p.configs) most = std::max(most, repetitions_for(c, repeat));
+    for (int k = 1; k <= most; ++k) {
         for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
-            if (not_applicable[ci]) continue;  // no point repeating
             auto& c = p.configs[ci];
+            const int reps = repetitions_for(c, repeat);
+            if (not_applicable[ci] || k > reps) continue;  // no point repeating; or its repetitions are done
+            auto what = "[" + p.def.id + " " + std::to_string(index + 1) + "/" + std::to_string(count) + "] config " +
+                        std::to_string(ci + 1) + "/" + std::to_string(p.configs.size()) + " " +
+                        replace_char(c.label, ';', ' ');
+            // The warm-up: unmeasured, its rows and latencies dropped.
+            if (k == 1 && is_warmed_up(c)) {
+                auto w = warmup_of(c);
+                latency_series dropped;
+                ctx.meter.begin_run(cost_guess(p.def, w), what + " warm-up");
+                (void)run_one(ctx, p.def, w, ci, 0, o.cal, dropped);
+                ctx.meter.end_run();
+            }
             double load = note_load();
-            ctx.meter.begin_run(cost_guess(p.def, c), "[" + p.def.id + " " + std::to_string(index + 1) + "/" +
-                                                          std::to_string(count) + "] config " + std::to_string(ci + 1) +
-                                                          "/" + std::to_string(p.configs.size()) + " " +
-                                                          replace_char(c.label, ';', ' ') + " rep " +
-                                                          std::to_string(k) + "/" + std::to_string(repeat));
+            ctx.meter.begin_run(cost_guess(p.def, c), what + " rep " + std::to_string(k) + "/" + std::to_string(reps));
             auto r = run_one(ctx, p.def, c, ci, k, o.cal, o.latencies[ci]);
             r.metrics["load_average"] = load;
             if (k == 1 && r.status.empty() && is_diagnosed(p.def, c)) {
@@ -749,6 +824,30 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
     return o;
 }
 
+// The spread note: the widest jobs/s spread and every outlier repetition, from the summaries.
+std::string spread_note(const run_report& rep) {
+    std::string widest, outliers;
+    double most = -1;
+    for (auto& o : rep.scenarios)
+        for (std::size_t i = 0; i < o.summary.size(); ++i) {
+            auto it = o.summary[i].metrics.find("jobs_per_s");
+            if (it == o.summary[i].metrics.end()) continue;
+            auto& sp = it->second;
+            auto name = o.def.id + " " + replace_char(o.summary[i].config.label, ';', ' ');
+            if (!std::isnan(sp.spread_pct) && sp.spread_pct > most) {
+                most = sp.spread_pct;
+                widest = name + " (" + format_number(sp.spread_pct) + "%)";
+            }
+            for (int r : sp.outlier_reps)
+                outliers += (outliers.empty() ? "" : ", ") + name + " rep " + std::to_string(r);
+        }
+    return "Spread: each configuration's <metric>_spread_pct in <id>_summary.csv is the scaled median absolute "
+           "deviation of its repetitions as % of their median; <metric>_outliers counts repetitions more than 3 "
+           "scaled MADs from the median (flagged from 5 repetitions on). jobs/s: widest spread " +
+           (widest.empty() ? std::string("-") : widest) + "; outliers: " + (outliers.empty() ? "none" : outliers) +
+           ". Long format of every value: results.json.";
+}
+
 // The run's notes, meta.json, REPORT.md, index.html, results/latest and what CI fails on.
 void finalize(run_result& out, const runner_options& opt, const run_plan& plan, double load_start, unsigned cores) {
     auto& rep = out.report;
@@ -760,6 +859,23 @@ void finalize(run_result& out, const runner_options& opt, const run_plan& plan, 
         (std::max(load_start, load_end) > double(cores) * 0.75
              ? ": other processes competed for the cores, so expect noisier numbers (see the min–max ranges)."
              : "."));
+
+    rep.notes.push_back(
+        "Warm-up: before each configuration's first measured repetition, one unmeasured run of a "
+        "tenth of its jobs (1 to " +
+        std::to_string(warmup_jobs_max) +
+        "); external workers and AMQP configurations are not warmed up (each repetition starts "
+        "fresh processes and queues).");
+    rep.notes.push_back("Repetitions: " + std::to_string(plan.repeat) +
+                        " per configuration; a configuration with fewer "
+                        "than " +
+                        std::to_string(min_jobs_for_spread) + " jobs per repetition runs at least " +
+                        std::to_string(min_reps_few_jobs) + ", so its spread means something.");
+    rep.notes.push_back(spread_note(rep));
+    std::vector<scenario_reps> long_rows;
+    for (auto& o : rep.scenarios)
+        if (o.ran) long_rows.push_back({o.def.id, &o.reps});
+    write_results_json(out.dir / "results.json", long_rows);
 
     std::vector<std::pair<std::string, std::string>> config{{"matrix", opt.full ? "full" : "quick"},
                                                             {"repeat", std::to_string(plan.repeat)},
@@ -816,7 +932,10 @@ run_result run_reproduction(const runner_options& opt) {
 
     double load_start = load_average();
     auto plots = detect_gnuplot(opt.scripts_dir);
-    progress_meter meter(opt.progress, plan.cost);
+    progress_meter meter(opt.progress    ? worker::progress_mode::live
+                         : opt.heartbeat ? worker::progress_mode::heartbeat
+                                         : worker::progress_mode::off,
+                         plan.cost);
     corpus_cache corpora(plan.shared, opt.server_url, pin ? 0 : -1);
     private_broker broker(opt.broker_script, opt.broker_port ? opt.broker_port : default_broker_port());
     run_context ctx{opt,   corpora, meter, out.dir, pin ? 1 : -1, plots, rep.machine + ", commit " + rep.meta.commit,

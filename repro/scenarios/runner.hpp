@@ -26,15 +26,16 @@ struct runner_options {
     std::filesystem::path results_root = FEEDBENCH_RESULTS_DIR;
     std::filesystem::path scenario_dir = FEEDBENCH_SCENARIO_DIR;
     std::filesystem::path scripts_dir = FEEDBENCH_RESULTS_DIR;
-    std::filesystem::path shared_corpus;                      // "" = $FEEDBENCH_SHARED_CORPUS or the build default
-    std::string server_url;                                   // "" = embedded feed servers
-    std::vector<std::string> only;                            // scenario ids; empty = all
-    std::vector<scenario> scenarios;                          // when set, used instead of scenario_dir
-    bool progress = false;                                    // a live progress line on stderr
-    bool log_lines = true;                                    // one line per scenario on stderr
-    predictor predict;                                        // optional
-    std::string command;                                      // the command line, for the report
-    std::filesystem::path feedworker = FEEDBENCH_FEEDWORKER;  // the program a fleet (processes > 1) runs
+    std::filesystem::path shared_corpus;  // "" = $FEEDBENCH_SHARED_CORPUS or the build default
+    std::string server_url;               // "" = embedded feed servers
+    std::vector<std::string> only;        // scenario ids; empty = all
+    std::vector<scenario> scenarios;      // when set, used instead of scenario_dir
+    bool progress = false;                // a live progress line on stderr (a terminal)
+    bool heartbeat = false;               // off a terminal: a heartbeat line on stderr every ~10 s (progress.hpp)
+    bool log_lines = true;                // one line per scenario on stderr
+    predictor predict;                    // optional
+    std::string command;                  // the command line, for the report
+    std::filesystem::path feedworker = FEEDBENCH_FEEDWORKER;             // the program a fleet (processes > 1) runs
     std::filesystem::path broker_script = FEEDBENCH_BROKER_SCRIPT_PATH;  // scripts/broker.sh
     unsigned short broker_port = 0;                                      // 0 = 5679 + FEEDBENCH_TEST_PORT_OFFSET
 };

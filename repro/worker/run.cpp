@@ -149,7 +149,9 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
     const std::size_t progress_every = std::max<std::size_t>(1, total / 100);
 
     const std::int64_t origin = sched::steady_now_ns();
-    std::exception_ptr pool_failure;  // intake or client setup failed: the records so far are still written
+    constexpr std::int64_t progress_interval_ns = 1'000'000'000;
+    std::int64_t last_progress_ns = origin;  // under mutex
+    std::exception_ptr pool_failure;         // intake or client setup failed: the records so far are still written
     sched::pool_run pool;
     try {
         pool = sched::run_pool(cfg.pool, cfg.cpu, origin, [&](sched::thread_context& ctx) {
@@ -207,7 +209,14 @@ run_output run(const worker_config& cfg, const std::function<void(std::size_t, s
                         std::lock_guard lock(mutex);  // progress is called under it too: never concurrently
                         records.push_back(std::move(rec));
                         const std::size_t done = records.size();
-                        if (progress && (done % progress_every == 0 || done == total)) progress(done, total);
+                        // Every 1% of the jobs, the last one, and at least once a second when jobs are slow
+                        // (so a heartbeat is not starved).
+                        const std::int64_t now = sched::steady_now_ns();
+                        if (progress && (done % progress_every == 0 || done == total ||
+                                         now - last_progress_ns >= progress_interval_ns)) {
+                            last_progress_ns = now;
+                            progress(done, total);
+                        }
                     }
                 });
             }

@@ -129,7 +129,12 @@ const std::map<std::string, std::vector<bad_case>> table{
       {{"--repeat", "0"}, "--repeat"},
       {{"--repeat", "101"}, "--repeat"},
       {{"--scenarios", "S99"}, "--scenarios"},
-      {{"--compare", "/nonexistent/run"}, "--compare"}}},
+      {{"--compare", "/nonexistent/run"}, "--compare"},
+      {{"compare", "/nonexistent/a", some_dir}, "A"},
+      {{"compare", some_dir, "/nonexistent/b"}, "A"},  // some_dir is not a run folder: A is named first
+      {{"compare", some_dir}, "B"},
+      {{"compare", some_dir, some_dir, "--threshold", "-1"}, "--threshold"},
+      {{"compare", some_dir, some_dir, "--threshold"}, "--threshold"}}},
     {"feeddiag",
      {{{"--pid"}, "--pid"},
       {{"--pid", "-1"}, "--pid"},

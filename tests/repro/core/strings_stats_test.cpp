@@ -53,4 +53,36 @@ TEST(Stats, MedianAndNearestRank) {
     EXPECT_DOUBLE_EQ(nearest_rank({}, 0.5, 0), 0);
 }
 
+TEST(Stats, RobustSpreadIsTheScaledMadAsAShareOfTheMedian) {
+    // Median 100, deviations 0, 2, 2, 4, 10 -> MAD 2, scaled 2.9652: 2.9652% of the median.
+    EXPECT_NEAR(robust_spread_pct({100, 98, 102, 104, 90}), 2.9652, 1e-9);
+    EXPECT_NEAR(scaled_mad({100, 98, 102, 104, 90}), 2.9652, 1e-9);
+    // One wild repetition does not set it (max - min would be 900%).
+    EXPECT_NEAR(robust_spread_pct({100, 101, 99, 1000}), mad_to_sigma * 100 / 100.5, 1e-9);
+    // NaN values are left out; fewer than two values or a zero median have no spread.
+    EXPECT_NEAR(robust_spread_pct({100, no_value, 100}), 0, 1e-12);
+    EXPECT_TRUE(std::isnan(robust_spread_pct({100})));
+    EXPECT_TRUE(std::isnan(robust_spread_pct({})));
+    EXPECT_TRUE(std::isnan(robust_spread_pct({-1, 0, 1})));
+    EXPECT_TRUE(std::isnan(scaled_mad({no_value})));
+    // Negative medians give a positive spread.
+    EXPECT_NEAR(robust_spread_pct({-100, -98, -102}), robust_spread_pct({100, 98, 102}), 1e-12);
+}
+
+TEST(Stats, OutliersLieBeyondThreeScaledMads) {
+    // Median 100, scaled MAD 1.4826: the limit is 4.45 from the median.
+    auto f = outlier_flags({100, 101, 99, 100, 120});
+    EXPECT_EQ(f, (std::vector<bool>{false, false, false, false, true}));
+    EXPECT_EQ(outlier_flags({100, 101, 99, 100, 104}), (std::vector<bool>(5, false)));
+    // Too few values (fewer than 5 that are not NaN): nothing is flagged, one flag per value all the same.
+    EXPECT_EQ(outlier_flags({1, 1000}), (std::vector<bool>{false, false}));
+    EXPECT_EQ(outlier_flags({100, 101, 99, 120}), (std::vector<bool>(4, false)));
+    EXPECT_EQ(outlier_flags({100, 101, 99, no_value, 120}), (std::vector<bool>(5, false)));
+    EXPECT_EQ(outlier_flags({100, 101, 99, 100, no_value, 120}),
+              (std::vector<bool>{false, false, false, false, false, true}));
+    // MAD 0: anything off the median is an outlier; NaN never is.
+    EXPECT_EQ(outlier_flags({5, 5, 5, 5, 6, no_value}), (std::vector<bool>{false, false, false, false, true, false}));
+    EXPECT_TRUE(outlier_flags({}).empty());
+}
+
 }  // namespace
