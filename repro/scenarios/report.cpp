@@ -165,7 +165,18 @@ std::vector<threshold_mark> threshold_marks(const scenario_outcome& o, const std
     if (m.empty()) return out;
     for (auto& c : o.def.checks) {
         if (c.op == check_op::measure || c.a.metric != m || (c.b && c.b->metric != m)) continue;
-        std::string what = threshold_text(c) + (c.b ? " x " + c.b->to_string() : "") + " for " + c.a.to_string();
+        // Short: "threshold >= 10 x read_size=1" (b's terms that differ from a's), "threshold >= 90 {consume=lazy}".
+        std::string what = threshold_text(c);
+        if (c.b) {
+            std::string differ;
+            for (auto& t : c.b->where.terms)
+                if (std::find(c.a.where.terms.begin(), c.a.where.terms.end(), t) == c.a.where.terms.end())
+                    differ += (differ.empty() ? "" : ",") + std::string(axis_names[static_cast<std::size_t>(t.first)]) +
+                              "=" + t.second;
+            what += " x " + metric_title(m) + " at " + (differ.empty() ? c.b->where.to_string() : differ);
+        } else {
+            what += " " + c.a.where.to_string();
+        }
         double base = 1;
         if (c.b) {
             auto* b = find_config(c.b->where, o.summary);
@@ -186,7 +197,7 @@ std::vector<threshold_mark> threshold_marks(const scenario_outcome& o, const std
 // The gnuplot commands that draw the marks: a dashed line across the plot and its label just above it.
 std::string marks_commands(const std::vector<threshold_mark>& marks) {
     std::ostringstream g;
-    g << "# verdict thresholds (y, label)\n";
+    g << "# verdict thresholds (y, label)\nset style textbox opaque noborder\n";
     int n = 0;
     for (auto& m : marks) {
         if (std::isnan(m.y) || m.y <= 0) continue;
@@ -194,7 +205,7 @@ std::string marks_commands(const std::vector<threshold_mark>& marks) {
           << " nohead dt 2 lw 1.5 lc rgb \"#cc3311\" front\n";
         if (!m.label.empty())
             g << "set label " << 100 + n << ' ' << gnuplot_quote(m.label) << " at graph 0.01, first " << m.y
-              << " offset 0,0.6 tc rgb \"#cc3311\" font \",9\" noenhanced front\n";
+              << " offset 0,0.6 tc rgb \"#cc3311\" font \",9\" noenhanced boxed front\n";
         ++n;
     }
     return g.str();

@@ -123,7 +123,7 @@ TEST(report, verdict_plots_draw_their_threshold) {
     for (auto name : {"S3_headline_thresholds.gp", "S3_jobs_vs_read_size_thresholds.gp"}) {
         auto g = core::read_file(dir / name).value_or("");
         EXPECT_THAT(g, HasSubstr("set arrow 100 from graph 0, first 520 to graph 1, first 520")) << name;
-        EXPECT_THAT(g, HasSubstr("threshold >= 10 x jobs_per_s{read_size=1,pool=20,consume=lazy}")) << name;
+        EXPECT_THAT(g, HasSubstr("threshold >= 10 x jobs/s at read_size=1 = 520")) << name;
     }
     // A thresholded metric no plot draws gets bars of its own, with the threshold.
     auto s = sc::parse_scenario(R"(id S4
