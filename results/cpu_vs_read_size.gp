@@ -1,5 +1,6 @@
 # Worker CPU% (100 = one core busy) against read size (log x), one line per series, median with min-max bars.
-# Variables (-e): data (a summary CSV: read_x, series, cpu_pct_median/_min/_max), out, term, series, title, subtitle.
+# Variables (-e): data (a summary CSV: read_x, series, cpu_util_median/_min/_max, 0-1), out, term, series, keys
+# (legend names), marks (threshold commands), style, title, subtitle.
 if (!exists("term")) term = "pngcairo"
 if (!exists("out")) out = "cpu_vs_read_size.png"
 if (!exists("title")) title = "worker CPU% vs read size"
@@ -7,18 +8,22 @@ if (!exists("subtitle")) subtitle = ""
 if (!exists("series")) series = "all"
 if (term eq "svg") { set terminal svg size 1000,620 dynamic font "sans,12" background rgb "white" } else { if (term eq "pngcairo") { set terminal pngcairo size 1000,620 font "sans,10" background rgb "white" } else { set terminal png size 1000,620 } }
 set output out
+if (exists("style")) load style
+if (!exists("keys") && exists("series")) keys = series
 set datafile separator comma
 set datafile columnheaders
 set title (subtitle eq "" ? title : title."\n".subtitle) noenhanced
-set key outside right top noenhanced
+set key below horizontal noenhanced
+set bmargin 7
 set grid
 set logscale x
 set xrange [0.7:3.2e6]
 set yrange [0:*]
 set xtics ("1" 1, "64" 64, "1k" 1024, "4k" 4096, "10k" 10240, "64k" 65536, "500k" 512000, "whole" 2097152)
-set xlabel "read size (most bytes per recv)"
-set ylabel "worker CPU % (100 = one core; median, bars: min-max)"
+set xlabel "read size (bytes per recv, at most; whole = the rest of the body in one read)"
+set ylabel "worker CPU (% of one core; median, bars: min-max)"
+if (exists("marks")) load marks
 # Series names join axis=value terms with ";"; the key shows them with spaces.
 dash(i) = 1 + (i - 1) / 8  # past 8 series, colours repeat: vary the dash
 spaced(s) = strstrt(s, ";") > 0 ? s[1:strstrt(s, ";") - 1]." ".spaced(s[strstrt(s, ";") + 1:]) : s
-plot for [i=1:words(series)] data using "read_x":(strcol("series") eq word(series, i) ? column("cpu_pct_median") : NaN):(column("cpu_pct_min")):(column("cpu_pct_max")) with yerrorlines lw 2 pt 7 lc i dt dash(i) title spaced(word(series, i))
+plot for [i=1:words(series)] data using "read_x":(strcol("series") eq word(series, i) ? 100 * column("cpu_util_median") : NaN):(100 * column("cpu_util_min")):(100 * column("cpu_util_max")) with yerrorlines lt i dt dash(i) title spaced(word(keys, i))

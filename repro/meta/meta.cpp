@@ -13,7 +13,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
+#include <cmath>
+#include <iterator>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -58,6 +61,46 @@ std::string field_from_file(const char* path, const std::string& key, char sep) 
     return {};
 }
 
+// The first line of a file, trimmed; "" when it cannot be read.
+std::string first_line(const char* path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return std::string(core::trim(line));
+}
+
+// /proc/self/cmdline: NUL-separated arguments, joined by spaces (an argument with a space is quoted).
+std::string own_command_line() {
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), out, arg;
+    for (char c : text) {
+        if (c != '\0') {
+            arg += c;
+            continue;
+        }
+        if (arg.find(' ') != std::string::npos) arg = "'" + arg + "'";
+        out += (out.empty() ? "" : " ") + arg;
+        arg.clear();
+    }
+    return out;
+}
+
+// A configuration value, typed: a number when the whole text is one, a boolean for true/false, null for "".
+nlohmann::ordered_json typed(const std::string& v) {
+    if (v.empty()) return nullptr;
+    if (v == "true") return true;
+    if (v == "false") return false;
+    double d = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    bool plain = v.front() != '+' && !(v.size() > 1 && v.front() == '0' && v[1] != '.');  // no "007" ids
+    if (ec == std::errc() && end == v.data() + v.size() && plain && std::isfinite(d)) {
+        if (d == std::floor(d) && std::fabs(d) < 9e15 && v.find_first_of(".eE") == std::string::npos)
+            return static_cast<std::int64_t>(d);
+        return d;
+    }
+    return v;
+}
+
 }  // namespace
 
 run_meta collect() {
@@ -76,6 +119,8 @@ run_meta collect() {
 #endif
     m.flags = FEEDBENCH_BUILD_FLAGS;
     m.cpu_model = field_from_file("/proc/cpuinfo", "model name", ':');
+    m.governor = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+    m.command = own_command_line();
     m.cores = std::thread::hardware_concurrency();
     utsname u{};
     if (::uname(&u) == 0) m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
@@ -110,10 +155,13 @@ std::string short_machine(const run_meta& m) {
 std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config) {
     // Keys in the order written here; invalid UTF-8 (a hostname, a flag) is replaced, never thrown on.
     nlohmann::ordered_json j;
+    j["run_id"] = make_run_id(m);
+    j["command"] = m.command;
     j["commit"] = m.commit;
     j["compiler"] = m.compiler;
     j["flags"] = m.flags;
     j["cpu_model"] = m.cpu_model;
+    j["governor"] = m.governor.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.governor);
     j["cores"] = m.cores;
     j["kernel"] = m.kernel;
     j["os"] = m.os;
@@ -122,7 +170,7 @@ std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, 
     auto& libraries = j["libraries"] = nlohmann::ordered_json::object();
     for (const auto& [k, v] : m.libraries) libraries[k] = v;
     auto& configuration = j["configuration"] = nlohmann::ordered_json::object();
-    for (const auto& [k, v] : config) configuration[k] = v;
+    for (const auto& [k, v] : config) configuration[k] = typed(v);
     return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 

@@ -10,10 +10,12 @@
 namespace feedbench::meta {
 
 struct run_meta {
-    std::string commit;    // git rev-parse --short HEAD (+ "-dirty"), or "unknown"
-    std::string compiler;  // e.g. "g++ 12.2.0"
-    std::string flags;     // build type and flags
-    std::string cpu_model;
+    std::string commit;     // git rev-parse --short HEAD (+ "-dirty"), or "unknown"
+    std::string compiler;   // e.g. "g++ 12.2.0"
+    std::string flags;      // build type and flags
+    std::string cpu_model;  // /proc/cpuinfo's "model name", as the kernel reports it
+    std::string governor;   // cpu0's cpufreq scaling_governor; "" when not readable (meta.json: null)
+    std::string command;    // this process's command line (/proc/self/cmdline, arguments joined by spaces)
     unsigned cores = 0;
     std::string kernel;  // uname -sr
     std::string os;      // PRETTY_NAME from /etc/os-release
@@ -24,7 +26,9 @@ struct run_meta {
 
 run_meta collect();
 std::string short_machine(const run_meta& m);  // "Intel Xeon ... x2, Linux 6.1" for plot titles
-// meta.json: the run_meta plus the caller's configuration entries (strings).
+// meta.json: the run_meta, its run id (make_run_id) and the caller's configuration entries. Values are typed:
+// an entry that reads as a number in full ("20", "1.5") is a number, "true"/"false" a boolean, "" null; the
+// rest strings. cores is a number, an empty governor null.
 std::string to_json(const run_meta& m, const std::vector<std::pair<std::string, std::string>>& config = {});
 void write_json(const std::string& path, const run_meta& m,
                 const std::vector<std::pair<std::string, std::string>>& config = {});

@@ -250,7 +250,7 @@ amqp_run_result run_amqp(const amqp_run_options& opt, private_broker& broker) {
         m["jobs_done"] = recorded;
         m["cpu_s"] = cpu_s;
         m["jobs_per_s"] = wall > 0 ? recorded / wall : nan;
-        m["cpu_pct"] = wall > 0 ? 100 * cpu_s / wall : nan;
+        m["cpu_util"] = wall > 0 ? cpu_s / wall : nan;
         if (!per_process.empty()) {
             m["process_jobs_per_s_min"] = *std::min_element(per_process.begin(), per_process.end());
             m["process_jobs_per_s_max"] = *std::max_element(per_process.begin(), per_process.end());

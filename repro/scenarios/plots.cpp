@@ -101,6 +101,9 @@ plot_outcome render_plot(const plot_env& env, const std::string& kind, const std
         auto out = out_stem;
         out += ext;
         std::string assign;
+        // The shared look (palette, line styles) when the scripts folder has it.
+        if (auto style = env.scripts_dir / "style.gp"; std::filesystem::exists(style))
+            assign += "style=" + gnuplot_quote(style.string()) + "; ";
         for (auto& [k, v] : vars) assign += k + "=" + gnuplot_quote(v) + "; ";
         assign += "term=" + gnuplot_quote(term) + "; out=" + gnuplot_quote(out.string());
         auto log = out_stem;

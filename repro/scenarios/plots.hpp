@@ -26,7 +26,8 @@ struct plot_outcome {
     std::string error;               // gnuplot's stderr or why not
 };
 
-// Renders <scripts_dir>/<kind>.gp to <out_stem>.png and <out_stem>.svg. vars are passed as strings.
+// Renders <scripts_dir>/<kind>.gp to <out_stem>.png and <out_stem>.svg. vars are passed as strings, and
+// style=<scripts_dir>/style.gp (the shared palette) when that file exists.
 plot_outcome render_plot(const plot_env& env, const std::string& kind, const std::filesystem::path& out_stem,
                          const std::vector<std::pair<std::string, std::string>>& vars);
 

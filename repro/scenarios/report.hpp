@@ -59,6 +59,12 @@ struct run_report {
 void finish_scenario(scenario_outcome& outcome, const std::filesystem::path& dir, const plot_env& env,
                      const std::string& machine, const std::string& commit);
 
+// The line at the top of the page: must-reproduce verdicts passed, the headline ratio (whole vs 1 B at
+// pool 20), machine, the highest load a scenario ran under, commit.
+std::string status_line(const run_report& r);
+// verdicts.csv: one row per check (scenario, verdict, must_reproduce, check, value, threshold, result,
+// measured, plots_missing, heavy_load, load); a scenario without checks gets one row.
+std::string verdicts_csv(const run_report& r);
 std::string report_markdown(const run_report& r);
 std::string report_html(const run_report& r);
 // A plain-text verdict table for the terminal.

@@ -229,7 +229,7 @@ void run_parse_memory(const configuration& c, const data::corpus& corpus, int wo
                       {"wall_s", wall_s},
                       {"cpu_s", cpu_s},
                       {"jobs_per_s", wall_s > 0 ? double(jobs) / wall_s : no_value},
-                      {"cpu_pct", wall_s > 0 ? 100 * cpu_s / wall_s : no_value},
+                      {"cpu_util", wall_s > 0 ? cpu_s / wall_s : no_value},
                       {"parse_wall_p50_us", percentile_sorted(wall, 0.5)},
                       {"parse_wall_p99_us", percentile_sorted(wall, 0.99)},
                       {"parse_cpu_p50_us", percentile_sorted(cpu, 0.5)},
@@ -553,7 +553,7 @@ void run_external_worker(run_context& ctx, const scenario& def, const configurat
                       {"wall_s", x.wall_s},
                       {"cpu_s", x.cpu_s()},
                       {"jobs_per_s", span > 0 ? jobs / span : no_value},
-                      {"cpu_pct", x.wall_s > 0 ? 100 * x.cpu_s() / x.wall_s : no_value}});
+                      {"cpu_util", x.wall_s > 0 ? x.cpu_s() / x.wall_s : no_value}});
     std::vector<double> latency = x.job_wall_ms;
     lat.latency_ms.insert(lat.latency_ms.end(), latency.begin(), latency.end());
     std::sort(latency.begin(), latency.end());
@@ -598,7 +598,7 @@ void run_amqp_worker(run_context& ctx, const scenario& def, const configuration&
                           {"failed", double(s.failed)},
                           {"wall_s", s.wall_s},
                           {"cpu_s", s.cpu_s},
-                          {"cpu_pct", 100 * s.cpu_util}});
+                          {"cpu_util", s.cpu_util}});
         fill_job_metrics(r, s, res.in_process->records, lat);
         if (rep == 1)
             worker::write_jobs_csv(
@@ -706,7 +706,7 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
                           {"wall_s", s.wall_s},
                           {"cpu_s", s.cpu_s},
                           {"jobs_per_s", s.jobs_per_s},
-                          {"cpu_pct", 100 * s.cpu_util}});
+                          {"cpu_util", s.cpu_util}});
         auto pool = cfg.pool.size;
         auto& q = c.get(axis::query);
         if (q.find("{dry_rate}") != std::string::npos)

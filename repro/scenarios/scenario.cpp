@@ -418,7 +418,7 @@ std::string metric_ref::to_string() const { return metric + (where.terms.empty()
 const std::vector<std::string>& metric_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> n{
-            "jobs_done", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_pct", "latency_p50_ms", "latency_p90_ms",
+            "jobs_done", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_util", "latency_p50_ms", "latency_p90_ms",
             "latency_p99_ms", "latency_max_ms", "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms",
             "load_average",
             // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
@@ -543,7 +543,7 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
                 "table external diagnose)");
         }
     }
-    if (s.table.empty()) s.table = {"jobs_per_s", "cpu_pct", "latency_p50_ms", "failed"};
+    if (s.table.empty()) s.table = {"jobs_per_s", "cpu_util", "latency_p50_ms", "failed"};
     validate(s, origin, check_lines, plot_lines);
     return s;
 }

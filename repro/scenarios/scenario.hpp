@@ -137,7 +137,7 @@ struct scenario {
     std::vector<check> checks;
     std::vector<plot_spec> plots;
     std::vector<std::string>
-        table;  // metric columns of the report table (default: jobs_per_s cpu_pct latency_p50_ms failed)
+        table;  // metric columns of the report table (default: jobs_per_s cpu_util latency_p50_ms failed)
     std::vector<external_worker> externals;  // the external workers the client axis may name
     std::vector<selector> diagnose;          // external configurations traced with feeddiag (one extra run each)
     const external_worker* find_external(std::string_view name) const;

@@ -50,4 +50,14 @@ verdict skipped_verdict(const std::string& reason);
 // "threshold >= 10", "threshold <= 1.5", "threshold within 10% of 1", "no threshold".
 std::string threshold_text(const check& c);
 
+// The configuration a selector names in the data (nullptr when none or several).
+const config_summary* find_config(const selector& where, const std::vector<config_summary>& data);
+
+// Why a NOT REPRODUCED or NO DATA verdict came out so, built from the data: per configuration a check names,
+// the stage that dominated, its suspended share, yields and reads per job, the worker's CPU utilisation, the
+// load, the profiler view's diagnosis (repro/worker/diagnosis) and which assumption of the scenario did not
+// hold. Empty for any other verdict.
+std::string why_paragraph(const scenario& s, const verdict& v, const std::vector<config_summary>& data,
+                          const run_conditions& cond);
+
 }  // namespace feedbench::scenarios

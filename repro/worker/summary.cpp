@@ -1,6 +1,8 @@
 // The run's summary (percentiles per stage), the tidy CSVs and the profiler view with its diagnosis.
 #include "repro/worker/record.hpp"
 
+#include "repro/worker/diagnosis.hpp"
+
 #include "repro/core/csv.hpp"
 #include "repro/core/stats.hpp"
 #include "repro/core/strings.hpp"
@@ -31,16 +33,6 @@ std::ofstream open_for_writing(const std::string& path) {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
     if (!f) throw std::runtime_error("cannot write " + path);
     return f;
-}
-
-// 51200 -> "51 200"
-std::string grouped(std::uint64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ' ';
-        out += digits[i];
-    }
-    return out;
 }
 
 // A duration given in µs, in the unit that keeps it readable.
@@ -205,17 +197,6 @@ std::string summary_table(const run_summary& s) {
     return o.str();
 }
 
-// Diagnosis thresholds: a stage is diagnosed when it holds at least this share of the jobs' wall time...
-inline constexpr double stage_share_threshold = 0.05;
-// ...and was suspended for at least this share of its own wall time.
-inline constexpr double suspended_share_threshold = 0.50;
-// A stage is called CPU-bound when its cpu is at least this share of its wall.
-inline constexpr double cpu_bound_threshold = 0.80;
-// A stage is called preempted when this share of its wall was neither its CPU nor suspended.
-inline constexpr double unaccounted_threshold = 0.30;
-// A thread is called saturated when it ran at least this share of the run.
-inline constexpr double saturated_thread_threshold = 0.90;
-
 std::string profiler_view(const run_summary& s) {
     std::ostringstream o;
     const double jobs = std::max<double>(1, double(s.jobs));
@@ -243,77 +224,26 @@ std::string profiler_view(const run_summary& s) {
           << ", outside any job " << duration(std::max(0.0, s.cpu_s * 1e6 - jobs_cpu_us))
           << " (event loop, scheduler, setup)\n";
 
-    std::vector<std::string> diagnosis;
-    const std::string read_cap =
-        s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(s.config.reads.bytes) + " B";
+    // The diagnosis over the run's totals (repro/worker/diagnosis).
+    diagnosis_input in;
     for (std::size_t i = 0; i < core::stage_count; ++i) {
         const auto& st = s.stages[i];
-        if (all_wall <= 0 || st.wall_total_us / all_wall < stage_share_threshold) continue;
-        const double susp_share = st.suspended_total_us / std::max(1e-9, st.wall_total_us);
-        const std::string name(core::stage_names[i]);
-        if (susp_share >= suspended_share_threshold) {
-            std::string line = name + ": " + num(100 * susp_share, 0) + "% of wall suspended";
-            if (st.reads > 0) {
-                line += " across " + grouped(st.reads) + " " + read_cap;
-                if (name == "parse")
-                    line += ": the body is being pulled through the scheduler while parsing";
-                else if (name == "decode")
-                    line += ": the body is being pulled through the scheduler while decoding";
-                else
-                    line += " (" + grouped(st.yields) +
-                            " yields): waiting for bytes, or for other jobs' CPU while the socket was ready";
-            } else if (name == "intake") {
-                line += ": jobs wait for the intake (" + grouped(st.yields) + " yields)";
-            } else if (name == "connect") {
-                line += ": waiting for connections to open, or for other jobs' CPU";
-            } else {
-                line += " (" + grouped(st.yields) + " yields): waiting on the loop, not working";
-            }
-            diagnosis.push_back(line);
-        } else if (st.cpu_total_us / std::max(1e-9, st.wall_total_us) >= cpu_bound_threshold &&
-                   st.wall_total_us / all_wall >= 0.3) {
-            diagnosis.push_back(name + ": cpu is " + num(100 * st.cpu_total_us / st.wall_total_us, 0) +
-                                "% of wall: CPU-bound work (" + num(100 * st.wall_total_us / all_wall, 0) +
-                                "% of the jobs' wall)");
-        }
-        const double unaccounted =
-            (st.wall_total_us - st.suspended_total_us - st.cpu_total_us) / std::max(1e-9, st.wall_total_us);
-        if (unaccounted >= unaccounted_threshold)
-            diagnosis.push_back(
-                name + ": " + num(100 * unaccounted, 0) +
-                "% of wall was neither this job's CPU nor suspended: the thread was preempted or waited in the "
-                "kernel (other processes on the core, softirq work charged elsewhere)");
+        in.stages[i] = {st.wall_total_us,  st.cpu_total_us,  st.suspended_total_us,
+                        double(st.yields), double(st.reads), double(st.bytes)};
     }
-    const std::uint64_t total_reads = [&] {
-        std::uint64_t n = 0;
-        for (const auto& st : s.stages) n += st.reads;
-        return n;
-    }();
-    std::uint64_t total_bytes = 0;
-    for (const auto& st : s.stages) total_bytes += st.bytes;
-    if (total_reads > 0 && double(total_reads) / jobs >= 1000 && double(total_bytes) / double(total_reads) < 64) {
-        std::size_t busiest = 0;  // the stage doing most of the reads
-        for (std::size_t i = 1; i < core::stage_count; ++i)
-            if (s.stages[i].reads > s.stages[busiest].reads) busiest = i;
-        const auto& b = s.stages[busiest];
-        diagnosis.push_back(grouped(std::uint64_t(double(total_reads) / jobs)) + " recv calls per job averaging " +
-                            num(double(total_bytes) / double(total_reads), 1) +
-                            " B: per-read cost grows with the body size (" + std::string(core::stage_names[busiest]) +
-                            ": " + num(1000 * b.cpu_total_us / double(b.reads), 0) +
-                            " ns of CPU per read, the stage's own work included)");
-    }
-    const double threads = s.config.pool.threads ? double(s.config.pool.size) : 1.0;
-    if (s.wall_s > 0 && s.cpu_util / threads >= saturated_thread_threshold && !s.config.pool.threads &&
-        s.config.pool.size > 1)
-        diagnosis.push_back("the worker thread ran " + num(100 * s.cpu_util / threads, 0) +
-                            "% of the run: a job's suspended time is other jobs' CPU (the pool is CPU-bound)");
-    if (s.failed > 0) {
-        std::string line = grouped(s.failed) + " of " + grouped(s.jobs) + " jobs failed:";
-        for (const auto& [cls, n] : s.errors) line += " " + std::string(core::to_string(cls)) + " " + grouped(n);
-        diagnosis.push_back(line);
-    }
-    o << "diagnosis (stage >= " << num(100 * stage_share_threshold, 0)
-      << "% of job wall, suspended >= " << num(100 * suspended_share_threshold, 0) << "% of its wall):\n";
+    in.jobs = double(s.jobs);
+    in.cpu_util = s.cpu_util;
+    in.has_cpu = s.wall_s > 0;
+    in.pool = s.config.pool.size;
+    in.pool_threads = s.config.pool.threads;
+    in.read_cap =
+        s.config.reads.is_whole() ? "whole-body reads" : "reads of <= " + grouped(double(s.config.reads.bytes)) + " B";
+    in.failed = s.failed;
+    in.total_jobs = s.jobs;
+    in.errors = s.errors;
+    std::vector<std::string> diagnosis;
+    for (auto& f : diagnose(in)) diagnosis.push_back(f.text);
+    o << diagnosis_heading() << '\n';
     if (diagnosis.empty()) o << "  wall and cpu agree in every stage that matters\n";
     for (const auto& d : diagnosis) o << "  " << d << '\n';
     return o.str();

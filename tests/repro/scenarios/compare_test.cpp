@@ -23,7 +23,7 @@ title two pools
 must yes
 quick pool=1,20 jobs=20
 check jobs_per_s{pool=20} / jobs_per_s{pool=1} >= 10
-check cpu_pct{pool=20} measure
+check cpu_util{pool=20} measure
 )",
                               "fixture");
 }
@@ -38,7 +38,7 @@ std::vector<sc::config_summary> data(double serial, double pooled) {
             r.config = c;
             r.rep = k;
             r.metrics["jobs_per_s"] = c.get(sc::axis::pool) == "1" ? serial : pooled;
-            r.metrics["cpu_pct"] = 99;
+            r.metrics["cpu_util"] = 0.99;
             reps.push_back(r);
         }
     return sc::summarize(reps);

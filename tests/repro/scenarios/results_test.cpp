@@ -98,7 +98,7 @@ TEST(results_files, the_summary_has_the_spread_and_the_outliers) {
 TEST(results_files, results_json_is_one_row_per_scenario_config_rep_and_metric) {
     temp_dir d;
     auto r = reps();
-    r[0].metrics["cpu_pct"] = sc::no_value;  // no value: no row
+    r[0].metrics["cpu_util"] = sc::no_value;  // no value: no row
     sc::write_results_json(d.path / "results.json", {{"S3", &r}});
     auto rows = sc::read_results_json(d.path / "results.json");
     ASSERT_EQ(rows.size(), r.size() * 2);  // jobs_done and jobs_per_s of each repetition

@@ -53,6 +53,7 @@ TEST_F(scenario_plot, every_script_renders_png_and_svg_from_a_fixture) {
         {"latency_cdf", "plot_cdf.csv", "read_size=1;consume=lazy read_size=whole;consume=eager"},
         {"bars", "plot_bars.csv", ""},
         {"request_latency", "plot_requests.csv", "query=nodelay=0&split=1 query=nodelay=1&split=1"},
+        {"headline", "plot_headline.csv", ""},  // made by the report, not named by scenarios
     };
     // Every plot kind a scenario may name has a case here.
     std::set<std::string> covered;
@@ -66,6 +67,10 @@ TEST_F(scenario_plot, every_script_renders_png_and_svg_from_a_fixture) {
                                                               {"subtitle", "machine, commit abc"}};
         if (!c.series.empty()) vars.emplace_back("series", c.series);
         if (c.kind == "request_latency") vars.emplace_back("mark_ms", "30");
+        if (c.kind == "headline") {
+            vars.emplace_back("keys", "lazy eager");
+            vars.emplace_back("ratio_text", "measured whole / 1 B: 82.7 x");
+        }
         auto o = sc::render_plot(env_, c.kind, dir / c.kind, vars);
         EXPECT_TRUE(o.ok) << c.kind << ": " << o.error;
         ASSERT_FALSE(o.png.empty()) << c.kind << ": " << o.error;
@@ -100,7 +105,7 @@ why a reason
 must yes
 quick client=beast read_size=1,10k,whole consume=lazy pool=20 jobs=20
 check jobs_per_s{read_size=whole} / jobs_per_s{read_size=1} >= 10
-table jobs_per_s predicted_jobs_per_s cpu_pct
+table jobs_per_s predicted_jobs_per_s cpu_util
 plot jobs_vs_read_size
 plot cpu_vs_read_size
 plot latency_cdf
@@ -120,7 +125,7 @@ plot stage_wall_cpu
             r.config = configs[i];
             r.rep = rep;
             r.metrics = {
-                {"jobs_per_s", rates[i] + rep}, {"cpu_pct", 99},          {"parse_wall_p50_us", 1000 + 100.0 * i},
+                {"jobs_per_s", rates[i] + rep}, {"cpu_util", 0.99},       {"parse_wall_p50_us", 1000 + 100.0 * i},
                 {"parse_cpu_p50_us", 100},      {"body_wall_p50_us", 50}, {"body_cpu_p50_us", 0}};
             o.reps.push_back(r);
         }
