@@ -657,6 +657,33 @@ std::string comparison_html(const run_comparison& c) {
     return o.str();
 }
 
+namespace {
+
+// The run's page (index.html in dir, when there is one) gets a "Runs compared" section: the summary line and a
+// link to compare.html. A later comparison replaces it (it sits between two marker comments).
+void link_from_page(const run_comparison& c, const fs::path& dir) {
+    const auto page = dir / "index.html";
+    std::ifstream in(page, std::ios::binary);
+    if (!in) return;
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    in.close();
+    constexpr std::string_view begin = "<!-- compare -->", end = "<!-- /compare -->";
+    if (auto b = text.find(begin), e = text.find(end); b != std::string::npos && e != std::string::npos && e > b)
+        text.erase(b, e + end.size() - b);
+    const auto body_end = text.rfind("</body>");
+    if (body_end == std::string::npos) return;
+    const std::string section = std::string(begin) + "<section id=\"compare\"><h2>Runs compared</h2><p>" +
+                                html(headline(c)) + "</p><p><strong>" + html(summary_line(c)) +
+                                "</strong> <a href=\"compare.html\">The comparison</a></p></section>" +
+                                std::string(end) + "\n";
+    text.insert(body_end, section);
+    std::ofstream out(page, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error(page.string() + ": cannot write");
+}
+
+}  // namespace
+
 void write_comparison(const run_comparison& c, const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -665,6 +692,7 @@ void write_comparison(const run_comparison& c, const fs::path& dir) {
         out << text;
         if (!out) throw std::runtime_error((dir / name).string() + ": cannot write");
     }
+    link_from_page(c, dir);
 }
 
 }  // namespace feedbench::scenarios

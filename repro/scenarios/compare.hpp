@@ -123,7 +123,8 @@ run_comparison compare_two(const run_folder& a, const run_folder& b, double thre
 std::string comparison_text(const run_comparison& c);
 std::string comparison_markdown(const run_comparison& c);
 std::string comparison_html(const run_comparison& c);
-// Writes compare.md and compare.html into dir.
+// Writes compare.md and compare.html into dir; when dir holds a run's index.html, the page gets a "Runs
+// compared" section (summary and a link), replacing the one an earlier comparison left.
 void write_comparison(const run_comparison& c, const std::filesystem::path& dir);
 
 }  // namespace feedbench::scenarios

@@ -188,5 +188,21 @@ TEST(compare_output, markdown_and_html_sections_are_written) {
     EXPECT_THAT(h, HasSubstr("jobs_per_s{read_size=whole} / jobs_per_s{read_size=1}"));
 }
 
+TEST(compare_output, the_run_page_links_the_comparison_once) {
+    fixture_dir f;
+    auto a = f.run("before", {10, 10.1, 9.9}, {200, 202, 198}, 0.7);
+    auto b = f.run("after", {10, 10.1, 9.9}, {150, 151, 149}, 0.7);
+    { std::ofstream(b / "index.html") << "<html><body><h1>run</h1>\n</body></html>\n"; }
+    auto c = sc::compare_two(sc::load_run_folder(a), sc::load_run_folder(b), 5, {def()});
+    sc::write_comparison(c, b);
+    sc::write_comparison(c, b);  // a second comparison replaces the first section
+    std::ifstream page(b / "index.html");
+    std::string p((std::istreambuf_iterator<char>(page)), {});
+    EXPECT_THAT(p, HasSubstr("<a href=\"compare.html\">"));
+    EXPECT_EQ(p.find("<section id=\"compare\">"), p.rfind("<section id=\"compare\">"));
+    EXPECT_LT(p.find("<section id=\"compare\">"), p.find("</body>"));
+    EXPECT_THAT(p, HasSubstr("<h1>run</h1>"));
+}
+
 }  // namespace
 }  // namespace feedbench::test
