@@ -27,11 +27,19 @@ check parse_suspended_pct{consume=eager} <= 10
                               "s4-like");
 }
 
+// A metric whose three repetitions all read v.
+sc::spread three_alike(double v) {
+    sc::spread s;
+    s.median = s.min = s.max = v;
+    s.n = 3;
+    return s;
+}
+
 sc::config_summary config(const sc::scenario& s, std::size_t i, const std::map<std::string, double>& medians) {
     sc::config_summary c;
     c.config = sc::expand(s, false).at(i);
     c.reps = 3;
-    for (auto& [m, v] : medians) c.metrics[m] = sc::spread{v, v, v, 3};
+    for (auto& [m, v] : medians) c.metrics[m] = three_alike(v);
     return c;
 }
 
@@ -92,8 +100,8 @@ TEST(verdict_why, missing_configuration_is_explained_as_no_data) {
     auto s = s4();
     auto data = cpu_bound_data(s);
     data.pop_back();  // the eager configuration did not run
-    data.front().metrics["parse_suspended_pct"] = sc::spread{95, 95, 95, 3};
-    data.front().metrics["parse_yields_per_job"] = sc::spread{40, 40, 40, 3};
+    data.front().metrics["parse_suspended_pct"] = three_alike(95);
+    data.front().metrics["parse_yields_per_job"] = three_alike(40);
     auto v = sc::evaluate(s, data);
     ASSERT_EQ(v.kind, sc::verdict_kind::no_data);
     auto why = sc::why_paragraph(s, v, data, {});
@@ -104,8 +112,8 @@ TEST(verdict_why, missing_configuration_is_explained_as_no_data) {
 TEST(verdict_why, reproduced_needs_no_paragraph) {
     auto s = s4();
     auto data = cpu_bound_data(s);
-    data.front().metrics["parse_suspended_pct"] = sc::spread{95, 95, 95, 3};
-    data.front().metrics["parse_yields_per_job"] = sc::spread{40, 40, 40, 3};
+    data.front().metrics["parse_suspended_pct"] = three_alike(95);
+    data.front().metrics["parse_yields_per_job"] = three_alike(40);
     auto v = sc::evaluate(s, data);
     ASSERT_EQ(v.kind, sc::verdict_kind::reproduced);
     EXPECT_EQ(sc::why_paragraph(s, v, data, {}), "");
