@@ -208,12 +208,19 @@ void note(decode_result& r, std::string text) { r.message += (r.message.empty() 
 
 }  // namespace
 
+// Idempotent: canonical_charset(canonical_charset(x)) == canonical_charset(x) for any x (the charset fuzzer
+// checks it). Every layer of quotes and whitespace is stripped, and the compacted UTF form is trimmed again,
+// since dropping '-' and '_' can leave whitespace at the end ("utf-32x\n--").
 std::string canonical_charset(std::string_view name) {
-    std::string n = core::to_lower(core::trim(unquote(core::trim(name))));
+    std::string_view stripped = core::trim(name);
+    for (std::string_view next = core::trim(unquote(stripped)); next != stripped; next = core::trim(unquote(next)))
+        stripped = next;
+    std::string n = core::to_lower(stripped);
     if (n.starts_with("utf") || n == "u16" || n == "u32" || n.starts_with("ucs")) {
         std::string compact;
         for (char c : n)
             if (c != '-' && c != '_') compact += c;
+        compact = std::string(core::trim(compact));
         if (compact == "u16") compact = "utf16";
         if (compact == "u32") compact = "utf32";
         if (compact == "utf8") return "utf-8";

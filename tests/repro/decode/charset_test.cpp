@@ -31,6 +31,17 @@ TEST(charset_from_content_type, parses_quoted_spaced_and_bogus_parameters) {
     EXPECT_EQ(dc::charset_from_content_type(""), "");
 }
 
+// Found by the charset fuzzer: dropping '-' left a trailing newline that a second pass trimmed.
+TEST(canonical_charset, is_idempotent_on_names_with_inner_whitespace_and_nested_quotes) {
+    for (std::string_view name : {"utf-32wineaapp\n------", "utf-32wineaapp\r------", "utf-16 -", "\"'utf-8'\"",
+                                  "''koi8-r''", "utf-\t", "u16 \n_"}) {
+        std::string const once = dc::canonical_charset(name);
+        EXPECT_EQ(dc::canonical_charset(once), once) << "name '" << name << "'";
+    }
+    EXPECT_EQ(dc::canonical_charset("utf-32wineaapp\n------"), "utf-32wineaapp");
+    EXPECT_EQ(dc::canonical_charset("''koi8-r''"), "koi8-r");
+}
+
 TEST(canonical_charset, folds_aliases) {
     EXPECT_EQ(dc::canonical_charset("UTF8"), "utf-8");
     EXPECT_EQ(dc::canonical_charset("utf_16LE"), "utf-16le");

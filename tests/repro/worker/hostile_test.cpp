@@ -29,14 +29,16 @@ namespace feedbench::test {
 namespace {
 
 // One job at a time (pool 1) at the default --max-body (64 MiB): the body (64 MiB at most) plus the
-// receive buffer and the program itself fit well under this. Under ASan, freed memory stays in its
-// quarantine (256 MiB by default) and counts in RSS: the bound grows by that much.
+// receive buffer and the program itself fit well under this. Under ASan the child's RSS is mostly the tool's:
+// shadow memory, redzones and the quarantine of freed blocks (256 MiB by default; a body grown by doubling
+// leaves every smaller copy there). The bound is asserted in the release and ci builds, where RSS is the
+// program's own; under ASan the peak is printed, not asserted.
+constexpr long peak_rss_bound_kib = 256 * 1024;
 #if defined(__SANITIZE_ADDRESS__)
-constexpr long sanitizer_quarantine_kib = 256 * 1024;
+constexpr bool rss_bound_asserted = false;
 #else
-constexpr long sanitizer_quarantine_kib = 0;
+constexpr bool rss_bound_asserted = true;
 #endif
-constexpr long peak_rss_bound_kib = 256 * 1024 + sanitizer_quarantine_kib;
 
 // What the XXE and XInclude documents' local files hold: it must never reach the worker's output.
 constexpr std::string_view marker = "FEEDBENCH-XXE-MARKER-5f1c";
@@ -145,19 +147,21 @@ TEST(Hostile, EveryCaseIsItsClassUnderTheMemoryBoundInBothClientsAndModes) {
         {"length-tib", "too-large", {}},                   // Content-Length 1 TiB
         {"length-2g", "too-large", {}},                    // Content-Length 2 GiB, 100 bytes sent
         {"length-2g", "truncated", {"--max-body", "4g"}},  // admitted by the limit: only what arrives is kept
-        {"endless", "too-large", {}},                      // no length, never ends
-        {"length-conflict", "read", {}},                   // two disagreeing Content-Length fields
-        {"length-overflow", "read", {}},                   // Content-Length past 64 bits
-        {"redirect-loop", "status", {}},                   // 302 to itself: not followed
-        {"endless-continue", "read", {}},                  // 1xx forever: past the header limit
-        {"rst-mid-body", "read", {}},                      // reset after half the body
-        {"http09", "read", {}},                            // no status line
-        {"garbage-status", "read", {}},                    // "HTTP/1.1 2xx Garbage"
-        {"endless-headers", "read", {}},                   // header lines forever: past the header limit
-        {"chunk-overflow", "truncated", {}},               // chunk-size past 64 bits
-        {"chunk-negative", "truncated", {}},               // chunk-size -1
-        {"chunk-huge", "too-large", {}},                   // chunk-size 2^63 - 1: past --max-body as declared
-        {"gzip-bomb", "not-a-feed", {}},                   // gzip nobody asked for: not inflated
+        // No length, never ends; no job deadline, so only --max-body may end it (a slow build could
+        // otherwise reach the deadline first).
+        {"endless", "too-large", {"--job-deadline-ms", "0"}},
+        {"length-conflict", "read", {}},      // two disagreeing Content-Length fields
+        {"length-overflow", "read", {}},      // Content-Length past 64 bits
+        {"redirect-loop", "status", {}},      // 302 to itself: not followed
+        {"endless-continue", "read", {}},     // 1xx forever: past the header limit
+        {"rst-mid-body", "read", {}},         // reset after half the body
+        {"http09", "read", {}},               // no status line
+        {"garbage-status", "read", {}},       // "HTTP/1.1 2xx Garbage"
+        {"endless-headers", "read", {}},      // header lines forever: past the header limit
+        {"chunk-overflow", "truncated", {}},  // chunk-size past 64 bits
+        {"chunk-negative", "truncated", {}},  // chunk-size -1
+        {"chunk-huge", "too-large", {}},      // chunk-size 2^63 - 1: past --max-body as declared
+        {"gzip-bomb", "not-a-feed", {}},      // gzip nobody asked for: not inflated
         // Documents.
         {"entities", "amplification", {}},  // 70 kB naming a 10 kB entity 20000 times
         {"billion-laughs", "parse", {}},    // libxml2: "Detected an entity reference loop"
@@ -201,7 +205,7 @@ TEST(Hostile, EveryCaseIsItsClassUnderTheMemoryBoundInBothClientsAndModes) {
                 EXPECT_EQ(r.rows, jobs);
                 EXPECT_EQ(r.classes.size(), 1u);
                 EXPECT_EQ(r.classes.count(c.error_class), 1u);
-                EXPECT_LT(r.max_rss_kib, peak_rss_bound_kib);
+                if (rss_bound_asserted) EXPECT_LT(r.max_rss_kib, peak_rss_bound_kib);
                 EXPECT_EQ(r.csv.find(marker), std::string::npos);
                 if (c.unexpanded) {
                     EXPECT_EQ(r.digests.count(unexpanded_digest), 1u);
