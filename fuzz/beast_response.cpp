@@ -5,6 +5,7 @@
 // kept-alive connection are not reached. Properties: no crash; the outcome (ok / read / truncated /
 // too-large), the status and the decoded body are the same at read sizes 1, 7, 4096 and whole.
 #include "fuzz/fuzz_check.hpp"
+#include "repro/net/chunked_limit.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -54,13 +55,18 @@ outcome fetch(std::string_view in, std::size_t read_size) {
     http::response_parser<http::buffer_body> p;
     p.header_limit(header_limit_bytes);
     p.body_limit(max_body);
+    feedbench::client::chunked_limit chunk_limit(max_body);
+    chunk_limit.attach(p);
     for (;;) {  // read_head
         if (!w.empty()) {
             error_code ec;
             w.consume(p.put(w.pending(), ec));
             if (ec == http::error::body_limit) return o.error_class = "too-large", o;
             if (ec && ec != http::error::need_more) return o.error_class = "read", o;
-            if (p.is_header_done()) break;
+            if (p.is_header_done()) {
+                feedbench::client::chunked_limit::lift_parser_limit_if_chunked(p);
+                break;
+            }
         }
         if (!w.read_more()) return o.error_class = "read", o;
     }
@@ -79,7 +85,8 @@ outcome fetch(std::string_view in, std::size_t read_size) {
             const std::size_t got = sizeof dst - b.size;
             b.data = nullptr;
             if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
-            if (ec == http::error::body_limit) return o.error_class = "too-large", o;
+            if (ec == http::error::body_limit && (!p.chunked() || chunk_limit.exceeded()))
+                return o.error_class = "too-large", o;
             if (ec) return o.error_class = "truncated", o;
             o.body.append(dst, got);
             if (got > 0 || used > 0) continue;

@@ -5,6 +5,8 @@
 // are written only by recv), any other body grows by doubling with what arrives.
 #include "repro/net/beast_client.hpp"
 
+#include "repro/net/chunked_limit.hpp"
+
 #include "repro/net/read_limited_stream.hpp"
 
 #include <boost/beast/http/buffer_body.hpp>
@@ -58,6 +60,7 @@ class beast_client final : public http_client, private parse::body_source {
 public:
     beast_client(net::io_context& io, const client_options& opt, sched::job_meter& meter)
         : opt_(opt),
+          chunk_limit_(opt.max_body),
           stream_(io, opt.reads, opt.yield, meter, opt.read_timeout),
           wire_(new char[initial_wire_bytes]),
           wire_size_(initial_wire_bytes) {}
@@ -105,7 +108,10 @@ public:
                     return fetch_status::failure(core::error_class::read, "bad response header: " + ec.message());
                 if (parser_->is_header_done()) {
                     const unsigned status = parser_->get().result_int();
-                    if (status >= 200 || status < 100) break;
+                    if (status >= 200 || status < 100) {
+                        chunked_limit::lift_parser_limit_if_chunked(*parser_);
+                        break;
+                    }
                     // An interim response (RFC 9110 §15.2): the final one follows, within what is left of the
                     // header limit, so that endless 1xx responses end like endless header lines.
                     if (head_bytes >= max_header_bytes)
@@ -208,7 +214,8 @@ private:
         parser_.emplace();
         parser_->header_limit(header_limit);
         parser_->body_limit(
-            opt_.max_body);  // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
+            opt_.max_body);             // declared and received bytes alike (never boost::none: Beast 1.74 misreads it)
+        chunk_limit_.attach(*parser_);  // a chunked body's limit (see chunked_limit.hpp)
     }
 
     fetch_status open(net::yield_context yield) {
@@ -333,11 +340,11 @@ private:
                 const std::size_t got = n - b.size;
                 b.data = nullptr;
                 if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
-                if (ec == http::error::body_limit) {
+                if (ec == http::error::body_limit && (!parser_->chunked() || chunk_limit_.exceeded())) {
                     st = too_large(opt_.max_body);
                     return 0;
                 }
-                if (ec) {
+                if (ec) {  // a body_limit the chunk count did not raise is a broken chunk header too
                     st = fetch_status::failure(core::error_class::truncated, "broken body framing: " + ec.message());
                     return 0;
                 }
@@ -369,6 +376,7 @@ private:
     }
 
     client_options opt_;
+    chunked_limit chunk_limit_;  // declared before parser_, which holds a reference to it
     read_limited_stream stream_;
     std::unique_ptr<char[]> wire_;
     std::size_t wire_size_ = 0;

@@ -30,6 +30,7 @@ struct fetch_plan {
     bool lazy = false;
     std::chrono::milliseconds timeout{10'000};
     std::size_t pull = 4000;  // lazy: bytes the "parser" asks for per read()
+    std::uint64_t max_body = client::client_options{}.max_body;
 };
 
 // What the client saw over its life; the write-callback figures are the libcurl client's (0 for Beast).
@@ -43,6 +44,7 @@ inline std::unique_ptr<client::http_client> make_client(const fetch_plan& plan, 
     opt.reads = plan.reads;
     opt.yield = plan.yield;
     opt.read_timeout = plan.timeout;
+    opt.max_body = plan.max_body;
     if (plan.client == core::client_kind::curl) return client::make_curl_client(io, opt, meter);
     return client::make_beast_client(io, opt, meter);
 }

@@ -146,6 +146,57 @@ TEST(Faults, ClosedMidBodyIsTruncated) {
     }
 }
 
+// A chunk header whose extension never ends (an unclosed quoted string running past its CRLF), then the
+// connection closes. Beast's parser re-reads an unfinished chunk header each time more bytes arrive and
+// took the chunk's size off its body limit each time: at read size 1 that came to "too-large" where the
+// same bytes read at once end "truncated". The limit is now counted once per accepted chunk header.
+TEST(Faults, UnfinishedChunkExtensionIsTruncatedAtEveryReadSize) {
+    canned_response response{
+        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "8e2;name=\"value\r\n" + std::string(300, '0')};
+    response.send_limit = response.all().size();  // then close
+    test_http_server server(response);
+    for (const char* rs : {"1", "7", "whole"}) {
+        for (bool lazy : {false, true}) {
+            for (core::client_kind client : {core::client_kind::beast, core::client_kind::curl}) {
+                if (client == core::client_kind::curl && std::string_view(rs) != "whole") continue;  // 1 KiB at least
+                fetch_plan plan;
+                plan.client = client;
+                plan.reads = core::read_size::parse(rs);
+                plan.lazy = lazy;
+                plan.max_body = 64 * 1024;  // 0x8e2 taken off 29 times would pass it
+                auto out = fetch(server.endpoint(), {"/feed.xml"}, plan);
+                EXPECT_EQ(out[0].status.error_class, core::error_class::truncated)
+                    << rs << (lazy ? " lazy " : " eager ") << core::to_string(client) << ": " << out[0].status.message;
+            }
+        }
+    }
+}
+
+// A chunk that declares more than --max-body is too-large before any of it arrives, at every read size.
+TEST(Faults, ChunkDeclaredPastMaxBodyIsTooLarge) {
+    canned_response response{
+        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "100;a=b\r\n" + std::string(0x100, 'x') + "\r\n10001\r\n" + std::string(100, 'y')};
+    response.send_limit = response.all().size();
+    test_http_server server(response);
+    for (const char* rs : {"1", "whole"}) {
+        for (bool lazy : {false, true}) {
+            for (core::client_kind client : {core::client_kind::beast, core::client_kind::curl}) {
+                if (client == core::client_kind::curl && std::string_view(rs) != "whole") continue;  // 1 KiB at least
+                fetch_plan plan;
+                plan.client = client;
+                plan.reads = core::read_size::parse(rs);
+                plan.lazy = lazy;
+                plan.max_body = 64 * 1024;  // 0x100 + 0x10001 > 65536
+                auto out = fetch(server.endpoint(), {"/feed.xml"}, plan);
+                EXPECT_EQ(out[0].status.error_class, core::error_class::too_large)
+                    << rs << (lazy ? " lazy " : " eager ") << core::to_string(client) << ": " << out[0].status.message;
+            }
+        }
+    }
+}
+
 TEST(Faults, StallIsTimeout) {
     auto response = content_length_response(make_body(1000));
     response.stall = true;
