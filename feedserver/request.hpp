@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace feedbench::feedserver {
@@ -16,10 +17,16 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 // Request-line and header parse without per-request allocation: only what the server needs is kept.
+//
+// Beast 1.74 parses complete header lines as they arrive and re-bases its header limit at each call, so a
+// head that arrives in pieces may pass max_head_bytes by a few lines where the same head read at once is
+// refused. Whoever feeds the parser compares the bytes it consumed for the head with max_head_bytes.
 class request_head_parser : public http::basic_parser<true> {
 public:
+    static constexpr std::size_t max_head_bytes = 8 * 1024;  // request line, fields and the empty line
+
     request_head_parser() {
-        header_limit(8 * 1024);
+        header_limit(std::uint32_t(max_head_bytes));
         body_limit(1024 * 1024);
     }
     http::verb method() const { return method_; }
