@@ -205,7 +205,9 @@ TEST(Hostile, EveryCaseIsItsClassUnderTheMemoryBoundInBothClientsAndModes) {
                 EXPECT_EQ(r.rows, jobs);
                 EXPECT_EQ(r.classes.size(), 1u);
                 EXPECT_EQ(r.classes.count(c.error_class), 1u);
-                if (rss_bound_asserted) EXPECT_LT(r.max_rss_kib, peak_rss_bound_kib);
+                if (rss_bound_asserted) {
+                    EXPECT_LT(r.max_rss_kib, peak_rss_bound_kib);
+                }
                 EXPECT_EQ(r.csv.find(marker), std::string::npos);
                 if (c.unexpanded) {
                     EXPECT_EQ(r.digests.count(unexpanded_digest), 1u);
