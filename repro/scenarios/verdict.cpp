@@ -241,7 +241,9 @@ std::string run_conditions::text() const {
 verdict evaluate(const scenario& s, const std::vector<config_summary>& data, const run_conditions& cond) {
     verdict v;
     v.heavy_load = cond.heavy();
-    bool any_fail = false, any_missing = false, any_threshold = false;
+    // A check without a threshold only reports: its missing data makes NO DATA only where no check has a
+    // threshold (e.g. S11's feeds-2012 ratio on a machine without that corpus does not decide S11).
+    bool any_fail = false, any_missing = false, any_missing_report = false, any_threshold = false;
     for (auto& rule : s.checks) {
         check_result r;
         r.rule = rule;
@@ -252,10 +254,10 @@ verdict evaluate(const scenario& s, const std::vector<config_summary>& data, con
         if (rule.op != check_op::measure) any_threshold = true;
         if (!a.missing.empty() || !b.missing.empty()) {
             r.detail = expr + ": no data: " + (a.missing.empty() ? b.missing : a.missing);
-            any_missing = true;
+            (rule.op == check_op::measure ? any_missing_report : any_missing) = true;
         } else if (rule.b && b.value == 0) {
             r.detail = expr + ": no data: the denominator is 0";
-            any_missing = true;
+            (rule.op == check_op::measure ? any_missing_report : any_missing) = true;
         } else {
             r.has_data = true;
             r.value = a.value / b.value;
@@ -288,7 +290,7 @@ verdict evaluate(const scenario& s, const std::vector<config_summary>& data, con
     }
     if (any_fail)
         v.kind = verdict_kind::not_reproduced;
-    else if (any_missing)
+    else if (any_missing || (!any_threshold && any_missing_report))
         v.kind = verdict_kind::no_data;
     else if (!any_threshold)
         v.kind = verdict_kind::measured;

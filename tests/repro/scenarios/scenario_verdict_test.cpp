@@ -89,6 +89,33 @@ TEST(scenario_verdict, no_rows_at_all_is_no_data) {
     EXPECT_EQ(v.kind, sc::verdict_kind::no_data);
 }
 
+// A check without a threshold only reports: with no data for it the thresholded checks still decide (S11's
+// feeds-2012 ratio on a machine without that corpus); a scenario of report-only checks is NO DATA without them.
+TEST(scenario_verdict, a_report_only_check_without_data_does_not_decide) {
+    auto with_report = sc::parse_scenario(R"(id S3
+title read-size sweep
+quick client=beast read_size=1 consume=lazy pool=20 jobs=20
+quick client=beast read_size=whole consume=lazy pool=20 jobs=20
+quick client=beast read_size=7 consume=lazy pool=20 jobs=20
+check jobs_per_s{read_size=whole,consume=lazy,pool=20} / jobs_per_s{read_size=1,consume=lazy,pool=20} >= 10
+check jobs_per_s{read_size=7,consume=lazy,pool=20} measure
+)",
+                                          "fixture-rule");
+    auto data = sc::summarize(sc::read_rep_csv(fixtures / "verdict_S3_reproduced.csv"));
+    auto v = sc::evaluate(with_report, data);
+    EXPECT_EQ(v.kind, sc::verdict_kind::reproduced) << v.line;
+    EXPECT_FALSE(v.checks[1].has_data);
+    EXPECT_THAT(v.line, HasSubstr("jobs_per_s{read_size=7,consume=lazy,pool=20}: no data"));
+
+    auto report_only = sc::parse_scenario(R"(id R
+title report only
+quick client=beast read_size=7 consume=lazy pool=20 jobs=20
+check jobs_per_s{read_size=7,consume=lazy,pool=20} measure
+)",
+                                          "fixture-rule");
+    EXPECT_EQ(sc::evaluate(report_only, data).kind, sc::verdict_kind::no_data);
+}
+
 TEST(scenario_verdict, within_and_at_most_and_measure) {
     auto s = sc::parse_scenario(R"(id W
 title within
