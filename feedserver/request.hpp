@@ -24,6 +24,8 @@ namespace http = beast::http;
 class request_head_parser : public http::basic_parser<true> {
 public:
     static constexpr std::size_t max_head_bytes = 8 * 1024;  // request line, fields and the empty line
+    // The check on the bytes the parser consumed for a whole head, however they arrived.
+    static bool head_too_large(std::size_t head_bytes) { return head_bytes > max_head_bytes; }
 
     request_head_parser() {
         header_limit(std::uint32_t(max_head_bytes));

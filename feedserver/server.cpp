@@ -172,7 +172,7 @@ private:
     void on_read(error_code ec, std::size_t head_bytes) {
         auto& c = server_->counters();
         // The head's bytes as the parser consumed them: the limit holds however the head arrived.
-        if (!ec && head_bytes > request_head_parser::max_head_bytes) ec = http::error::header_limit;
+        if (!ec && request_head_parser::head_too_large(head_bytes)) ec = http::error::header_limit;
         if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
             ec == net::error::operation_aborted)
             return do_close();

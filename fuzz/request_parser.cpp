@@ -41,7 +41,7 @@ outcome parse_head(std::string_view in, std::size_t read_size) {
                 return o;
             }
             if (p.is_header_done()) {
-                if (begin > request_head_parser::max_head_bytes) {  // as the server checks the consumed head
+                if (request_head_parser::head_too_large(begin)) {  // as the server checks the consumed head
                     o.error = boost::beast::http::make_error_code(boost::beast::http::error::header_limit).message();
                     return o;
                 }

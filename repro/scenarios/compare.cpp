@@ -5,6 +5,7 @@
 
 #include "repro/core/csv.hpp"
 #include "repro/core/stats.hpp"
+#include "repro/core/strings.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -663,10 +664,9 @@ namespace {
 // link to compare.html. A later comparison replaces it (it sits between two marker comments).
 void link_from_page(const run_comparison& c, const fs::path& dir) {
     const auto page = dir / "index.html";
-    std::ifstream in(page, std::ios::binary);
-    if (!in) return;
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    in.close();
+    auto read = core::read_file(page);
+    if (!read) return;
+    std::string text = std::move(*read);
     constexpr std::string_view begin = "<!-- compare -->", end = "<!-- /compare -->";
     if (auto b = text.find(begin), e = text.find(end); b != std::string::npos && e != std::string::npos && e > b)
         text.erase(b, e + end.size() - b);
