@@ -145,12 +145,27 @@ do_start() {
   local t0; t0=$(date +%s.%N)
   echo "$t0" > "$STATE/started_at"
   # setsid: the broker survives the caller's shell; its pid is beam.smp's (the scripts exec down to it).
-  setsid "$RABBIT_BIN/rabbitmq-server" > "$STATE/launcher.log" 2>&1 < /dev/null 9>&- &
+  # It keeps none of the caller's descriptors: a test or feedrepro that starts it while serving HTTP in-process
+  # would lend it its sockets, and a connection the caller then closed would stay open in the broker, silent
+  # (no FIN), its client waiting for a response until its deadline.
+  (
+    close_inherited_fds
+    exec setsid "$RABBIT_BIN/rabbitmq-server" > "$STATE/launcher.log" 2>&1 < /dev/null
+  ) &
   echo $! > "$STATE/launcher.pid"
   log "starting node $RABBITMQ_NODENAME (pid $!, state $STATE)"
   if [[ $no_wait -eq 1 ]]; then echo "$URL"; return 0; fi
   do_wait || { do_stop; return 1; }
   log "answers after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s"
+}
+
+# Closes every descriptor above 2 that this (sub)shell inherited.
+close_inherited_fds() {
+  local fd fds=()
+  for fd in /proc/$BASHPID/fd/*; do fds+=("${fd##*/}"); done
+  for fd in "${fds[@]}"; do
+    if (( fd > 2 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
 }
 
 do_stop() {

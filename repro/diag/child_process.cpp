@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -79,6 +80,9 @@ child_process::child_process(const std::vector<std::string>& argv, const spawn_o
             if (n != 1) ::_exit(127);  // feeddiag gave up before opening the gate
             ::close(opt.gate_fd);
         }
+        // The child keeps none of this process's other descriptors (an in-process feed server's sockets
+        // among them: a connection the server closed would stay open, silent, in the child).
+        ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
         ::execvp(args[0], args.data());
         int e = errno;
         [[maybe_unused]] auto w = ::write(status[1], &e, sizeof e);

@@ -532,7 +532,11 @@ struct amqp_source_impl {
                                   : probe_outstanding_
                                       ? probe_sent_ + liveness_timeout
                                       : last_activity_ + std::chrono::milliseconds(opt_.idle_timeout_ms);
-            switch (wait_readable(deadline, yield)) {
+            const auto waited = wait_readable(deadline, yield);
+            // While it waited, a job's failed ack may have torn the connection down (its timer may have fired
+            // as well): nothing to send on; the loop reconnects.
+            if (!conn_) continue;
+            switch (waited) {
                 case wait_result::readable:
                 case wait_result::aborted:
                     break;  // aborted: torn down by a failed ack; the loop reconnects

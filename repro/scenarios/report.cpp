@@ -296,6 +296,13 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
     r.spec = p;
     r.title = plot_title(o.def, p);
     auto rows = filtered(o, p.filter);
+    // Configurations that could not run for a stated reason (their corpus folder is absent on this machine):
+    // nothing to draw, and nothing missing either; the report says why.
+    const auto cannot_run = [](const config_summary* c) { return c->status.rfind("n/a: corpus folder", 0) == 0; };
+    if (p.kind != "headline" && !rows.empty() && std::all_of(rows.begin(), rows.end(), cannot_run)) {
+        r.skipped = rows.front()->status.substr(std::string_view("n/a: ").size());
+        return r;
+    }
     std::set<std::string> labels;
     for (auto* c : rows) labels.insert(c->config.label);
     std::vector<std::pair<std::string, std::string>> vars{{"subtitle", subtitle}};
@@ -711,7 +718,7 @@ std::string report_markdown(const run_report& r) {
         if (!h->png.empty()) md << "![" << md_escape(h->title) << "](" << h->png.string() << ")\n";
         if (!h->svg.empty()) md << "[SVG](" << h->svg.string() << ") · ";
         md << "[data](" << h->data.string() << ")";
-        if (!h->ok) md << " · **plot missing**: " << md_escape(h->error);
+        if (h->missing()) md << " · **plot missing**: " << md_escape(h->error);
         md << "\n\n";
     }
     md << r.machine << " · commit `" << r.meta.commit << "` · " << r.meta.date_utc << " · "
@@ -755,6 +762,10 @@ std::string report_markdown(const run_report& r) {
             if (!p.png.empty()) md << "![" << md_escape(p.title) << "](" << p.png.string() << ")\n";
             if (!p.svg.empty()) md << "[SVG](" << p.svg.string() << ") · ";
             md << "[data](" << p.data.string() << ")";
+            if (!p.skipped.empty()) {
+                md << "Plot *" << md_escape(p.title) << "* not drawn: " << md_escape(p.skipped) << "\n\n";
+                continue;
+            }
             if (!p.ok) md << " · **plot missing**: " << md_escape(p.error);
             md << "\n\n";
         }
@@ -799,7 +810,7 @@ std::string report_html(const run_report& r) {
         h << "<figcaption>";
         if (!hp->svg.empty()) h << "<a href=\"" << e(hp->svg.string()) << "\">SVG</a> · ";
         h << "<a href=\"" << e(hp->data.string()) << "\">data</a>";
-        if (!hp->ok) h << " · <strong>plot missing</strong>: " << e(hp->error);
+        if (hp->missing()) h << " · <strong>plot missing</strong>: " << e(hp->error);
         h << "</figcaption></figure>\n";
     }
     h << "<p>" << e(r.machine) << " · commit <code>" << e(r.meta.commit) << "</code> · " << e(r.meta.date_utc) << " · "
@@ -841,6 +852,10 @@ std::string report_html(const run_report& r) {
                 h << "<p>The headline plot (top of the page): <a href=\"" << e(p.data.string()) << "\">data</a></p>\n";
                 continue;
             }
+            if (!p.skipped.empty()) {
+                h << "<p>Plot <em>" << e(p.title) << "</em> not drawn: " << e(p.skipped) << "</p>\n";
+                continue;
+            }
             h << "<figure>";
             if (!p.png.empty()) h << "<img src=\"" << e(p.png.string()) << "\" alt=\"" << e(p.title) << "\">";
             h << "<figcaption>";
@@ -872,7 +887,7 @@ std::string verdicts_csv(const run_report& r) {
     std::string csv = core::csv_record({"scenario", "verdict", "must_reproduce", "check", "value", "threshold",
                                         "result", "measured", "plots_missing", "heavy_load", "load"});
     for (auto& o : r.scenarios) {
-        auto missing = std::count_if(o.plots.begin(), o.plots.end(), [](auto& p) { return !p.ok; });
+        auto missing = std::count_if(o.plots.begin(), o.plots.end(), [](auto& p) { return p.missing(); });
         auto row = [&](const std::string& check, const std::string& value, const std::string& threshold,
                        const std::string& result) {
             csv += core::csv_record(
@@ -911,7 +926,7 @@ std::vector<std::string> ci_failures(const run_report& r) {
         if (o.def.must_reproduce && o.result.kind != verdict_kind::reproduced && !excused)
             out.push_back(o.def.id + " must reproduce but is " + verdict_word(o) + ": " + o.result.line);
         for (auto& p : o.plots)
-            if (!p.ok) out.push_back(o.def.id + " plot " + p.spec.name + " missing: " + p.error);
+            if (p.missing()) out.push_back(o.def.id + " plot " + p.spec.name + " missing: " + p.error);
     }
     return out;
 }

@@ -21,6 +21,8 @@ struct plot_result {
     std::filesystem::path data, png, svg;  // relative to the run folder
     bool ok = false;
     std::string error;
+    std::string skipped;  // why it was not drawn when none of its configurations could run (a corpus absent)
+    bool missing() const { return !ok && skipped.empty(); }
 };
 
 struct scenario_outcome {

@@ -204,4 +204,44 @@ TEST(report, verdicts_csv_has_one_row_per_check) {
     fs::remove_all(dir);
 }
 
+TEST(report, a_plot_of_an_absent_corpus_is_skipped_with_its_reason_not_missing) {
+    auto dir = fresh_dir("report-absent-corpus");
+    sc::scenario_outcome o;
+    o.def = sc::parse_scenario(R"(id S11
+title two corpora
+quick client=beast read_size=1,whole pool=20 jobs=20
+quick corpus=feeds-2012 client=beast read_size=1,whole pool=20 jobs=20
+check jobs_per_s{corpus=synthetic,read_size=whole} / jobs_per_s{corpus=synthetic,read_size=1} >= 10
+plot jobs_vs_read_size {corpus=synthetic}
+plot jobs_vs_read_size {corpus=feeds-2012} name=jobs_vs_read_size_feeds-2012
+)",
+                               "absent");
+    o.ran = true;
+    for (auto& c : sc::expand(o.def, false)) {
+        sc::rep_result r;
+        r.config = c;
+        if (c.get(sc::axis::corpus) == "feeds-2012")
+            r.status = "n/a: corpus folder /nowhere/feeds-2012 absent";
+        else
+            r.metrics = {
+                {"jobs_done", 20}, {"failed", 0}, {"jobs_per_s", c.get(sc::axis::read_size) == "1" ? 5. : 90.}};
+        o.reps.push_back(r);
+    }
+    sc::plot_env none;
+    sc::finish_scenario(o, dir, none, "m", "c");
+    const sc::plot_result* absent = nullptr;
+    for (auto& p : o.plots)
+        if (p.spec.name == "S11_jobs_vs_read_size_feeds-2012") absent = &p;
+    ASSERT_NE(absent, nullptr);
+    EXPECT_EQ(absent->skipped, "corpus folder /nowhere/feeds-2012 absent");
+    EXPECT_FALSE(absent->missing());
+    auto r = report_of({o});
+    for (auto& f : sc::ci_failures(r)) EXPECT_THAT(f, Not(HasSubstr("feeds-2012"))) << f;
+    EXPECT_THAT(sc::report_markdown(r), HasSubstr("not drawn: corpus folder /nowhere/feeds-2012 absent"));
+    EXPECT_THAT(sc::report_html(r), HasSubstr("not drawn: corpus folder /nowhere/feeds-2012 absent"));
+    // The same configurations measured: the plot is drawn (or missing for want of gnuplot), never skipped.
+    EXPECT_TRUE(o.plots.front().skipped.empty());
+    fs::remove_all(dir);
+}
+
 }  // namespace feedbench::test
