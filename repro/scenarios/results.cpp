@@ -35,6 +35,8 @@ spread median_min_max(std::vector<double> values, const std::vector<int>& reps) 
     for (std::size_t i = 0; i < flags.size() && i < reps.size(); ++i)
         if (flags[i]) s.outlier_reps.push_back(reps[i]);
     s.spread_pct = core::robust_spread_pct(values);
+    for (std::size_t i = 0; i < values.size() && i < reps.size(); ++i)
+        if (!std::isnan(values[i])) s.by_rep[reps[i]] = values[i];
     values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
     s.n = values.size();
     if (values.empty()) return s;

@@ -36,6 +36,7 @@ struct spread {
     double spread_pct = no_value;
     std::size_t n = 0;
     std::vector<int> outlier_reps;
+    std::map<int, double> by_rep;  // repetition number -> value (values that are not NaN)
 };
 
 struct config_summary {

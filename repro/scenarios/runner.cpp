@@ -81,7 +81,9 @@ double cost_guess(const scenario& s, const configuration& c) {
 // repetition runs at least min_reps_few_jobs repetitions, so its spread (and outlier rule) has enough values.
 constexpr std::size_t min_jobs_for_spread = 50;
 constexpr int min_reps_few_jobs = 5;
-int repetitions_for(const configuration& c, int repeat) {
+// A scenario may ask for more (repeat N: its ratio checks pair repetitions, and need enough pairs).
+int repetitions_for(const scenario& s, const configuration& c, int repeat) {
+    repeat = std::max(repeat, s.min_repeat);
     return std::atof(c.get(axis::jobs).c_str()) < double(min_jobs_for_spread) ? std::max(repeat, min_reps_few_jobs)
                                                                               : repeat;
 }
@@ -423,7 +425,7 @@ run_plan make_plan(const runner_options& opt) {
             p.skip = "the shared corpus folder " + (plan.shared / s.needs_corpus).string() + " is absent";
         if (p.skip.empty())
             for (auto& c : p.configs) {
-                plan.cost += cost_guess(s, c) * repetitions_for(c, plan.repeat);
+                plan.cost += cost_guess(s, c) * repetitions_for(s, c, plan.repeat);
                 if (is_warmed_up(c)) plan.cost += cost_guess(s, warmup_of(c));
             }
         plan.scenarios.push_back(std::move(p));
@@ -781,18 +783,18 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
     if (ctx.opt.log_lines) {
         ctx.meter.clear();
         std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
-                  << repeat << " (at least " << min_reps_few_jobs << " under " << min_jobs_for_spread
-                  << " jobs), warm-up runs first where they apply\n";
+                  << std::max(repeat, p.def.min_repeat) << " (at least " << min_reps_few_jobs << " under "
+                  << min_jobs_for_spread << " jobs), warm-up runs first where they apply\n";
     }
     o.cal = calibrate_if_needed(ctx, p);
     for (auto& c : p.configs) o.latencies.push_back({c.label, {}});
     std::vector<bool> not_applicable(p.configs.size(), false);
     int most = 0;
-    for (auto& c : p.configs) most = std::max(most, repetitions_for(c, repeat));
+    for (auto& c : p.configs) most = std::max(most, repetitions_for(p.def, c, repeat));
     for (int k = 1; k <= most; ++k) {
         for (std::size_t ci = 0; ci < p.configs.size(); ++ci) {
             auto& c = p.configs[ci];
-            const int reps = repetitions_for(c, repeat);
+            const int reps = repetitions_for(p.def, c, repeat);
             if (not_applicable[ci] || k > reps) continue;  // no point repeating; or its repetitions are done
             auto what = "[" + p.def.id + " " + std::to_string(index + 1) + "/" + std::to_string(count) + "] config " +
                         std::to_string(ci + 1) + "/" + std::to_string(p.configs.size()) + " " +

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -18,6 +19,8 @@
 
 namespace feedbench::scenarios {
 namespace {
+
+constexpr long max_min_repeat = 50;  // a scenario's own least repetition count
 
 std::vector<std::string> words(std::string_view s) {
     std::vector<std::string> out;
@@ -418,9 +421,9 @@ std::string metric_ref::to_string() const { return metric + (where.terms.empty()
 const std::vector<std::string>& metric_names() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> n{
-            "jobs_done", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_util", "latency_p50_ms", "latency_p90_ms",
-            "latency_p99_ms", "latency_max_ms", "predicted_jobs_per_s", "calibrated_rate", "calibrated_wait_ms",
-            "load_average",
+            "jobs_done", "ok", "failed", "wall_s", "cpu_s", "jobs_per_s", "cpu_util", "latency_p50_ms",
+            "latency_p90_ms", "latency_p99_ms", "latency_max_ms", "predicted_jobs_per_s", "calibrated_rate",
+            "calibrated_wait_ms", "load_average",
             // feeddiag on an external worker: 1 when the verdict is that word, else 0; the
             // median bytes per socket receive call; receive calls per job
             "diag_tiny_reads", "diag_waiting_in_reads", "diag_healthy", "recv_p50_bytes", "recv_calls_per_job",
@@ -498,6 +501,14 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
             if (value.empty() || value.find_first_of(" \t/") != std::string::npos)
                 at.fail("expected a folder name of the shared corpus");
             s.needs_corpus = value;
+        } else if (field == "repeat") {
+            once();
+            char* end = nullptr;
+            const long n = std::strtol(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || n < 1 || n > max_min_repeat)
+                at.fail("expected a repetition count from 1 to " + std::to_string(max_min_repeat) + ", got '" + value +
+                        "'");
+            s.min_repeat = int(n);
         } else if (field == "in-quick") {
             once();
             if (value == "yes")
@@ -539,8 +550,8 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
             s.diagnose.push_back(std::move(sel));
         } else {
             at.fail(
-                "unknown field (known: id title finding why note must runner needs in-quick quick full check plot "
-                "table external diagnose)");
+                "unknown field (known: id title finding why note must runner needs repeat in-quick quick full check "
+                "plot table external diagnose)");
         }
     }
     if (s.table.empty()) s.table = {"jobs_per_s", "cpu_util", "latency_p50_ms", "failed"};

@@ -133,6 +133,7 @@ struct scenario {
     runner_kind runner = runner_kind::worker;
     std::string needs_corpus;  // a folder of the shared corpus this scenario needs ("" = none)
     bool in_quick = true;      // false: runs with --full or when --scenarios names it, not in the quick default
+    int min_repeat = 1;        // at least this many repetitions of each configuration, whatever --repeat says
     std::vector<matrix_line> quick, full;
     std::vector<check> checks;
     std::vector<plot_spec> plots;

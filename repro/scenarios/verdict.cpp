@@ -2,6 +2,7 @@
 #include "repro/scenarios/verdict.hpp"
 
 #include "repro/core/settings.hpp"
+#include "repro/core/stats.hpp"
 #include "repro/worker/diagnosis.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +16,8 @@ namespace {
 
 struct lookup {
     double value = no_value;
-    std::string missing;  // why there is no value
+    std::string missing;             // why there is no value
+    const spread* values = nullptr;  // the configuration's values, by repetition
 };
 
 lookup find_value(const metric_ref& r, const std::vector<config_summary>& data) {
@@ -31,7 +33,26 @@ lookup find_value(const metric_ref& r, const std::vector<config_summary>& data) 
         if (!hits.front()->status.empty()) why += " (" + hits.front()->status + ")";
         return {no_value, why};
     }
-    return {v, {}};
+    return {v, {}, &hits.front()->metrics.at(r.metric)};
+}
+
+// A ratio of two configurations measured in the same rounds: the median of the per-round ratios. Repetitions
+// interleave (round k runs every configuration once, back to back), so the two values of one round met the
+// same machine; on a machine whose speed drifts between rounds the paired median holds where the ratio of
+// the two medians moves. Needs min_pairs rounds with both values; else the ratio of the medians.
+constexpr std::size_t min_pairs = 3;
+struct ratio {
+    double value = no_value;
+    std::size_t pairs = 0;  // 0: the ratio of the medians
+};
+ratio ratio_of(const lookup& a, const lookup& b) {
+    std::vector<double> per_round;
+    if (a.values && b.values)
+        for (auto& [rep, x] : a.values->by_rep)
+            if (auto it = b.values->by_rep.find(rep); it != b.values->by_rep.end() && it->second != 0)
+                per_round.push_back(x / it->second);
+    if (per_round.size() >= min_pairs) return {core::median(per_round), per_round.size()};
+    return {a.value / b.value, 0};
 }
 
 // "read_size=1;pool=20" -> "read_size=1,pool=20" (a selector's spelling).
@@ -260,7 +281,8 @@ verdict evaluate(const scenario& s, const std::vector<config_summary>& data, con
             (rule.op == check_op::measure ? any_missing_report : any_missing) = true;
         } else {
             r.has_data = true;
-            r.value = a.value / b.value;
+            const ratio q = rule.b ? ratio_of(a, b) : ratio{a.value, 0};
+            r.value = q.value;
             switch (rule.op) {
                 case check_op::at_least:
                     r.pass = r.value >= rule.threshold;
@@ -275,7 +297,9 @@ verdict evaluate(const scenario& s, const std::vector<config_summary>& data, con
                     r.pass = true;
                     break;
             }
-            r.detail = expr + " = " + format_number(r.value) + " (" + threshold_text(rule) + ")";
+            r.detail = expr + " = " + format_number(r.value) +
+                       (q.pairs ? " (median of " + std::to_string(q.pairs) + " paired rounds; " : " (") +
+                       threshold_text(rule) + ")";
             if (rule.op != check_op::measure) r.detail += r.pass ? ": pass" : ": FAIL";
             if (!r.pass && v.heavy_load) {
                 r.excused = true;

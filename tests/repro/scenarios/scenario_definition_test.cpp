@@ -257,3 +257,18 @@ check acked_without_row{incident=worker-kill} <= 0
                 HasSubstr("bad incident value 'flood'"));
     EXPECT_THAT(error_of(with_line(text, "in-quick no", "in-quick later")), HasSubstr("in-quick: expected yes or no"));
 }
+
+TEST(scenario_definition, repeat_sets_a_least_repetition_count) {
+    const std::string text = R"(id S12
+title pairs
+repeat 9
+quick client=beast,memory read_size=whole jobs=2000
+check jobs_per_s{client=beast} / jobs_per_s{client=memory} >= 0.8
+)";
+    EXPECT_EQ(sc::parse_scenario(text, "s12.scn").min_repeat, 9);
+    EXPECT_EQ(sc::parse_scenario(with_line(text, "repeat 9\n", ""), "s12.scn").min_repeat, 1);
+    for (auto bad : {"repeat 0", "repeat 51", "repeat 9x", "repeat -3", "repeat "})
+        EXPECT_THAT(error_of(with_line(text, "repeat 9", bad)), HasSubstr("expected a repetition count from 1 to 50"))
+            << bad;
+    EXPECT_THAT(error_of(with_line(text, "repeat 9", "repeat 9\nrepeat 5")), HasSubstr("repeat"));
+}

@@ -11,6 +11,7 @@
 
 namespace sc = feedbench::scenarios;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -54,19 +55,56 @@ TEST(scenario_verdict, reproduced) {
     EXPECT_EQ(v.kind, sc::verdict_kind::reproduced);
     ASSERT_EQ(v.checks.size(), 2u);
     EXPECT_TRUE(v.checks[0].pass);
-    // medians 5200 / 60
+    // rounds 5200 / 60, 5000 / 58, 5300 / 61: the median round is the first
     EXPECT_NEAR(v.checks[0].value, 5200.0 / 60.0, 1e-9);
     EXPECT_THAT(v.line, HasSubstr("REPRODUCED:"));
-    EXPECT_THAT(v.line, HasSubstr("= 86.7 (threshold >= 10): pass"));
+    EXPECT_THAT(v.line, HasSubstr("= 86.7 (median of 3 paired rounds; threshold >= 10): pass"));
 }
 
 TEST(scenario_verdict, not_reproduced) {
     auto v = verdict_of("verdict_S3_not_reproduced.csv");
     EXPECT_EQ(v.kind, sc::verdict_kind::not_reproduced);
     EXPECT_FALSE(v.checks[0].pass);
-    EXPECT_NEAR(v.checks[0].value, 5200.0 / 900.0, 1e-9);
+    // rounds 5200 / 900, 5000 / 880, 5300 / 950: the median round is the second (the medians' ratio: 5.78)
+    EXPECT_NEAR(v.checks[0].value, 5000.0 / 880.0, 1e-9);
     EXPECT_THAT(v.line, HasSubstr("NOT REPRODUCED:"));
-    EXPECT_THAT(v.line, HasSubstr("= 5.78 (threshold >= 10): FAIL"));
+    EXPECT_THAT(v.line, HasSubstr("= 5.68 (median of 3 paired rounds; threshold >= 10): FAIL"));
+}
+
+// The machine ran at 1x, 0.7x and 1.3x speed in three rounds; in each, beast did 0.85 of memory's rate, except
+// that memory's first run met a stretch 1.4x faster than beast's did. One such round moves the ratio of the two
+// medians (3900 against 2550: 0.65, a failure); the median of the per-round ratios stays at 0.85.
+TEST(scenario_verdict, a_ratio_pairs_the_rounds_so_the_machine_s_drift_cancels) {
+    auto s = sc::parse_scenario(R"(id S12
+title pairs
+quick client=beast,memory read_size=whole jobs=2000
+check jobs_per_s{client=beast} / jobs_per_s{client=memory} >= 0.8
+)",
+                                "pairs");
+    const double speed[] = {1.0, 0.7, 1.3};
+    std::vector<sc::rep_result> reps;
+    for (int round = 1; round <= 3; ++round)
+        for (auto& c : sc::expand(s, false)) {
+            sc::rep_result r;
+            r.config = c;
+            r.rep = round;
+            const bool beast = c.get(sc::axis::client) == "beast";
+            double rate = speed[round - 1] * 3000 * (beast ? 0.85 : 1.0);
+            if (!beast && round == 1) rate *= 1.4;
+            r.metrics = {{"jobs_per_s", rate}};
+            reps.push_back(r);
+        }
+    auto v = sc::evaluate(s, sc::summarize(reps));
+    ASSERT_TRUE(v.checks[0].has_data);
+    EXPECT_NEAR(v.checks[0].value, 0.85, 1e-9);  // rounds 0.61, 0.85, 0.85
+    EXPECT_TRUE(v.checks[0].pass);
+    EXPECT_THAT(v.line, HasSubstr("= 0.85 (median of 3 paired rounds; threshold >= 0.8): pass"));
+    // Two rounds are too few to pair: the ratio of the medians, said without "paired".
+    reps.erase(std::remove_if(reps.begin(), reps.end(), [](auto& r) { return r.rep == 3; }), reps.end());
+    auto two = sc::evaluate(s, sc::summarize(reps));
+    EXPECT_NEAR(two.checks[0].value, ((2550 + 1785) / 2.0) / ((4200 + 2100) / 2.0), 1e-9);
+    EXPECT_FALSE(two.checks[0].pass);
+    EXPECT_THAT(two.line, Not(HasSubstr("paired")));
 }
 
 TEST(scenario_verdict, missing_configuration_is_no_data) {
