@@ -13,9 +13,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <unistd.h>
 
 namespace {
 
@@ -35,6 +38,35 @@ unsigned short test_port(unsigned short base) {
 
 int broker(const std::string& args) {
     return std::system(fmt::format("{} {} >/dev/null", broker_script(), args).c_str());
+}
+
+// Socket inodes ("socket:[N]") the process has open.
+std::set<std::string> sockets_of(const std::string& pid) {
+    std::set<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/" + pid + "/fd", ec)) {
+        auto target = std::filesystem::read_symlink(e.path(), ec).string();
+        if (!ec && target.rfind("socket:", 0) == 0) out.insert(target);
+    }
+    return out;
+}
+
+// The other processes that hold one of this process's sockets.
+std::vector<std::string> holders_of_my_sockets() {
+    const auto mine = sockets_of("self");
+    const std::string self = std::to_string(::getpid());
+    std::vector<std::string> holders;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+        const auto pid = e.path().filename().string();
+        if (pid == self || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        for (const auto& s : sockets_of(pid))
+            if (mine.count(s)) {
+                holders.push_back(pid);
+                break;
+            }
+    }
+    return holders;
 }
 
 class amqp_worker : public ::testing::Test {
@@ -175,6 +207,10 @@ TEST_F(amqp_worker_restart, broker_restart_mid_run_loses_nothing_and_records_not
     EXPECT_EQ(per_feed(out), published);             // none lost, none recorded twice
     EXPECT_GE(out.summary.intake_redeliveries, 1u);  // the jobs in flight at the restart came back
     EXPECT_EQ(publish::queue_depth(target_), 0u);
+    // The broker restarted while this process served HTTP: it holds none of its sockets (the feed server's
+    // listening socket among them), so a connection this process closes is closed.
+    const auto holders = holders_of_my_sockets();
+    EXPECT_TRUE(holders.empty()) << "process " << holders.front() << " holds a socket of this test";
     std::printf("worker restart: %zu jobs, ok %zu, failed %zu, deliveries %llu, redeliveries %llu, wall %.1f s\n",
                 out.summary.jobs, out.summary.ok, out.summary.failed,
                 static_cast<unsigned long long>(out.summary.intake_deliveries),
