@@ -298,7 +298,7 @@ plot_result make_plot(const scenario_outcome& o, const plot_spec& p, const fs::p
     auto rows = filtered(o, p.filter);
     // Configurations that could not run for a stated reason (their corpus folder is absent on this machine):
     // nothing to draw, and nothing missing either; the report says why.
-    const auto cannot_run = [](const config_summary* c) { return c->status.rfind("n/a: corpus folder", 0) == 0; };
+    const auto cannot_run = [](const config_summary* c) { return is_corpus_absent(c->status); };
     if (p.kind != "headline" && !rows.empty() && std::all_of(rows.begin(), rows.end(), cannot_run)) {
         r.skipped = rows.front()->status.substr(std::string_view("n/a: ").size());
         return r;
@@ -594,7 +594,7 @@ void finish_scenario(scenario_outcome& o, const fs::path& dir, const plot_env& e
     }
     for (auto& p : specs) {
         o.plots.push_back(make_plot(o, p, dir, env, subtitle));
-        o.files.push_back(o.plots.back().data);
+        if (o.plots.back().skipped.empty()) o.files.push_back(o.plots.back().data);  // a skipped plot wrote none
     }
     for (auto& p : o.extra_plots) {
         o.plots.push_back(p);
@@ -759,13 +759,13 @@ std::string report_markdown(const run_report& r) {
                 md << "The headline plot (top of the page): [data](" << p.data.string() << ")\n\n";
                 continue;
             }
-            if (!p.png.empty()) md << "![" << md_escape(p.title) << "](" << p.png.string() << ")\n";
-            if (!p.svg.empty()) md << "[SVG](" << p.svg.string() << ") · ";
-            md << "[data](" << p.data.string() << ")";
             if (!p.skipped.empty()) {
                 md << "Plot *" << md_escape(p.title) << "* not drawn: " << md_escape(p.skipped) << "\n\n";
                 continue;
             }
+            if (!p.png.empty()) md << "![" << md_escape(p.title) << "](" << p.png.string() << ")\n";
+            if (!p.svg.empty()) md << "[SVG](" << p.svg.string() << ") · ";
+            md << "[data](" << p.data.string() << ")";
             if (!p.ok) md << " · **plot missing**: " << md_escape(p.error);
             md << "\n\n";
         }

@@ -29,6 +29,16 @@ std::ofstream open_out(const std::filesystem::path& file) {
 
 }  // namespace
 
+namespace {
+constexpr std::string_view corpus_absent_prefix = "n/a: corpus folder ";
+}
+
+std::string corpus_absent_status(const std::string& folder) {
+    return std::string(corpus_absent_prefix) + folder + " absent";
+}
+
+bool is_corpus_absent(const std::string& status) { return status.rfind(corpus_absent_prefix, 0) == 0; }
+
 spread median_min_max(std::vector<double> values, const std::vector<int>& reps) {
     spread s;
     auto flags = core::outlier_flags(values);

@@ -16,6 +16,11 @@ namespace feedbench::scenarios {
 
 inline constexpr double no_value = std::numeric_limits<double>::quiet_NaN();
 
+// A configuration's status when its corpus folder is absent on this machine (it could not run), and the test
+// for it (such configurations are reported with that reason, their plots skipped, not missing).
+std::string corpus_absent_status(const std::string& folder);
+bool is_corpus_absent(const std::string& status);
+
 struct rep_result {
     configuration config;
     int rep = 1;

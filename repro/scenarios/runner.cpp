@@ -81,9 +81,11 @@ double cost_guess(const scenario& s, const configuration& c) {
 // repetition runs at least min_reps_few_jobs repetitions, so its spread (and outlier rule) has enough values.
 constexpr std::size_t min_jobs_for_spread = 50;
 constexpr int min_reps_few_jobs = 5;
-// A scenario may ask for more (repeat N: its ratio checks pair repetitions, and need enough pairs).
+// --repeat, or more where the scenario asks for it (repeat N: its ratio checks pair repetitions, and need
+// enough pairs).
+int scenario_repeat(const scenario& s, int repeat) { return std::max(repeat, s.min_repeat); }
 int repetitions_for(const scenario& s, const configuration& c, int repeat) {
-    repeat = std::max(repeat, s.min_repeat);
+    repeat = scenario_repeat(s, repeat);
     return std::atof(c.get(axis::jobs).c_str()) < double(min_jobs_for_spread) ? std::max(repeat, min_reps_few_jobs)
                                                                               : repeat;
 }
@@ -478,9 +480,7 @@ public:
         }
         return slot->base_url();
     }
-    std::string absent(const std::string& name) const {
-        return "n/a: corpus folder " + (shared_ / name).string() + " absent";
-    }
+    std::string absent(const std::string& name) const { return corpus_absent_status((shared_ / name).string()); }
     void stop_servers() { servers_.clear(); }
 
 private:
@@ -681,7 +681,7 @@ rep_result run_one(run_context& ctx, const scenario& def, const configuration& c
         if (def.runner == runner_kind::parse_memory) {
             auto* corpus = ctx.corpora.corpus(c.get(axis::corpus));
             if (!corpus)
-                r.status = "n/a: corpus folder " + c.get(axis::corpus) + " absent";
+                r.status = corpus_absent_status(c.get(axis::corpus));
             else
                 run_parse_memory(c, *corpus, ctx.worker_cpu, r, lat);
             return r;
@@ -783,7 +783,7 @@ scenario_outcome run_scenario(run_context& ctx, const planned& p, std::size_t in
     if (ctx.opt.log_lines) {
         ctx.meter.clear();
         std::cerr << "[repro] " << p.def.id << " " << p.def.title << ": " << p.configs.size() << " configurations x "
-                  << std::max(repeat, p.def.min_repeat) << " (at least " << min_reps_few_jobs << " under "
+                  << scenario_repeat(p.def, repeat) << " (at least " << min_reps_few_jobs << " under "
                   << min_jobs_for_spread << " jobs), warm-up runs first where they apply\n";
     }
     o.cal = calibrate_if_needed(ctx, p);

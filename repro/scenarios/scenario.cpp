@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -20,7 +19,7 @@
 namespace feedbench::scenarios {
 namespace {
 
-constexpr long max_min_repeat = 50;  // a scenario's own least repetition count
+constexpr std::size_t max_min_repeat = 50;  // a scenario's own least repetition count
 
 std::vector<std::string> words(std::string_view s) {
     std::vector<std::string> out;
@@ -503,9 +502,8 @@ scenario parse_scenario(std::string_view text, const std::string& origin) {
             s.needs_corpus = value;
         } else if (field == "repeat") {
             once();
-            char* end = nullptr;
-            const long n = std::strtol(value.c_str(), &end, 10);
-            if (value.empty() || *end != '\0' || n < 1 || n > max_min_repeat)
+            std::size_t n = 0;
+            if (!parse_uint(value, n) || n < 1 || n > max_min_repeat)
                 at.fail("expected a repetition count from 1 to " + std::to_string(max_min_repeat) + ", got '" + value +
                         "'");
             s.min_repeat = int(n);
